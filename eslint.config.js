@@ -1,0 +1,45 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "test-dist/", "node_modules/", "bench/results/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        URL: "readonly",
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name='exec'][callee.object.name='child_process']",
+          message: "Never run a shell string: use spawn/execFile with an argument array.",
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only src/cli.ts exits the process." },
+        { object: "process", property: "env", message: "Core modules take env as an argument." },
+      ],
+    },
+  },
+);

@@ -1,0 +1,43 @@
+// Builds the product bundle (dist/) and the 1Password CLI test double (test-dist/).
+// The CLI is bundled with code splitting so that the cached path of `aws-op process` loads one small file,
+// while the AWS SDK, prompts and the other commands sit in chunks loaded only when needed.
+import { build } from "esbuild";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// ESM bundles of CommonJS dependencies still call require() for Node built-ins.
+const requireShim = "import { createRequire as __awsOpCreateRequire } from 'node:module'; const require = __awsOpCreateRequire(import.meta.url);";
+
+rmSync(join(root, "dist"), { recursive: true, force: true });
+await build({
+  entryPoints: [join(root, "src/cli.ts")],
+  outdir: join(root, "dist"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "linked",
+  chunkNames: "chunks/[name]-[hash]",
+  banner: { js: `#!/usr/bin/env node\n${requireShim}` },
+  logLevel: "warning",
+});
+chmodSync(join(root, "dist/cli.js"), 0o755);
+
+// The test double gets an absolute interpreter path so it runs even where PATH holds no `node`.
+rmSync(join(root, "test-dist"), { recursive: true, force: true });
+mkdirSync(join(root, "test-dist/bin"), { recursive: true });
+await build({
+  entryPoints: [join(root, "test/fake-op/op.ts")],
+  outfile: join(root, "test-dist/bin/op"),
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  banner: { js: `#!${process.execPath}\n${requireShim}` },
+  logLevel: "warning",
+});
+chmodSync(join(root, "test-dist/bin/op"), 0o755);
