@@ -1,0 +1,127 @@
+// The error texts of the real `op` 2.x, from /work/shared/facts/op-cli.md, and the `[ERROR] <time> <message>` line
+// format. Texts marked "fake" are not documented for the real CLI: they are plausible, and say so in their name.
+
+/** An error the fake reports the way `op` does: `[ERROR] ...` on stderr, exit 1, nothing on stdout. */
+export class OpError extends Error {
+  override readonly name = "OpError";
+  /** Unprefixed lines printed after the `[ERROR]` line (hints, the list of matching items). */
+  readonly extraLines: readonly string[];
+  constructor(message: string, extraLines: readonly string[] = []) {
+    super(message);
+    this.extraLines = extraLines;
+  }
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/** Go's log timestamp in local time: `YYYY/MM/DD HH:MM:SS`. */
+export function formatLogTime(date: Date): string {
+  return (
+    `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  );
+}
+
+export function formatErrorLine(message: string, date: Date): string {
+  return `[ERROR] ${formatLogTime(date)} ${message}\n`;
+}
+
+/** The whole stderr text for an OpError. */
+export function formatOpError(error: OpError, date: Date): string {
+  return formatErrorLine(error.message, date) + error.extraLines.map((line) => `${line}\n`).join("");
+}
+
+// --- Session and transport failures (facts: "Failure texts worth recognising") ---
+
+export const NOT_SIGNED_IN =
+  "error initializing client: You are not currently signed in. Please run `op signin --help` for instructions";
+export const NO_ACCOUNTS = "No accounts configured for use with 1Password CLI.";
+/** Hint lines after NO_ACCOUNTS (fake wording: the facts only say "plus hint lines"). */
+export const NO_ACCOUNTS_HINT = [
+  "",
+  "To add an account, run `op account add`, or turn on the 1Password desktop app integration:",
+  "https://developer.1password.com/docs/cli/app-integration/",
+];
+export const PROMPT_DISMISSED = "authorization prompt dismissed, please try again";
+export const AUTHORIZATION_TIMEOUT = "error initializing client: authorization timeout";
+export const APP_UNREACHABLE = "connecting to desktop app: connecting to desktop app timed out";
+export const FORBIDDEN = "(403) Forbidden: You aren't authorized to access this resource.";
+export const RATE_LIMITED = "(429) Too Many Requests: You've reached the maximum number of requests. Try again later.";
+
+// --- Lookup failures ---
+
+export function itemNotFound(item: string, vault?: string): OpError {
+  return vault === undefined
+    ? new OpError(`"${item}" isn't an item. Specify the item with its UUID, name, or domain.`)
+    : new OpError(`"${item}" isn't an item in the "${vault}" vault. Specify the item with its UUID, name, or domain.`);
+}
+
+export function vaultNotFound(vault: string): OpError {
+  return new OpError(`"${vault}" isn't a vault in this account. Specify the vault with its ID or name.`);
+}
+
+export function moreThanOneItem(
+  query: string,
+  matches: readonly { title: string; vaultName: string; id: string }[],
+): OpError {
+  return new OpError(
+    `More than one item matches "${query}". Try again and specify the item by its ID:`,
+    matches.map((match) => `\t* for the item "${match.title}" in vault ${match.vaultName}: ${match.id}`),
+  );
+}
+
+/** Fake wording (suggested by the brief; the real text is undocumented). */
+export function accountNotFound(filter: string): OpError {
+  return new OpError(`no account found for filter ${filter}`);
+}
+
+// --- Command line (cobra/pflag wording) ---
+
+export function unknownCommand(command: string, parent: string): OpError {
+  return new OpError(`unknown command "${command}" for "${parent}"`, [
+    `Usage:  ${parent} [command] [flags]`,
+    "",
+    `Run '${parent} --help' for more information.`,
+  ]);
+}
+
+export function unknownFlag(flag: string): OpError {
+  return new OpError(`unknown flag: ${flag}`);
+}
+
+export function unknownShorthandFlag(letter: string, token: string): OpError {
+  return new OpError(`unknown shorthand flag: '${letter}' in ${token}`);
+}
+
+export function flagNeedsArgument(flag: string): OpError {
+  return new OpError(`flag needs an argument: ${flag}`);
+}
+
+export function wrongArgumentCount(expected: number, received: number): OpError {
+  return new OpError(`accepts ${expected} arg(s), received ${received}`);
+}
+
+// --- Item writes ---
+
+/** The misleading text the real CLI prints when a template on stdin is not a FIFO (diazoxide/charter#78). */
+export const CREATE_NEEDS_CATEGORY = "provide the item category with '--category' flag";
+/** Fake wording: `item edit` with no readable template and nothing else to change. */
+export const EDIT_NEEDS_CHANGES =
+  "provide the item template with '--template' flag or piped on stdin, or at least one field assignment";
+
+// --- Secret references (facts: "Secret references") ---
+
+export function invalidReferenceCharacter(reference: string, character: string): OpError {
+  return new OpError(`invalid secret reference '${reference}': invalid character in secret reference: '${character}'`);
+}
+
+export function couldNotReadSecret(reference: string, inner: string): OpError {
+  return new OpError(`could not read secret '${reference}': ${inner}`);
+}
+
+/** Reasons the fake alone produces (misconfiguration of the double itself). */
+export function fakeOpProblem(message: string): OpError {
+  return new OpError(`fake-op: ${message}`);
+}
