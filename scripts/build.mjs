@@ -2,13 +2,16 @@
 // The CLI is bundled with code splitting so that the cached path of `aws-op process` loads one small file,
 // while the AWS SDK, prompts and the other commands sit in chunks loaded only when needed.
 import { build } from "esbuild";
-import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // ESM bundles of CommonJS dependencies still call require() for Node built-ins.
-const requireShim = "import { createRequire as __awsOpCreateRequire } from 'node:module'; const require = __awsOpCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __awsOpCreateRequire } from 'node:module'; const require = __awsOpCreateRequire(import.meta.url);";
+
+const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 rmSync(join(root, "dist"), { recursive: true, force: true });
 await build({
@@ -19,9 +22,12 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
+  // Prefer the ES module builds (the AWS SDK ships both): real named exports and better tree-shaking.
+  mainFields: ["module", "main"],
   minify: true,
   legalComments: "linked",
   chunkNames: "chunks/[name]-[hash]",
+  define: { AWS_OP_VERSION: JSON.stringify(version) },
   banner: { js: `#!/usr/bin/env node\n${requireShim}` },
   logLevel: "warning",
 });

@@ -1,0 +1,114 @@
+// AWS SDK errors turned into messages that name the fix. Error texts from AWS can quote the request but never
+// the secret key; still, only the error code and AWS's short message are shown.
+import { UserError } from "../errors.js";
+
+export interface AwsErrorContext {
+  operation: string;
+  endpoint?: string | undefined;
+  mfa?: boolean;
+  roleArn?: string;
+}
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function asShape(error: unknown): SdkErrorShape {
+  return typeof error === "object" && error !== null ? (error as SdkErrorShape) : {};
+}
+
+export function toAwsError(error: unknown, context: AwsErrorContext): UserError {
+  if (error instanceof UserError) return error;
+  const shape = asShape(error);
+  const name = shape.name ?? shape.code ?? "Error";
+  const message = (shape.message ?? "").replace(/\s+/g, " ").slice(0, 300);
+  const op = `STS ${context.operation}`;
+  const where = context.endpoint ? ` at ${context.endpoint}` : "";
+
+  if (
+    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"].includes(
+      shape.code ?? name,
+    )
+  ) {
+    return new UserError(`Could not reach AWS for ${op}${where} (${shape.code ?? name}).`, {
+      hint: "Check your network connection, proxy settings and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS, then try again.",
+      cause: error,
+    });
+  }
+  if (name === "TimeoutError" || /timed? ?out|socket hang up/i.test(message)) {
+    return new UserError(`AWS did not answer ${op}${where} in time.`, {
+      hint: "Check your network connection and proxy settings, then try again.",
+      cause: error,
+    });
+  }
+  if (name === "InvalidClientTokenId") {
+    return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
+      hint: 'The key is deleted, deactivated or mistyped: check the item\'s access key ID, or create a new key and run "aws-op rotate".',
+      cause: error,
+    });
+  }
+  if (name === "SignatureDoesNotMatch") {
+    if (/expired|time|skew/i.test(message)) {
+      return new UserError(`AWS rejected the request because this computer's clock is wrong (${op}).`, {
+        hint: "Sync the system clock (e.g. enable NTP) and try again.",
+        cause: error,
+      });
+    }
+    return new UserError(`AWS rejected the secret access key from 1Password (${op}: SignatureDoesNotMatch).`, {
+      hint: "Check the item's secret access key: it does not belong to the access key ID.",
+      cause: error,
+    });
+  }
+  if (name === "RequestExpired" || /clock skew|request has expired/i.test(message)) {
+    return new UserError(`AWS rejected the request because this computer's clock is wrong (${op}).`, {
+      hint: "Sync the system clock (e.g. enable NTP) and try again.",
+      cause: error,
+    });
+  }
+  if (name === "AccessDenied" || name === "AccessDeniedException") {
+    if (context.mfa && /MultiFactorAuthentication|MFA|one time pass/i.test(message)) {
+      return new UserError(`AWS rejected the MFA code (${op}).`, {
+        hint: "Check that op_mfa_serial (or the item's MFA serial) is the ARN of the MFA device whose secret is in the item's one-time password field, and that this computer's clock is right.",
+        cause: error,
+      });
+    }
+    if (context.operation === "GetSessionToken") {
+      return new UserError(`AWS denied ${op}: ${message || "AccessDenied"}.`, {
+        hint: 'The IAM user needs permission for sts:GetSessionToken (denied by a policy or SCP). Fix the policy, or set "op_session_duration = off" to serve the long-term keys directly.',
+        cause: error,
+      });
+    }
+    if (context.operation === "AssumeRole") {
+      return new UserError(`AWS denied assuming role ${context.roleArn ?? ""}: ${message || "AccessDenied"}.`, {
+        hint: "Check the role's trust policy (principal, external ID, MFA condition) and the user's sts:AssumeRole permission.",
+        cause: error,
+      });
+    }
+    return new UserError(`AWS denied ${op}: ${message || "AccessDenied"}.`, { cause: error });
+  }
+  if (name === "ExpiredToken" || name === "ExpiredTokenException") {
+    return new UserError(`AWS says the credentials used for ${op} have expired.`, {
+      hint: 'Run "aws-op clear" and try again.',
+      cause: error,
+    });
+  }
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
+    return new UserError(`AWS is throttling ${op} (retried ${3} times).`, {
+      hint: "Wait a little and try again.",
+      cause: error,
+    });
+  }
+  if (name === "ValidationError" && /durationSeconds|DurationSeconds|duration/i.test(message)) {
+    return new UserError(`AWS refused the requested duration for ${op}: ${message}.`, {
+      hint:
+        context.operation === "AssumeRole"
+          ? "Lower op_role_duration: a role chained from another session is limited to 1 hour, and every role has a maximum session duration."
+          : "Lower op_session_duration (15m to 36h; 1h at most for root users).",
+      cause: error,
+    });
+  }
+  return new UserError(`${op} failed: ${name}${message ? `: ${message}` : ""}.`, { cause: error });
+}

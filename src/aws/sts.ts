@@ -1,0 +1,145 @@
+// STS calls. The AWS SDK is loaded lazily (dynamic import) so that the cached path never pays for it.
+// aws-op's own clients always get explicit credentials: the default provider chain would read the caller's
+// AWS_PROFILE and run aws-op again.
+import { UserError } from "../errors.js";
+import type { AwsCredentials } from "./credential-output.js";
+import { toAwsError } from "./aws-errors.js";
+
+export interface AwsEndpointOptions {
+  region: string;
+  /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, for moto or a VPC endpoint. */
+  endpoint?: string;
+}
+
+export interface LongTermKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+export interface StsApi {
+  getSessionToken(
+    keys: LongTermKeys,
+    options: AwsEndpointOptions & { durationSeconds: number; serialNumber?: string; tokenCode?: string },
+  ): Promise<AwsCredentials>;
+  assumeRole(
+    keys: LongTermKeys,
+    options: AwsEndpointOptions & {
+      roleArn: string;
+      roleSessionName: string;
+      durationSeconds: number;
+      externalId?: string;
+      serialNumber?: string;
+      tokenCode?: string;
+    },
+  ): Promise<AwsCredentials & { assumedRoleArn?: string }>;
+  getCallerIdentity(keys: LongTermKeys, options: AwsEndpointOptions): Promise<CallerIdentity>;
+}
+
+/** Endpoint for a service from the environment, as the AWS SDKs read it (service-specific first). */
+export function endpointFromEnv(env: NodeJS.ProcessEnv, service: "STS" | "IAM"): string | undefined {
+  return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
+}
+
+// Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s).
+const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 15_000 };
+const MAX_ATTEMPTS = 3;
+
+async function makeClient(keys: LongTermKeys, options: AwsEndpointOptions) {
+  const sdk = await import("@aws-sdk/client-sts");
+  const client = new sdk.STSClient({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    credentials: {
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.secretAccessKey,
+      ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}),
+    },
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: REQUEST_HANDLER,
+  });
+  return { sdk, client };
+}
+
+function requireCredentials(
+  value: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
+  operation: string,
+): AwsCredentials {
+  if (!value?.AccessKeyId || !value.SecretAccessKey || !value.SessionToken || !value.Expiration) {
+    throw new UserError(`STS ${operation} returned an incomplete answer.`, {
+      hint: "Check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them; otherwise try again.",
+    });
+  }
+  return {
+    accessKeyId: value.AccessKeyId,
+    secretAccessKey: value.SecretAccessKey,
+    sessionToken: value.SessionToken,
+    expiration: new Date(value.Expiration),
+  };
+}
+
+export const sdkSts: StsApi = {
+  async getSessionToken(keys, options) {
+    const { sdk, client } = await makeClient(keys, options);
+    try {
+      const out = await client.send(
+        new sdk.GetSessionTokenCommand({
+          DurationSeconds: options.durationSeconds,
+          ...(options.serialNumber && options.tokenCode
+            ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
+            : {}),
+        }),
+      );
+      return requireCredentials(out.Credentials, "GetSessionToken");
+    } catch (error) {
+      throw toAwsError(error, { operation: "GetSessionToken", endpoint: options.endpoint, mfa: !!options.tokenCode });
+    } finally {
+      client.destroy();
+    }
+  },
+  async assumeRole(keys, options) {
+    const { sdk, client } = await makeClient(keys, options);
+    try {
+      const out = await client.send(
+        new sdk.AssumeRoleCommand({
+          RoleArn: options.roleArn,
+          RoleSessionName: options.roleSessionName,
+          DurationSeconds: options.durationSeconds,
+          ...(options.externalId ? { ExternalId: options.externalId } : {}),
+          ...(options.serialNumber && options.tokenCode
+            ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
+            : {}),
+        }),
+      );
+      const credentials = requireCredentials(out.Credentials, "AssumeRole");
+      const arn = out.AssumedRoleUser?.Arn;
+      const accountId = arn?.split(":")[4];
+      return {
+        ...credentials,
+        ...(arn ? { assumedRoleArn: arn } : {}),
+        ...(accountId && /^\d{12}$/.test(accountId) ? { accountId } : {}),
+      };
+    } catch (error) {
+      throw toAwsError(error, { operation: "AssumeRole", endpoint: options.endpoint, roleArn: options.roleArn });
+    } finally {
+      client.destroy();
+    }
+  },
+  async getCallerIdentity(keys, options) {
+    const { sdk, client } = await makeClient(keys, options);
+    try {
+      const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+      return { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" };
+    } catch (error) {
+      throw toAwsError(error, { operation: "GetCallerIdentity", endpoint: options.endpoint });
+    } finally {
+      client.destroy();
+    }
+  },
+};

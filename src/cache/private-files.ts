@@ -1,0 +1,94 @@
+// Private files: directories 0700, files 0600, written atomically (temp file in the same directory + rename).
+// A cache directory that is a symlink, owned by someone else, or open to others is refused or, if ours, repaired.
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  chmodSync,
+  writeSync,
+  constants,
+} from "node:fs";
+import { dirname, join, basename } from "node:path";
+import { UserError } from "../errors.js";
+
+const isPosix = process.platform !== "win32";
+
+export interface PrivacyReport {
+  repaired: string[];
+}
+
+/** Make `dir` (and its parents) exist, as a real directory owned by us with mode 0700. */
+export function ensurePrivateDirectory(dir: string, report?: PrivacyReport): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (stat.isSymbolicLink() || !stat.isDirectory()) {
+    throw new UserError(
+      `The aws-op cache directory ${dir} is a symbolic link or not a directory; refusing to use it.`,
+      {
+        hint: `Remove it (rm -r "${dir}") and try again.`,
+      },
+    );
+  }
+  if (!isPosix) return;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new UserError(`The aws-op cache directory ${dir} belongs to another user; refusing to use it.`, {
+      hint: `Remove it, or point AWS_OP_CACHE_DIR at a directory of your own.`,
+    });
+  }
+  if ((stat.mode & 0o077) !== 0) {
+    chmodSync(dir, 0o700);
+    report?.repaired.push(dir);
+  }
+}
+
+/**
+ * Check a file we are about to read: it must be a regular file owned by us, not a symlink. A file readable by
+ * others is repaired to 0600 (we own it). Returns false when the file must not be trusted.
+ */
+export function isTrustedPrivateFile(path: string, report?: PrivacyReport): boolean {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return false;
+  }
+  if (!stat.isFile()) return false;
+  if (!isPosix) return true;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) return false;
+  if ((stat.mode & 0o077) !== 0) {
+    chmodSync(path, 0o600);
+    report?.repaired.push(path);
+  }
+  return true;
+}
+
+/** Write `data` to `path` atomically with the given mode (default 0600): readers see the old or the new file. */
+export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  // O_EXCL|O_NOFOLLOW: never write through a planted file or symlink.
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  const fd = openSync(temp, flags, mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    if (isPosix) chmodSync(temp, mode);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,189 @@
+// The session cache: STS session (and assumed-role) credentials, never long-term keys, one file per cache key,
+// so that `op` runs once per session instead of once per AWS command.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { AwsCredentials } from "../aws/credential-output.js";
+import { ensurePrivateDirectory, isTrustedPrivateFile, writeFileAtomic, type PrivacyReport } from "./private-files.js";
+
+/** Everything that changes the credentials a cache entry holds. No secret goes in here. */
+export interface CacheDescriptor {
+  [key: string]: string | number | undefined | CacheDescriptor;
+}
+
+export interface CacheEntry {
+  version: 1;
+  /** The profile that made the entry, for `list` (informational: the key is the descriptor). */
+  profile?: string;
+  descriptor: CacheDescriptor;
+  obtainedAt: string;
+  credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
+  accountId?: string;
+  /** For role entries: the assumed-role ARN, shown by `list`. */
+  arn?: string;
+}
+
+/** botocore re-runs a credential process whose credentials expire within 15 minutes, the JS SDK within 5:
+ * a served session keeps more than 20 minutes (or half its lifetime, for sessions shorter than 40 minutes). */
+export const REFRESH_MARGIN_MS = 20 * 60 * 1000;
+
+export function refreshMarginMs(lifetimeMs: number): number {
+  return lifetimeMs < 2 * REFRESH_MARGIN_MS ? lifetimeMs / 2 : REFRESH_MARGIN_MS;
+}
+
+/** Stable JSON (sorted keys) so that equal descriptors give equal keys. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(",")}}`;
+}
+
+export function cacheKey(descriptor: CacheDescriptor): string {
+  return createHash("sha256").update(canonical(descriptor)).digest("hex").slice(0, 40);
+}
+
+function isCacheEntry(value: unknown): value is CacheEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const c = v.credentials as Record<string, unknown> | undefined;
+  return (
+    v.version === 1 &&
+    typeof v.obtainedAt === "string" &&
+    typeof v.descriptor === "object" &&
+    v.descriptor !== null &&
+    typeof c === "object" &&
+    c !== null &&
+    typeof c.AccessKeyId === "string" &&
+    typeof c.SecretAccessKey === "string" &&
+    typeof c.SessionToken === "string" &&
+    typeof c.Expiration === "string" &&
+    !Number.isNaN(Date.parse(c.Expiration)) &&
+    !Number.isNaN(Date.parse(v.obtainedAt))
+  );
+}
+
+/**
+ * May this entry be served at `now`? Only while it has more than the refresh margin left. An entry that seems to
+ * come from the future, or to live longer than it was issued for, means the clock jumped: never serve it.
+ */
+export function isEntryFresh(entry: CacheEntry, now: Date): boolean {
+  const expires = Date.parse(entry.credentials.Expiration);
+  const obtained = Date.parse(entry.obtainedAt);
+  const lifetime = expires - obtained;
+  const remaining = expires - now.getTime();
+  if (lifetime <= 0) return false;
+  if (obtained > now.getTime() + 60_000) return false;
+  if (remaining > lifetime + 60_000) return false;
+  return remaining > refreshMarginMs(lifetime);
+}
+
+export function entryToCredentials(entry: CacheEntry): AwsCredentials {
+  return {
+    accessKeyId: entry.credentials.AccessKeyId,
+    secretAccessKey: entry.credentials.SecretAccessKey,
+    sessionToken: entry.credentials.SessionToken,
+    expiration: new Date(entry.credentials.Expiration),
+    ...(entry.accountId ? { accountId: entry.accountId } : {}),
+  };
+}
+
+export class SessionCache {
+  readonly sessionsDir: string;
+  constructor(
+    readonly root: string,
+    readonly report: PrivacyReport = { repaired: [] },
+  ) {
+    this.sessionsDir = join(root, "sessions");
+  }
+
+  pathFor(key: string): string {
+    return join(this.sessionsDir, `${key}.json`);
+  }
+
+  /** Create the cache directories (0700), refusing symlinks and directories of other users. */
+  prepare(): void {
+    ensurePrivateDirectory(this.root, this.report);
+    ensurePrivateDirectory(this.sessionsDir, this.report);
+  }
+
+  /** The entry for `key`, or undefined when absent, unreadable, corrupt or untrusted (it is then replaced). */
+  read(key: string): CacheEntry | undefined {
+    const path = this.pathFor(key);
+    let text: string;
+    try {
+      if (!isTrustedPrivateFile(path, this.report)) return undefined;
+      text = readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return isCacheEntry(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(key: string, entry: CacheEntry): void {
+    this.prepare();
+    writeFileAtomic(this.pathFor(key), `${JSON.stringify(entry)}\n`);
+  }
+
+  delete(key: string): void {
+    rmSync(this.pathFor(key), { force: true });
+  }
+
+  /** Every readable entry with its key. */
+  list(): { key: string; entry: CacheEntry }[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.sessionsDir);
+    } catch {
+      return [];
+    }
+    const result: { key: string; entry: CacheEntry }[] = [];
+    for (const name of names) {
+      if (!name.endsWith(".json") || name.startsWith(".")) continue;
+      const key = name.slice(0, -".json".length);
+      const entry = this.read(key);
+      if (entry) result.push({ key, entry });
+    }
+    return result;
+  }
+
+  /** Delete every entry; returns how many files were removed. */
+  clearAll(): number {
+    const entries = this.list();
+    for (const { key } of entries) this.delete(key);
+    return entries.length;
+  }
+}
+
+export function toCacheEntry(
+  credentials: AwsCredentials,
+  descriptor: CacheDescriptor,
+  obtainedAt: Date,
+  extra: { profile?: string; arn?: string } = {},
+): CacheEntry {
+  if (!credentials.sessionToken || !credentials.expiration) {
+    // Long-term keys are never cached: this would be a bug.
+    throw new Error("refusing to cache credentials without a session token and expiration");
+  }
+  return {
+    version: 1,
+    ...(extra.profile ? { profile: extra.profile } : {}),
+    descriptor,
+    obtainedAt: obtainedAt.toISOString(),
+    credentials: {
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      SessionToken: credentials.sessionToken,
+      Expiration: credentials.expiration.toISOString(),
+    },
+    ...(credentials.accountId ? { accountId: credentials.accountId } : {}),
+    ...(extra.arn ? { arn: extra.arn } : {}),
+  };
+}

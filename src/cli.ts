@@ -1,0 +1,151 @@
+// argv -> options -> command. The only module that reads process.env, touches process.stdout/stderr directly, or
+// calls process.exit. Commands other than `process` (the hot path) are loaded lazily to keep start-up small.
+import { homedir, userInfo } from "node:os";
+import { Command, CommanderError } from "commander";
+import { sdkSts } from "./aws/sts.js";
+import type { Context } from "./context.js";
+import { InternalError, UserError } from "./errors.js";
+import { runOp } from "./onepassword/run-op.js";
+import * as processCommand from "./commands/process.js";
+
+declare const AWS_OP_VERSION: string | undefined;
+const VERSION = typeof AWS_OP_VERSION === "string" ? AWS_OP_VERSION : "0.0.0-dev";
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? "user";
+  }
+}
+
+export function createContext(): Context {
+  // Children (op, exec'd commands) get the environment exactly as aws-op received it.
+  const env = { ...process.env };
+  // aws-op runs its own STS/IAM clients; the SDK's notice about future Node.js versions is noise on stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  return {
+    env,
+    home: homedir(),
+    platform: process.platform,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTTY: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
+    runOp,
+    sts: sdkSts,
+    userName: safeUserName(),
+  };
+}
+
+/** Options that every command resolving a profile takes. */
+function addProfileOptions(command: Command): Command {
+  return command
+    .option("--profile <name>", "AWS profile to read op_* settings from (default: $AWS_PROFILE or default)")
+    .option("--item <item>", "1Password item title or ID (op_item)")
+    .option("--vault <vault>", "1Password vault name or ID (op_vault)")
+    .option("--account <account>", "1Password account shorthand, sign-in address or ID (op_account)")
+    .option("--mfa-serial <arn>", "ARN of the MFA device (op_mfa_serial)")
+    .option("--session-duration <duration>", 'STS session length, e.g. 1h, 12h, 3600, or "off" (op_session_duration)')
+    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
+    .option("--op-cli <path>", "the 1Password CLI executable, e.g. op.exe under WSL (op_cli; AWS_OP_CLI)");
+}
+
+export interface CliResult {
+  exitCode: number;
+}
+
+function formatError(error: unknown, debug: boolean): string {
+  if (error instanceof UserError) {
+    const lines = [`aws-op: ${error.message}`];
+    if (error.hint) lines.push(`  ${error.hint}`);
+    if (debug && error.cause instanceof Error && error.cause.stack) lines.push(error.cause.stack);
+    return `${lines.join("\n")}\n`;
+  }
+  const err = error instanceof Error ? error : new InternalError(String(error));
+  const lines = [
+    `aws-op: unexpected error (${err.name}). This is a bug in aws-op: please report it with the output of --debug.`,
+  ];
+  if (debug && err.stack) lines.push(err.stack);
+  return `${lines.join("\n")}\n`;
+}
+
+export function buildProgram(ctx: Context, _result: CliResult): Command {
+  const program = new Command("aws-op")
+    .description("Serve AWS credentials from 1Password to every AWS tool through credential_process.")
+    .version(VERSION, "-V, --version")
+    .option("--debug", "show stack traces on errors")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout(text),
+      writeErr: (text) => ctx.stderr(text),
+    })
+    .showHelpAfterError('(run "aws-op --help" for usage)');
+
+  addProfileOptions(
+    program
+      .command("process")
+      .description("print credentials for credential_process (one JSON document on stdout)")
+      .addHelpText(
+        "after",
+        `
+Examples:
+  In ~/.aws/config:
+    [profile work]
+    credential_process = "/usr/bin/node" "/usr/lib/node_modules/aws-op/dist/cli.js" process --profile work
+    op_vault = Work
+    op_item = AWS work
+
+  Without a profile:
+    aws-op process --vault Work --item "AWS work"`,
+      ),
+  ).action(async (options: processCommand.ProcessOptions) => {
+    ctx.stdout(await processCommand.run(options, ctx));
+  });
+
+  program
+    .command("clear")
+    .description("delete cached sessions for a profile, or all of them")
+    .argument("[profile]", "the profile whose cached sessions to delete")
+    .option("--all", "delete every cached session")
+    .addHelpText("after", "\nExamples:\n  aws-op clear work\n  aws-op clear --all")
+    .action(async (profile: string | undefined, options: { all?: boolean }) => {
+      const clear = await import("./commands/clear.js");
+      await clear.run({ ...(profile ? { profile } : {}), ...(options.all ? { all: true } : {}) }, ctx);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[], ctx: Context): Promise<number> {
+  const result: CliResult = { exitCode: 0 };
+  const debug = argv.includes("--debug");
+  const program = buildProgram(ctx, result);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      return error.exitCode;
+    }
+    ctx.stderr(formatError(error, debug));
+    return error instanceof UserError ? error.exitCode : 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith("/cli.js");
+if (invokedDirectly) {
+  const ctx = createContext();
+  main(process.argv.slice(2), ctx).then(
+    (code) => {
+      // Exit once stdout is flushed: the SDK's sockets or lock timers must never keep an AWS tool waiting.
+      process.stdout.write("", () => process.exit(code));
+    },
+    (error: unknown) => {
+      process.stderr.write(formatError(error, true));
+      process.exit(1);
+    },
+  );
+}

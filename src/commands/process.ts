@@ -1,0 +1,16 @@
+// `aws-op process`: the credential_process command. Its stdout is protocol: exactly one JSON document on success,
+// nothing at all on failure (cli.ts prints the error on stderr).
+import { formatCredentialProcessOutput } from "../aws/credential-output.js";
+import { resolveProfileSettings, type SettingFlags } from "../config/profile.js";
+import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
+import { getCredentials } from "../credentials.js";
+
+export type ProcessOptions = SettingFlags;
+
+/** Returns the JSON document to print. */
+export async function run(options: ProcessOptions, ctx: Context): Promise<string> {
+  const files = readFilesFor(ctx);
+  const settings = resolveProfileSettings({ env: ctx.env, files, flags: options });
+  const credentials = await getCredentials(settings, credentialDepsFor(ctx, files, options));
+  return formatCredentialProcessOutput(credentials);
+}

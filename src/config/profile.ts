@@ -1,0 +1,238 @@
+// The AWS profile model: which files hold profiles, how their keys merge, and the aws-op settings (`op_*` keys)
+// of one profile with command-line flags on top.
+// Like the AWS SDKs, values come from AWS_CONFIG_FILE ([profile NAME] / [default]) and AWS_SHARED_CREDENTIALS_FILE
+// ([NAME]); for a key present in both, the credentials file wins (as the JS SDK merges them).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
+import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
+import { UserError } from "../errors.js";
+import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
+import { profileFromConfigSection } from "./names.js";
+
+export interface AwsFilePaths {
+  config: string;
+  credentials: string;
+}
+
+export function awsFilePaths(env: NodeJS.ProcessEnv, home: string): AwsFilePaths {
+  return {
+    config: env.AWS_CONFIG_FILE || join(home, ".aws", "config"),
+    credentials: env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"),
+  };
+}
+
+export interface AwsFile {
+  path: string;
+  /** The file's text as read; undefined when the file does not exist. */
+  text: string | undefined;
+  doc: IniDocument;
+}
+
+/** Read and parse one AWS file; a missing file is an empty document, an unparseable one a UserError with its line. */
+export function readAwsFile(path: string): AwsFile {
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") {
+      throw new UserError(`Could not read ${path} (${code ?? "error"}).`, { hint: "Check the file's permissions." });
+    }
+  }
+  try {
+    return { path, text, doc: parseIni(text ?? "") };
+  } catch (error) {
+    if (error instanceof IniSyntaxError) {
+      throw new UserError(`${path}, line ${error.line}: this line is not valid in an AWS config file.`, {
+        hint: 'Each line must be a [section] header, "key = value", an indented sub-key, a comment or blank. aws-op changes nothing in a file it cannot read.',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+export interface AwsFiles {
+  config: AwsFile;
+  credentials: AwsFile;
+}
+
+export function readAwsFiles(paths: AwsFilePaths): AwsFiles {
+  return { config: readAwsFile(paths.config), credentials: readAwsFile(paths.credentials) };
+}
+
+/** Every key of a profile, from both files, lower-cased keys; undefined when neither file has the profile. */
+export function readProfileValues(files: AwsFiles, profile: string): Record<string, string> | undefined {
+  let found = false;
+  const values: Record<string, string> = {};
+  // Every config section that botocore reads as this profile ([profile x], [profile "x"], [default] ...).
+  for (const name of files.config.doc.sectionNames()) {
+    if (profileFromConfigSection(name) !== profile) continue;
+    const section = files.config.doc.getSection(name);
+    if (section) {
+      found = true;
+      Object.assign(values, section);
+    }
+  }
+  const creds = files.credentials.doc.getSection(profile);
+  if (creds) {
+    found = true;
+    Object.assign(values, creds);
+  }
+  return found ? values : undefined;
+}
+
+/** Every profile name in both files, config order first. */
+export function listProfileNames(files: AwsFiles): string[] {
+  const names = new Set<string>();
+  for (const section of files.config.doc.sectionNames()) {
+    const name = profileFromConfigSection(section);
+    if (name !== undefined) names.add(name);
+  }
+  for (const section of files.credentials.doc.sectionNames()) names.add(section);
+  return [...names];
+}
+
+/** Flags that override profile keys. */
+export interface SettingFlags {
+  profile?: string;
+  item?: string;
+  vault?: string;
+  account?: string;
+  mfaSerial?: string;
+  sessionDuration?: string;
+  opTimeout?: string;
+  opCli?: string;
+  region?: string;
+}
+
+export interface RoleSettings {
+  roleArn: string;
+  roleSessionName?: string;
+  externalId?: string;
+  durationSeconds: number;
+}
+
+export interface ProfileSettings {
+  /** The profile name ("default" when none was given), or undefined when flags alone define the item. */
+  profile: string | undefined;
+  /** The 1Password item; absent only for a role profile whose keys come from op_source_profile. */
+  item?: string;
+  vault?: string;
+  account?: string;
+  mfaSerial?: string;
+  sessionDuration: number | "off";
+  region: string;
+  opCli: string;
+  opTimeoutMs: number;
+  role?: RoleSettings;
+  /** Another aws-op profile whose session is the source for the role. */
+  sourceProfile?: string;
+}
+
+/** The aws-op keys. All start with op_: AWS SDKs act on keys like role_arn by themselves. */
+export const OP_KEYS = [
+  "op_item",
+  "op_vault",
+  "op_account",
+  "op_mfa_serial",
+  "op_session_duration",
+  "op_cli",
+  "op_role_arn",
+  "op_role_session_name",
+  "op_external_id",
+  "op_role_duration",
+  "op_source_profile",
+] as const;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function parseOpTimeoutMs(text: string | undefined, source: string): number {
+  if (text === undefined || text.trim() === "") return DEFAULT_OP_TIMEOUT_MS;
+  const seconds = Number(text.trim());
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UserError(`${source} = "${text.trim()}" is not a number of seconds.`, {
+      hint: "Use a number of seconds between 1 and 3600 (default 50).",
+    });
+  }
+  return Math.round(seconds * 1000);
+}
+
+export interface ResolveOptions {
+  env: NodeJS.ProcessEnv;
+  files: AwsFiles;
+  flags: SettingFlags;
+}
+
+/** The name of the profile to use: --profile, else AWS_PROFILE, else "default". */
+export function selectedProfileName(flags: SettingFlags, env: NodeJS.ProcessEnv): string {
+  return nonEmpty(flags.profile) ?? nonEmpty(env.AWS_PROFILE) ?? nonEmpty(env.AWS_DEFAULT_PROFILE) ?? "default";
+}
+
+/** Profile keys with flags on top, validated. Throws a UserError that names the file and the fix. */
+export function resolveProfileSettings({ env, files, flags }: ResolveOptions): ProfileSettings {
+  const profile = selectedProfileName(flags, env);
+  const values = readProfileValues(files, profile);
+  const flagsDefineItem = nonEmpty(flags.item) !== undefined;
+  if (!values && !flagsDefineItem) {
+    throw new UserError(
+      `AWS profile "${profile}" was not found in ${files.config.path} or ${files.credentials.path}.`,
+      {
+        hint: `Run "aws-op setup ${profile}" to create it, or pass --item (and --vault).`,
+      },
+    );
+  }
+  const v = values ?? {};
+  const item = nonEmpty(flags.item) ?? nonEmpty(v.op_item);
+  const sourceProfile = nonEmpty(v.op_source_profile);
+  if (!item && !sourceProfile) {
+    throw new UserError(`AWS profile "${profile}" has no op_item setting.`, {
+      hint: `Add "op_item = <1Password item title or ID>" to [${profile === "default" ? "default" : `profile ${profile}`}] in ${files.config.path}, or run "aws-op setup ${profile}".`,
+    });
+  }
+  const durationText = flags.sessionDuration ?? v.op_session_duration;
+  const settings: ProfileSettings = {
+    profile: values ? profile : undefined,
+    sessionDuration: parseSessionDuration(
+      durationText,
+      flags.sessionDuration !== undefined ? "--session-duration" : "op_session_duration",
+    ),
+    region:
+      nonEmpty(flags.region) ??
+      nonEmpty(v.region) ??
+      nonEmpty(env.AWS_REGION) ??
+      nonEmpty(env.AWS_DEFAULT_REGION) ??
+      "us-east-1",
+    opCli: nonEmpty(flags.opCli) ?? nonEmpty(env.AWS_OP_CLI) ?? nonEmpty(v.op_cli) ?? "op",
+    opTimeoutMs: parseOpTimeoutMs(
+      flags.opTimeout ?? env.AWS_OP_TIMEOUT,
+      flags.opTimeout !== undefined ? "--op-timeout" : "AWS_OP_TIMEOUT",
+    ),
+  };
+  const vault = nonEmpty(flags.vault) ?? nonEmpty(v.op_vault);
+  const account = nonEmpty(flags.account) ?? nonEmpty(v.op_account);
+  const mfaSerial = nonEmpty(flags.mfaSerial) ?? nonEmpty(v.op_mfa_serial);
+  if (item) settings.item = item;
+  if (vault) settings.vault = vault;
+  if (account) settings.account = account;
+  if (mfaSerial) settings.mfaSerial = mfaSerial;
+  const roleArn = nonEmpty(v.op_role_arn);
+  if (roleArn) {
+    settings.role = {
+      roleArn,
+      durationSeconds: v.op_role_duration
+        ? requireDurationInRange(v.op_role_duration, "op_role_duration", ROLE_MIN_SECONDS, ROLE_MAX_SECONDS)
+        : 3600,
+    };
+    const sessionName = nonEmpty(v.op_role_session_name);
+    const externalId = nonEmpty(v.op_external_id);
+    if (sessionName) settings.role.roleSessionName = sessionName;
+    if (externalId) settings.role.externalId = externalId;
+  }
+  if (sourceProfile) settings.sourceProfile = sourceProfile;
+  return settings;
+}

@@ -1,0 +1,62 @@
+// What commands get from the outside world, gathered once by cli.ts. Core code never reads process.env or the
+// home directory itself, so tests can hand in a temp HOME, a fake clock and fake runners.
+import type { StsApi } from "./aws/sts.js";
+import { cacheDirectory } from "./cache/paths.js";
+import { SessionCache } from "./cache/session-cache.js";
+import {
+  awsFilePaths,
+  readAwsFiles,
+  resolveProfileSettings,
+  type AwsFiles,
+  type SettingFlags,
+} from "./config/profile.js";
+import type { CredentialDeps } from "./credentials.js";
+import type { OpRunner } from "./onepassword/run-op.js";
+
+export interface Context {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  platform: NodeJS.Platform;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Is stdin / stdout / stderr a terminal? */
+  isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
+  runOp: OpRunner;
+  sts: StsApi;
+  userName: string;
+}
+
+export function sessionCacheFor(ctx: Context): SessionCache {
+  return new SessionCache(cacheDirectory(ctx.env, ctx.home, ctx.platform));
+}
+
+export function readFilesFor(ctx: Context): AwsFiles {
+  return readAwsFiles(awsFilePaths(ctx.env, ctx.home));
+}
+
+/** Dependencies of the credential pipeline, with profiles resolved from the given files. */
+export function credentialDepsFor(ctx: Context, files: AwsFiles, flags: SettingFlags = {}): CredentialDeps {
+  return {
+    env: ctx.env,
+    now: ctx.now,
+    runOp: ctx.runOp,
+    sts: ctx.sts,
+    cache: sessionCacheFor(ctx),
+    warn: (message) => ctx.stderr(`${message}\n`),
+    sleep: ctx.sleep,
+    // A source profile inherits the op executable and timeout flags, not the item flags.
+    loadProfile: (name) =>
+      resolveProfileSettings({
+        env: ctx.env,
+        files,
+        flags: {
+          profile: name,
+          ...(flags.opCli ? { opCli: flags.opCli } : {}),
+          ...(flags.opTimeout ? { opTimeout: flags.opTimeout } : {}),
+        },
+      }),
+    userName: ctx.userName,
+  };
+}

@@ -1,0 +1,152 @@
+// Starts moto_server (a local STS/IAM) on a free loopback port for end-to-end tests, and stops it afterwards.
+// Where moto or the AWS CLI is missing, suites skip with a note; under CI=true a missing tool is a failure.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer as createHttpServer, request } from "node:http";
+import { createServer, connect } from "node:net";
+
+export function findExecutable(name: string): string | undefined {
+  const result = spawnSync("sh", ["-c", 'command -v "$1"', "sh", name], { encoding: "utf8" });
+  const path = result.stdout.trim();
+  return result.status === 0 && path ? path : undefined;
+}
+
+/** Tools the end-to-end suites need; a missing one is a skip locally, a failure in CI. */
+export function requireTools(names: string[]): { available: boolean; missing: string[] } {
+  const missing = names.filter((n) => findExecutable(n) === undefined);
+  if (missing.length > 0) {
+    if (process.env.CI === "true") {
+      throw new Error(
+        `End-to-end tests need ${missing.join(", ")} (CI=true: a skip would hide a missing install step).`,
+      );
+    }
+    console.warn(`Skipping end-to-end tests: ${missing.join(", ")} not found on PATH.`);
+  }
+  return { available: missing.length === 0, missing };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export interface Moto {
+  /** A counting proxy in front of moto: point every client here. */
+  url: string;
+  /** How many requests with this Action (e.g. "GetSessionToken") went through the proxy. */
+  calls(action: string): number;
+  resetCalls(): void;
+  stop(): Promise<void>;
+  /** Reset moto's state (all IAM users, keys). */
+  reset(): Promise<void>;
+}
+
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const child: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, PYTHONWARNINGS: "ignore" },
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const deadline = Date.now() + 30_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`moto_server did not start on port ${port}: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const motoUrl = `http://127.0.0.1:${port}`;
+  const counts = new Map<string, number>();
+  // Count AWS query-protocol actions (Action=... in the form body) on their way to moto.
+  const proxy = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const action =
+        new URLSearchParams(body.toString("utf8")).get("Action") ??
+        new URL(req.url ?? "/", motoUrl).searchParams.get("Action");
+      if (action) counts.set(action, (counts.get(action) ?? 0) + 1);
+      const upstream = request(
+        { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on("error", () => {
+        res.writeHead(502);
+        res.end();
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", () => resolve()));
+  const proxyAddress = proxy.address();
+  const proxyPort = typeof proxyAddress === "object" && proxyAddress ? proxyAddress.port : 0;
+  return {
+    url: `http://127.0.0.1:${proxyPort}`,
+    calls: (action) => counts.get(action) ?? 0,
+    resetCalls: () => counts.clear(),
+    stop: async () => {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+      });
+    },
+    reset: async () => {
+      await fetch(`${motoUrl}/moto-api/reset`, { method: "POST" });
+      counts.clear();
+    },
+  };
+}
+
+/** Create an IAM user with an access key in moto; returns the key (moto's GetCallerIdentity maps it to the user). */
+export async function createIamUserWithKey(
+  motoUrl: string,
+  userName: string,
+): Promise<{ accessKeyId: string; secretAccessKey: string; arn: string }> {
+  const { IAMClient, CreateUserCommand, CreateAccessKeyCommand } = await import("@aws-sdk/client-iam");
+  const iam = new IAMClient({
+    region: "us-east-1",
+    endpoint: motoUrl,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  });
+  try {
+    const user = await iam.send(new CreateUserCommand({ UserName: userName }));
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    if (!key.AccessKey?.AccessKeyId || !key.AccessKey.SecretAccessKey || !user.User?.Arn)
+      throw new Error("moto gave no key");
+    return {
+      accessKeyId: key.AccessKey.AccessKeyId,
+      secretAccessKey: key.AccessKey.SecretAccessKey,
+      arn: user.User.Arn,
+    };
+  } finally {
+    iam.destroy();
+  }
+}

@@ -1,0 +1,151 @@
+// A throw-away HOME for end-to-end tests: AWS config files, the fake op's store and call log, a cache directory,
+// and a clean environment in which the built CLI runs exactly as AWS tools run it. No test touches the real home.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createTempStore,
+  env as fakeOpEnv,
+  makeStore,
+  pathWithFakeOp,
+  readCallLog,
+  repoRoot,
+  type FakeOpEnvOptions,
+  type FakeOpStore,
+  type TempStore,
+} from "../fake-op/fixture.js";
+
+export const cliPath = join(repoRoot, "dist", "cli.js");
+
+/** The credential_process line for a profile, as `aws-op setup` writes it. */
+export function credentialProcessLine(profile: string): string {
+  return `"${process.execPath}" "${cliPath}" process --profile ${profile}`;
+}
+
+export interface RunResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  /** Text for stdin (default: empty, closed). */
+  input?: string;
+  /** Kill the child after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+export interface Sandbox {
+  home: string;
+  configPath: string;
+  credentialsPath: string;
+  cacheDir: string;
+  store: TempStore;
+  /** The environment for a child: only what the test chooses, never the developer's AWS settings. */
+  env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
+  writeConfig(text: string): void;
+  writeCredentials(text: string): void;
+  /**
+   * Run the built CLI. Always asynchronous: the moto proxy lives in the test worker, so a synchronous spawn would
+   * block the very event loop that must forward the child's STS calls.
+   */
+  run(args: string[], options?: RunOptions): Promise<RunResult>;
+  /** Run any command in the sandbox environment. */
+  exec(command: string, args: string[], options?: RunOptions): Promise<RunResult>;
+  opCalls(): string[][];
+  cacheFiles(): string[];
+}
+
+export interface SandboxOptions {
+  store?: FakeOpStore;
+  fakeOp?: Omit<FakeOpEnvOptions, "store" | "log">;
+  /** AWS_ENDPOINT_URL for the AWS tools and aws-op (moto). */
+  endpoint?: string;
+}
+
+/** Variables of the outer environment that must not leak into a test's AWS tools. */
+function baseEnvironment(): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith("AWS_") || key.startsWith("OP_") || key.startsWith("FAKE_OP_") || key === "XDG_CACHE_HOME")
+      continue;
+    clean[key] = value;
+  }
+  return clean;
+}
+
+export function spawnAsync(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  const home = mkdtempSync(join(tmpdir(), "aws-op-home-"));
+  mkdirSync(join(home, ".aws"), { recursive: true });
+  const configPath = join(home, ".aws", "config");
+  const credentialsPath = join(home, ".aws", "credentials");
+  const cacheDir = join(home, ".cache");
+  const store = createTempStore(options.store ?? makeStore());
+  const envFor = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
+    const result: NodeJS.ProcessEnv = {
+      ...baseEnvironment(),
+      HOME: home,
+      PATH: pathWithFakeOp(process.env.PATH),
+      AWS_CONFIG_FILE: configPath,
+      AWS_SHARED_CREDENTIALS_FILE: credentialsPath,
+      XDG_CACHE_HOME: cacheDir,
+      AWS_EC2_METADATA_DISABLED: "true",
+      PYTHONWARNINGS: "ignore",
+      ...(options.endpoint ? { AWS_ENDPOINT_URL: options.endpoint } : {}),
+      ...fakeOpEnv({ ...(options.fakeOp ?? {}), store: store.storePath, log: store.logPath }),
+    };
+    for (const [key, value] of Object.entries(extra)) {
+      if (value === undefined) delete result[key];
+      else result[key] = value;
+    }
+    return result;
+  };
+  const sandbox: Sandbox = {
+    home,
+    configPath,
+    credentialsPath,
+    cacheDir,
+    store,
+    env: envFor,
+    writeConfig: (text) => writeFileSync(configPath, text, { mode: 0o600 }),
+    writeCredentials: (text) => writeFileSync(credentialsPath, text, { mode: 0o600 }),
+    run: (args, runOptions = {}) =>
+      spawnAsync(process.execPath, [cliPath, ...args], envFor(runOptions.env), runOptions),
+    exec: (command, args, execOptions = {}) => spawnAsync(command, args, envFor(execOptions.env), execOptions),
+    opCalls: () => readCallLog(store.logPath).map((entry) => entry.argv),
+    cacheFiles: () => {
+      const dir = join(cacheDir, "aws-op", "sessions");
+      return existsSync(dir) ? readdirSync(dir) : [];
+    },
+  };
+  return sandbox;
+}

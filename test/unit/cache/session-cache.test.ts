@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync, chmodSync, statSync, symlinkSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  cacheKey,
+  isEntryFresh,
+  SessionCache,
+  toCacheEntry,
+  type CacheEntry,
+} from "../../../src/cache/session-cache.js";
+
+const MIN = 60_000;
+
+function entry(obtained: number, lifetimeMs: number): CacheEntry {
+  return toCacheEntry(
+    { accessKeyId: "ASIA1", secretAccessKey: "s", sessionToken: "t", expiration: new Date(obtained + lifetimeMs) },
+    { item: "x" },
+    new Date(obtained),
+  );
+}
+
+describe("isEntryFresh", () => {
+  const t0 = Date.parse("2026-11-25T12:00:00Z");
+  it.each([
+    ["1 h session, 39 min in (21 min left)", 60 * MIN, 39 * MIN, true],
+    ["1 h session, 40 min in (20 min left)", 60 * MIN, 40 * MIN, false],
+    ["1 h session, expired", 60 * MIN, 61 * MIN, false],
+    ["15 min session, 7 min in", 15 * MIN, 7 * MIN, true],
+    ["15 min session, 8 min in (under half left)", 15 * MIN, 8 * MIN, false],
+    ["12 h session, 11 h 39 min in", 720 * MIN, 699 * MIN, true],
+    ["clock jumped back before it was obtained", 60 * MIN, -10 * MIN, false],
+  ])("%s -> %s", (_name, lifetime, elapsed, fresh) => {
+    expect(isEntryFresh(entry(t0, lifetime), new Date(t0 + elapsed))).toBe(fresh);
+  });
+});
+
+describe("cacheKey", () => {
+  it("ignores key order and undefined values, and changes with any setting", () => {
+    expect(cacheKey({ a: "1", b: 2, c: undefined })).toBe(cacheKey({ b: 2, a: "1" }));
+    expect(cacheKey({ item: "x", duration: 3600 })).not.toBe(cacheKey({ item: "x", duration: 7200 }));
+    expect(cacheKey({ item: "x", vault: "A" })).not.toBe(cacheKey({ item: "x", vault: "B" }));
+  });
+});
+
+describe("SessionCache", () => {
+  function fresh(): SessionCache {
+    return new SessionCache(join(mkdtempSync(join(tmpdir(), "aws-op-cache-")), "aws-op"));
+  }
+
+  it("writes private files in private directories", () => {
+    const cache = fresh();
+    cache.write("k", entry(Date.now(), 60 * MIN));
+    expect(statSync(cache.root).mode & 0o777).toBe(0o700);
+    expect(statSync(cache.sessionsDir).mode & 0o777).toBe(0o700);
+    expect(statSync(cache.pathFor("k")).mode & 0o777).toBe(0o600);
+    expect(cache.read("k")?.credentials.AccessKeyId).toBe("ASIA1");
+  });
+
+  it("ignores corrupt and truncated entries", () => {
+    const cache = fresh();
+    cache.prepare();
+    writeFileSync(cache.pathFor("bad"), "{not json", { mode: 0o600 });
+    writeFileSync(cache.pathFor("short"), JSON.stringify(entry(Date.now(), MIN)).slice(0, 40), { mode: 0o600 });
+    expect(cache.read("bad")).toBeUndefined();
+    expect(cache.read("short")).toBeUndefined();
+  });
+
+  it("repairs an entry that others could read", () => {
+    const cache = fresh();
+    cache.write("k", entry(Date.now(), 60 * MIN));
+    chmodSync(cache.pathFor("k"), 0o644);
+    chmodSync(cache.root, 0o755);
+    expect(cache.read("k")).toBeDefined();
+    expect(statSync(cache.pathFor("k")).mode & 0o777).toBe(0o600);
+    cache.prepare();
+    expect(statSync(cache.root).mode & 0o777).toBe(0o700);
+  });
+
+  it("refuses an entry that is a symbolic link", () => {
+    const cache = fresh();
+    cache.prepare();
+    const elsewhere = join(cache.root, "..", "planted.json");
+    writeFileSync(elsewhere, JSON.stringify(entry(Date.now(), 60 * MIN)), { mode: 0o600 });
+    symlinkSync(elsewhere, cache.pathFor("k"));
+    expect(cache.read("k")).toBeUndefined();
+  });
+
+  it("refuses a cache directory that is a symbolic link", () => {
+    const base = mkdtempSync(join(tmpdir(), "aws-op-cache-"));
+    mkdirSync(join(base, "real"));
+    symlinkSync(join(base, "real"), join(base, "aws-op"));
+    expect(() => new SessionCache(join(base, "aws-op")).prepare()).toThrow(/symbolic link/);
+  });
+
+  it("never caches credentials without a session token", () => {
+    expect(() => toCacheEntry({ accessKeyId: "AKIA", secretAccessKey: "s" }, {}, new Date())).toThrow(/refusing/);
+  });
+});

@@ -1,0 +1,255 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AwsCredentials } from "../../src/aws/credential-output.js";
+import type { StsApi } from "../../src/aws/sts.js";
+import { SessionCache } from "../../src/cache/session-cache.js";
+import type { ProfileSettings } from "../../src/config/profile.js";
+import { getCredentials, type CredentialDeps } from "../../src/credentials.js";
+import type { OpRunner } from "../../src/onepassword/run-op.js";
+import { generateTotp, parseOtpUri } from "../../src/onepassword/totp.js";
+
+const OTP_URI = "otpauth://totp/aws?secret=JBSWY3DPEHPK3PXP";
+
+function itemJson(extra: object[] = []): string {
+  return JSON.stringify({
+    id: "item1",
+    title: "AWS work",
+    vault: { id: "v1", name: "Work" },
+    sections: [{ id: "s", label: "AWS" }],
+    fields: [
+      {
+        id: "a",
+        section: { id: "s", label: "AWS" },
+        type: "STRING",
+        label: "aws_access_key_id",
+        value: "AKIALONGTERM00000001",
+      },
+      {
+        id: "b",
+        section: { id: "s", label: "AWS" },
+        type: "CONCEALED",
+        label: "aws_secret_access_key",
+        value: "long-term-secret",
+      },
+      ...extra,
+    ],
+  });
+}
+
+interface Harness {
+  deps: CredentialDeps;
+  opCalls: string[][];
+  sts: { calls: { op: string; keys: string; params: { tokenCode?: string } }[] };
+  clock: { now: number };
+  profiles: Record<string, ProfileSettings>;
+}
+
+function harness(options: { item?: string; cache?: boolean } = {}): Harness {
+  const clock = { now: Date.parse("2026-11-25T12:00:10Z") };
+  const opCalls: string[][] = [];
+  const stsCalls: Harness["sts"]["calls"] = [];
+  let serial = 0;
+  const issue = (hours: number): AwsCredentials => {
+    serial += 1;
+    return {
+      accessKeyId: `ASIASESSION${serial}`,
+      secretAccessKey: `session-secret-${serial}`,
+      sessionToken: `token-${serial}`,
+      expiration: new Date(clock.now + hours * 3600_000),
+    };
+  };
+  const runOp: OpRunner = async ({ args }) => {
+    opCalls.push([...args]);
+    return { exitCode: 0, signal: null, stdout: options.item ?? itemJson(), stderr: "" };
+  };
+  const sts: StsApi = {
+    async getSessionToken(keys, params) {
+      stsCalls.push({ op: "GetSessionToken", keys: keys.accessKeyId, params });
+      return issue(params.durationSeconds / 3600);
+    },
+    async assumeRole(keys, params) {
+      stsCalls.push({ op: "AssumeRole", keys: keys.accessKeyId, params });
+      return {
+        ...issue(params.durationSeconds / 3600),
+        assumedRoleArn: `${params.roleArn}/x`,
+        accountId: "123456789012",
+      };
+    },
+    async getCallerIdentity() {
+      return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
+    },
+  };
+  const profiles: Record<string, ProfileSettings> = {};
+  const deps: CredentialDeps = {
+    env: {},
+    now: () => new Date(clock.now),
+    runOp,
+    sts,
+    cache:
+      options.cache === false
+        ? undefined
+        : new SessionCache(join(mkdtempSync(join(tmpdir(), "aws-op-cred-")), "aws-op")),
+    warn: () => undefined,
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
+    loadProfile: (name) => {
+      const p = profiles[name];
+      if (!p) throw new Error(`no profile ${name}`);
+      return p;
+    },
+    userName: "alice",
+  };
+  return { deps, opCalls, sts: { calls: stsCalls }, clock, profiles };
+}
+
+function settings(overrides: Partial<ProfileSettings> = {}): ProfileSettings {
+  return {
+    profile: "work",
+    item: "AWS work",
+    vault: "Work",
+    sessionDuration: 3600,
+    region: "eu-west-1",
+    opCli: "op",
+    opTimeoutMs: 50_000,
+    ...overrides,
+  };
+}
+
+describe("getCredentials: sessions", () => {
+  it("exchanges the long-term keys for a session and serves it from the cache afterwards", async () => {
+    const h = harness();
+    const first = await getCredentials(settings(), h.deps);
+    expect(first).toMatchObject({ accessKeyId: "ASIASESSION1", sessionToken: "token-1", source: "sts" });
+    expect(h.sts.calls[0]).toMatchObject({
+      op: "GetSessionToken",
+      keys: "AKIALONGTERM00000001",
+      params: { durationSeconds: 3600, region: "eu-west-1" },
+    });
+    h.clock.now += 39 * 60_000;
+    const second = await getCredentials(settings(), h.deps);
+    expect(second).toMatchObject({ accessKeyId: "ASIASESSION1", source: "cache" });
+    expect(h.opCalls).toHaveLength(1);
+  });
+
+  it("refreshes once fewer than 20 minutes are left", async () => {
+    const h = harness();
+    await getCredentials(settings(), h.deps);
+    h.clock.now += 41 * 60_000;
+    const again = await getCredentials(settings(), h.deps);
+    expect(again.accessKeyId).toBe("ASIASESSION2");
+    expect(again.expiration!.getTime() - h.clock.now).toBeGreaterThan(20 * 60_000);
+    expect(h.opCalls).toHaveLength(2);
+  });
+
+  it("keeps separate cache entries for different items, vaults and durations", async () => {
+    const h = harness();
+    await getCredentials(settings(), h.deps);
+    await getCredentials(settings({ vault: "Other" }), h.deps);
+    await getCredentials(settings({ sessionDuration: 7200 }), h.deps);
+    await getCredentials(settings(), h.deps);
+    expect(h.opCalls).toHaveLength(3);
+  });
+
+  it("serves the item's long-term keys with no expiration and writes nothing when sessions are off", async () => {
+    const h = harness();
+    const creds = await getCredentials(settings({ sessionDuration: "off" }), h.deps);
+    expect(creds).toEqual({ accessKeyId: "AKIALONGTERM00000001", secretAccessKey: "long-term-secret", source: "item" });
+    expect(h.sts.calls).toHaveLength(0);
+    expect(h.deps.cache!.list()).toHaveLength(0);
+  });
+
+  it("sends the MFA serial and the item's current code", async () => {
+    const item = itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: OTP_URI, totp: "000000" }]);
+    const h = harness({ item });
+    await getCredentials(settings({ mfaSerial: "arn:aws:iam::123456789012:mfa/alice" }), h.deps);
+    const params = parseOtpUri(OTP_URI)!;
+    const expected = generateTotp(params, Math.floor(h.clock.now / 30_000));
+    expect(h.sts.calls[0]!.params).toMatchObject({
+      serialNumber: "arn:aws:iam::123456789012:mfa/alice",
+      tokenCode: expected,
+    });
+  });
+
+  it("waits for the next MFA code instead of reusing one AWS has already seen", async () => {
+    const item = itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: OTP_URI, totp: "000000" }]);
+    const h = harness({ item });
+    const mfa = { mfaSerial: "arn:aws:iam::123456789012:mfa/alice" };
+    await getCredentials(settings(mfa), h.deps);
+    await getCredentials(settings({ ...mfa, sessionDuration: 7200 }), h.deps);
+    const [a, b] = h.sts.calls.map((c) => c.params.tokenCode);
+    expect(a).not.toBe(b);
+    const params = parseOtpUri(OTP_URI)!;
+    expect(b).toBe(generateTotp(params, Math.floor(h.clock.now / 30_000)));
+  });
+
+  it("says clearly when MFA is configured but the item has no one-time password", async () => {
+    const h = harness();
+    await expect(getCredentials(settings({ mfaSerial: "arn:aws:iam::1:mfa/x" }), h.deps)).rejects.toThrow(
+      /no one-time password field/,
+    );
+  });
+});
+
+describe("getCredentials: roles", () => {
+  it("assumes a role from the cached source session, once per role, with one op call in all", async () => {
+    const h = harness();
+    h.profiles.base = settings({ profile: "base" });
+    const roleA = settings({
+      profile: "a",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::123456789012:role/A", durationSeconds: 3600 },
+    });
+    const roleB = settings({
+      profile: "b",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::123456789012:role/B", durationSeconds: 3600 },
+    });
+    const a = await getCredentials(roleA, h.deps);
+    const b = await getCredentials(roleB, h.deps);
+    const aAgain = await getCredentials(roleA, h.deps);
+    expect(a.arn).toBe("arn:aws:iam::123456789012:role/A/x");
+    expect(b.arn).toBe("arn:aws:iam::123456789012:role/B/x");
+    expect(aAgain).toMatchObject({ source: "cache", accessKeyId: a.accessKeyId });
+    expect(h.opCalls).toHaveLength(1);
+    expect(h.sts.calls.map((c) => c.op)).toEqual(["GetSessionToken", "AssumeRole", "AssumeRole"]);
+    expect(h.sts.calls[1]).toMatchObject({ keys: "ASIASESSION1", params: { roleSessionName: "aws-op-alice" } });
+  });
+
+  it("refuses a chained role longer than one hour with a clear message", async () => {
+    const h = harness();
+    h.profiles.base = settings({
+      profile: "base",
+      role: { roleArn: "arn:aws:iam::1:role/Base", durationSeconds: 3600 },
+    });
+    const chained = settings({
+      profile: "c",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::1:role/C", durationSeconds: 7200 },
+    });
+    await expect(getCredentials(chained, h.deps)).rejects.toThrow(/limits chained roles to 1 hour/);
+    expect(h.opCalls).toHaveLength(0);
+  });
+
+  it("detects a loop of source profiles", async () => {
+    const h = harness();
+    h.profiles.x = settings({
+      profile: "x",
+      item: undefined,
+      sourceProfile: "y",
+      role: { roleArn: "arn:aws:iam::1:role/X", durationSeconds: 900 },
+    });
+    h.profiles.y = settings({
+      profile: "y",
+      item: undefined,
+      sourceProfile: "x",
+      role: { roleArn: "arn:aws:iam::1:role/Y", durationSeconds: 900 },
+    });
+    await expect(getCredentials(h.profiles.x, h.deps)).rejects.toThrow(/loop/);
+  });
+});
