@@ -1,6 +1,17 @@
 // One function per question aws-op asks 1Password. Each runs op once with an argument array and parses its JSON.
-import { itemGetArgs, type ItemLocator } from "./args.js";
+import {
+  accountListArgs,
+  itemCreateArgs,
+  itemEditArgs,
+  itemGetArgs,
+  itemListArgs,
+  vaultListArgs,
+  whoamiArgs,
+  type ItemLocator,
+} from "./args.js";
 import { parseOpItem, type OpItem } from "./item.js";
+import { openTemplatePipe } from "./template-pipe.js";
+import { UserError } from "../errors.js";
 import { readOpErrorMessage, toOpError } from "./op-errors.js";
 import type { OpResult, OpRunner } from "./run-op.js";
 
@@ -41,4 +52,131 @@ export async function readItem(op: OpContext, locator: ItemLocator): Promise<OpI
     ...locator,
   });
   return parseOpItem(result.stdout);
+}
+
+/** A field of an item template: the same shape as `op item get` output, minus what op assigns. */
+export interface TemplateField {
+  id?: string;
+  section?: { id: string; label?: string };
+  type: "STRING" | "CONCEALED" | "OTP" | "URL" | "EMAIL";
+  label: string;
+  value: string;
+  purpose?: string;
+}
+
+export interface ItemTemplate {
+  title: string;
+  category: string;
+  sections: { id: string; label?: string }[];
+  fields: TemplateField[];
+}
+
+async function runWithTemplate(
+  op: OpContext,
+  args: string[],
+  template: object,
+  context: { action: string; item?: string; vault?: string; account?: string },
+): Promise<OpItem> {
+  const pipe = openTemplatePipe(JSON.stringify(template));
+  try {
+    const result = await runOpChecked(op, args, context, pipe.fd);
+    return parseOpItem(result.stdout);
+  } finally {
+    pipe.dispose();
+  }
+}
+
+/** `op item create` with the template on stdin (a FIFO): the secret never reaches argv or a file. */
+export async function createItem(
+  op: OpContext,
+  locator: { vault: string; account?: string },
+  template: ItemTemplate,
+): Promise<OpItem> {
+  return runWithTemplate(op, itemCreateArgs(locator), template, {
+    action: `creating item "${template.title}"`,
+    item: template.title,
+    ...locator,
+  });
+}
+
+/** `op item edit ITEM` with the whole item (sections and fields) as a template on stdin. */
+export async function editItem(op: OpContext, locator: ItemLocator, template: ItemTemplate): Promise<OpItem> {
+  return runWithTemplate(op, itemEditArgs(locator), template, {
+    action: `updating item "${locator.item}"`,
+    ...locator,
+  });
+}
+
+function parseJsonArray(stdout: string, what: string): Record<string, unknown>[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout.trim() === "" ? "[]" : stdout);
+  } catch {
+    throw new UserError(`The 1Password CLI returned output that is not valid JSON while listing ${what}.`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === "object" && x !== null)) {
+    throw new UserError(`The 1Password CLI returned an unexpected answer while listing ${what}.`);
+  }
+  return parsed as Record<string, unknown>[];
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+export interface ItemOverview {
+  id: string;
+  title: string;
+  category: string;
+  vault: { id: string; name: string };
+}
+
+export async function listItems(op: OpContext, locator: { vault?: string; account?: string }): Promise<ItemOverview[]> {
+  const result = await runOpChecked(op, itemListArgs(locator), { action: "listing items", ...locator });
+  return parseJsonArray(result.stdout, "items").map((x) => {
+    const vault = (typeof x.vault === "object" && x.vault !== null ? x.vault : {}) as Record<string, unknown>;
+    return {
+      id: str(x.id),
+      title: str(x.title),
+      category: str(x.category),
+      vault: { id: str(vault.id), name: str(vault.name) },
+    };
+  });
+}
+
+export async function listVaults(
+  op: OpContext,
+  locator: { account?: string },
+): Promise<{ id: string; name: string }[]> {
+  const result = await runOpChecked(op, vaultListArgs(locator), { action: "listing vaults", ...locator });
+  return parseJsonArray(result.stdout, "vaults").map((x) => ({ id: str(x.id), name: str(x.name) }));
+}
+
+export interface AccountOverview {
+  url: string;
+  email: string;
+  user_uuid: string;
+  account_uuid: string;
+  shorthand: string;
+}
+
+export async function listAccounts(op: OpContext): Promise<AccountOverview[]> {
+  const result = await runOpChecked(op, accountListArgs(), { action: "listing accounts" });
+  return parseJsonArray(result.stdout, "accounts").map((x) => ({
+    url: str(x.url),
+    email: str(x.email),
+    user_uuid: str(x.user_uuid),
+    account_uuid: str(x.account_uuid),
+    shorthand: str(x.shorthand),
+  }));
+}
+
+export async function whoami(op: OpContext, locator: { account?: string }): Promise<{ url: string; email: string }> {
+  const result = await runOpChecked(op, whoamiArgs(locator), { action: "checking the 1Password sign-in", ...locator });
+  const parsed = parseJsonArray(`[${result.stdout.trim() || "{}"}]`, "the signed-in account")[0] ?? {};
+  return { url: str(parsed.url), email: str(parsed.email) };
+}
+
+/** `op --version`, e.g. "2.32.0". */
+export async function readOpVersion(op: OpContext): Promise<string> {
+  const result = await runOpChecked(op, ["--version"], { action: "reading the op version" });
+  return result.stdout.trim();
 }
