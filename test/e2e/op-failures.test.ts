@@ -1,0 +1,166 @@
+// Every failure of the 1Password CLI, as the fake op produces it with the real CLI's texts, reaches the AWS tool as
+// exit 1, nothing on stdout (the credential_process protocol), and one or two plain lines on stderr naming the fix.
+import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureFakeOpBuilt, makeStore, makeVault, scriptRecipeItem, type FailureMode } from "../fake-op/fixture.js";
+import { createSandbox, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+function expectCleanFailure(result: RunResult, message: RegExp): void {
+  expect(result.status).toBe(1);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toMatch(message);
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines.length).toBeGreaterThanOrEqual(1);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  expect(result.stderr).not.toContain(SECRET);
+}
+
+describe("aws-op process when op fails", () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    await ensureFakeOpBuilt();
+    sandbox = createSandbox({
+      store: makeStore({
+        vaults: [
+          makeVault("Work", [
+            scriptRecipeItem({ title: "AWS work", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET }),
+            scriptRecipeItem({ title: "Twin", accessKeyId: "AKIATWIN000000000001", secretAccessKey: SECRET }),
+            scriptRecipeItem({ title: "Twin", accessKeyId: "AKIATWIN000000000002", secretAccessKey: SECRET }),
+            {
+              id: "nosecretitem0000000000000a",
+              title: "No secret",
+              version: 1,
+              category: "API_CREDENTIAL",
+              created_at: "2026-01-01T00:00:00Z",
+              updated_at: "2026-01-01T00:00:00Z",
+              fields: [{ id: "a", type: "STRING", label: "aws_access_key_id", value: "AKIANOSECRET00000001" }],
+            },
+          ]),
+        ],
+      }),
+    });
+    sandbox.writeConfig(
+      ["[profile work]", "op_vault = Work", "op_item = AWS work", "op_session_duration = off", ""].join("\n"),
+    );
+  }, 60_000);
+
+  const modes: [FailureMode, RegExp][] = [
+    ["not-signed-in", /Not signed in to 1Password[\s\S]*op signin/],
+    ["no-accounts", /no account set up[\s\S]*Integrate with 1Password CLI/],
+    ["dismissed", /approval prompt was dismissed[\s\S]*approve/],
+    ["auth-timeout", /approval timed out/],
+    ["locked", /approval prompt was dismissed[\s\S]*unlock/],
+    ["app-unreachable", /Could not reach the 1Password app[\s\S]*running and unlocked/],
+    ["forbidden", /403 Forbidden[\s\S]*vault "Work"/],
+    ["rate-limited", /rate limiting[\s\S]*Wait a minute/],
+    ["garbage", /not valid JSON/],
+    ["truncated", /not valid JSON/],
+    ["exit0-stderr", /approval prompt was dismissed/],
+    ["crash", /1Password CLI failed while reading item "AWS work"/],
+  ];
+
+  it.each(modes)("%s", async (mode, message) => {
+    const result = await sandbox.run(["process", "--profile", "work"], { env: { FAKE_OP_FAIL: mode } });
+    expectCleanFailure(result, message);
+  });
+
+  it("op not installed: says where to get it", async () => {
+    const emptyBin = mkdtempSync(join(tmpdir(), "aws-op-nobin-"));
+    const result = await sandbox.run(["process", "--profile", "work"], { env: { PATH: emptyBin } });
+    expectCleanFailure(result, /1Password CLI \("op"\) was not found[\s\S]*developer\.1password\.com/);
+  });
+
+  it("op hanging past the timeout is killed and reported", async () => {
+    const result = await sandbox.run(["process", "--profile", "work", "--op-timeout", "1"], {
+      env: { FAKE_OP_FAIL: "hang" },
+    });
+    expectCleanFailure(result, /did not answer within 1 s and was stopped[\s\S]*AWS_OP_TIMEOUT/);
+  });
+
+  it("AWS_OP_TIMEOUT sets the timeout too", async () => {
+    const result = await sandbox.run(["process", "--profile", "work"], {
+      env: { FAKE_OP_FAIL: "hang", AWS_OP_TIMEOUT: "1" },
+    });
+    expectCleanFailure(result, /did not answer within 1 s/);
+  });
+
+  it("item missing: names the item and the vault", async () => {
+    const result = await sandbox.run(["process", "--vault", "Work", "--item", "Nope", "--session-duration", "off"]);
+    expectCleanFailure(result, /item "Nope" was not found in vault "Work"[\s\S]*op item list/);
+  });
+
+  it("vault missing: names the vault", async () => {
+    const result = await sandbox.run([
+      "process",
+      "--vault",
+      "Nowhere",
+      "--item",
+      "AWS work",
+      "--session-duration",
+      "off",
+    ]);
+    expectCleanFailure(result, /vault "Nowhere" was not found[\s\S]*op vault list/);
+  });
+
+  it("field missing: names the labels looked for", async () => {
+    const result = await sandbox.run([
+      "process",
+      "--vault",
+      "Work",
+      "--item",
+      "No secret",
+      "--session-duration",
+      "off",
+    ]);
+    expectCleanFailure(
+      result,
+      /has no secret access key[\s\S]*"aws_secret_access_key", "Secret Access Key", "secret key"/,
+    );
+  });
+
+  it("ambiguous item: lists the IDs to choose from", async () => {
+    const result = await sandbox.run(["process", "--vault", "Work", "--item", "Twin", "--session-duration", "off"]);
+    expectCleanFailure(
+      result,
+      /More than one 1Password item matches "Twin"[\s\S]*op_item to the item's ID: [a-z0-9]{26}/,
+    );
+  });
+
+  it("profile missing: names the files and the fix", async () => {
+    const result = await sandbox.run(["process", "--profile", "ghost"]);
+    expectCleanFailure(result, /profile "ghost" was not found[\s\S]*aws-op setup ghost/);
+  });
+
+  it("profile without op_item: names the key to add", async () => {
+    sandbox.writeCredentials("[bare]\nregion = eu-west-1\n");
+    const result = await sandbox.run(["process", "--profile", "bare"]);
+    expectCleanFailure(result, /has no op_item setting/);
+  });
+
+  it("bad op_session_duration: names the allowed range", async () => {
+    const result = await sandbox.run(["process", "--profile", "work", "--session-duration", "48h"]);
+    expectCleanFailure(result, /--session-duration = "48h" is out of range[\s\S]*15m to 36h/);
+  });
+
+  it("an unreadable config file is reported with its line number", async () => {
+    const other = createSandbox();
+    other.writeConfig("[profile work]\nop_item = x\nthis line is garbage\n");
+    const result = await other.run(["process", "--profile", "work"]);
+    expectCleanFailure(result, /config, line 3: this line is not valid/);
+  });
+
+  it("op that is not executable is reported", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "aws-op-bin-"));
+    symlinkSync("/etc/hostname", join(bin, "op"));
+    chmodSync(join(bin, "op"), 0o644);
+    const result = await sandbox.run(["process", "--profile", "work"], { env: { PATH: bin } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/could not be (run|started)|was not found/);
+  });
+});
