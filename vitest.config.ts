@@ -8,5 +8,7 @@ export default defineConfig({
     // e2e suites start moto servers and many processes; two cores only.
     maxWorkers: 2,
     minWorkers: 1,
+    // Test helpers create moto users with the JS SDK; its notice about future Node.js versions is noise.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

@@ -47,3 +47,16 @@ await build({
   logLevel: "warning",
 });
 chmodSync(join(root, "test-dist/bin/op"), 0o755);
+
+// `npm run demo` runs this bundle (it uses the test double's fixtures, which are TypeScript).
+await build({
+  entryPoints: [join(root, "scripts/demo.ts")],
+  outfile: join(root, "test-dist/demo.mjs"),
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  banner: { js: requireShim },
+  logLevel: "warning",
+});

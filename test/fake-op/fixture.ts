@@ -30,8 +30,15 @@ export type { FakeOpStore, ItemField, ItemSection, StoreAccount, StoreItem, Stor
 export { currentOtpCode, decodeBase32, totp } from "./totp.js";
 export { newOpId, readStore, writeStore };
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = join(here, "..", "..");
+/** The repository root: the nearest folder above this file with a package.json (this file may be bundled). */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return join(start, "..", "..");
+  }
+}
+export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+const here = join(repoRoot, "test", "fake-op");
 /** Put this first on PATH (see pathWithFakeOp). */
 export const fakeOpBinDir = join(repoRoot, "test-dist", "bin");
 export const fakeOpPath = join(fakeOpBinDir, "op");
