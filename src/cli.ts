@@ -71,7 +71,7 @@ function formatError(error: unknown, debug: boolean): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function buildProgram(ctx: Context, _result: CliResult): Command {
+export function buildProgram(ctx: Context, result: CliResult): Command {
   const program = new Command("aws-op")
     .description("Serve AWS credentials from 1Password to every AWS tool through credential_process.")
     .version(VERSION, "-V, --version")
@@ -114,6 +114,75 @@ Examples:
       const clear = await import("./commands/clear.js");
       await clear.run({ ...(profile ? { profile } : {}), ...(options.all ? { all: true } : {}) }, ctx);
     });
+
+  program
+    .command("exec")
+    .description("run a command (default: your shell) with the profile's credentials in its environment")
+    .argument("<profile>", "the AWS profile")
+    .argument("[command...]", "the command and its arguments, after --")
+    .option("--force", "run even inside another aws-op exec")
+    .option("--no-session", "give the long-term keys instead of a session (less safe)")
+    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
+    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec admin -- terraform plan",
+    )
+    .action(
+      async (
+        profile: string,
+        command: string[],
+        options: { force?: boolean; session?: boolean; opTimeout?: string; opCli?: string },
+      ) => {
+        const exec = await import("./commands/exec.js");
+        result.exitCode = await exec.run(
+          {
+            profile,
+            command,
+            ...(options.force ? { force: true } : {}),
+            ...(options.session === false ? { noSession: true } : {}),
+            ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
+            ...(options.opCli ? { opCli: options.opCli } : {}),
+          },
+          ctx,
+        );
+      },
+    );
+
+  program
+    .command("env")
+    .description("print the profile's credentials as environment variables for a shell")
+    .argument("<profile>", "the AWS profile")
+    .option("--format <format>", "sh, fish, powershell, cmd, dotenv or json (credential_process format)", "sh")
+    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
+    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  eval "$(aws-op env work)"\n  aws-op env work --format fish | source\n  aws-op env work --format powershell | Invoke-Expression',
+    )
+    .action(async (profile: string, options: { format: string; opTimeout?: string; opCli?: string }) => {
+      const env = await import("./commands/env.js");
+      ctx.stdout(await env.run({ profile, ...options }, ctx));
+    });
+
+  program
+    .command("rotate")
+    .description("replace the access key in the profile's 1Password item with a new one, then delete the old key")
+    .argument("<profile>", "the AWS profile whose item holds the key")
+    .option("--dry-run", "show what would happen; change nothing")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
+    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op rotate work\n  aws-op rotate work --dry-run\n  aws-op rotate work --yes",
+    )
+    .action(
+      async (profile: string, options: { dryRun?: boolean; yes?: boolean; opTimeout?: string; opCli?: string }) => {
+        const rotate = await import("./commands/rotate.js");
+        await rotate.run({ profile, ...options }, ctx);
+      },
+    );
 
   return program;
 }

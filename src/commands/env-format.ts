@@ -1,0 +1,105 @@
+// Credentials as environment variables in the syntax of each shell, for `aws-op env`. The names and meanings are
+// those of `aws configure export-credentials` (AWS CLI v2): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+// AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION; aws-op adds AWS_REGION / AWS_DEFAULT_REGION, as `exec` sets them.
+// Hand-written because each shell quotes differently and no well-kept library covers sh, fish, PowerShell and cmd;
+// every quoting rule here is tested by round-tripping values with ' " $ % ` \ and newlines.
+import { formatCredentialProcessOutput, toIsoSeconds, type AwsCredentials } from "../aws/credential-output.js";
+import { UserError } from "../errors.js";
+
+export const ENV_FORMATS = ["sh", "fish", "powershell", "cmd", "dotenv", "json"] as const;
+export type EnvFormat = (typeof ENV_FORMATS)[number];
+
+export function isEnvFormat(value: string): value is EnvFormat {
+  return (ENV_FORMATS as readonly string[]).includes(value);
+}
+
+/** The variables to set (in order) and the ones to remove, because a stale value would override the new ones. */
+export interface EnvAssignments {
+  set: [name: string, value: string][];
+  unset: string[];
+}
+
+export function credentialVariables(credentials: AwsCredentials, region?: string): EnvAssignments {
+  const set: [string, string][] = [
+    ["AWS_ACCESS_KEY_ID", credentials.accessKeyId],
+    ["AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey],
+  ];
+  const unset: string[] = [];
+  if (credentials.sessionToken) set.push(["AWS_SESSION_TOKEN", credentials.sessionToken]);
+  else unset.push("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN");
+  if (credentials.expiration) set.push(["AWS_CREDENTIAL_EXPIRATION", toIsoSeconds(credentials.expiration)]);
+  else unset.push("AWS_CREDENTIAL_EXPIRATION");
+  if (region) set.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
+  return { set, unset };
+}
+
+/** POSIX sh: single quotes keep everything literal (newlines too); a ' becomes '\'' . */
+export function quoteSh(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** fish: inside single quotes only \\ and \' are escapes; newlines are literal. */
+export function quoteFish(value: string): string {
+  return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+/** PowerShell: single-quoted strings are verbatim; a quote is doubled. PowerShell also treats the typographic
+ * quotes ‘ ’ ‚ ‛ as single quotes, so they are doubled too. */
+export function quotePowerShell(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (c) => c + c)}'`;
+}
+
+/** cmd.exe: `set "NAME=value"` protects & | < > ^ and spaces. A % (variable expansion, which cannot be escaped the
+ * same way at the prompt and in a batch file), ! (delayed expansion), " and line breaks cannot be written safely,
+ * so such a value is refused rather than mangled. Real AWS keys and tokens never contain them. */
+export function quoteCmdAssignment(name: string, value: string): string {
+  if (/["%!\r\n\0]/.test(value)) {
+    throw new UserError(
+      `The value of ${name} contains a character that cmd.exe cannot take safely (" % ! or a line break).`,
+      {
+        hint: "Use --format powershell (or exec) instead.",
+      },
+    );
+  }
+  return `set "${name}=${value}"`;
+}
+
+/** dotenv: single quotes are literal in the common parsers (dotenv for Node, python-dotenv, Docker Compose). A
+ * value holding a ' or a line break is double-quoted with backslash escapes (python-dotenv and Compose read them). */
+export function quoteDotenv(value: string): string {
+  if (!/['\r\n]/.test(value)) return `'${value}'`;
+  return `"${value
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/\r/g, "\\r")
+    .replace(/\n/g, "\\n")}"`;
+}
+
+export function formatEnvironment(credentials: AwsCredentials, format: EnvFormat, region?: string): string {
+  if (format === "json") return formatCredentialProcessOutput(credentials);
+  const { set, unset } = credentialVariables(credentials, region);
+  const lines: string[] = [];
+  switch (format) {
+    case "sh":
+      for (const [name, value] of set) lines.push(`export ${name}=${quoteSh(value)}`);
+      for (const name of unset) lines.push(`unset ${name}`);
+      break;
+    case "fish":
+      for (const [name, value] of set) lines.push(`set -gx ${name} ${quoteFish(value)}`);
+      for (const name of unset) lines.push(`set -e ${name}`);
+      break;
+    case "powershell":
+      for (const [name, value] of set) lines.push(`$Env:${name} = ${quotePowerShell(value)}`);
+      for (const name of unset) lines.push(`Remove-Item Env:${name} -ErrorAction SilentlyContinue`);
+      break;
+    case "cmd":
+      for (const [name, value] of set) lines.push(quoteCmdAssignment(name, value));
+      // `set "NAME="` removes the variable.
+      for (const name of unset) lines.push(`set "${name}="`);
+      break;
+    case "dotenv":
+      // A .env file cannot remove a variable: only the ones that are set.
+      for (const [name, value] of set) lines.push(`${name}=${quoteDotenv(value)}`);
+      break;
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,151 @@
+// `aws-op exec PROFILE [-- COMMAND [ARGS...]]`: run a command (default: the user's shell) with the profile's
+// credentials in its environment, like `aws-vault exec`. The secret reaches the child only through the environment,
+// never argv. Inherited variables that could make the child resolve another identity are removed.
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { resolveProfileSettings } from "../config/profile.js";
+import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
+import { getCredentials } from "../credentials.js";
+import { UserError } from "../errors.js";
+import { credentialVariables } from "./env-format.js";
+
+export interface ExecOptions {
+  profile: string;
+  /** The command and its arguments; empty: the user's shell. */
+  command: string[];
+  force?: boolean;
+  noSession?: boolean;
+  opTimeout?: string;
+  opCli?: string;
+}
+
+/** The marker exec sets in the child, so that a nested exec can refuse. */
+export const MARKER_VARIABLE = "AWS_OP_PROFILE";
+
+/**
+ * Variables that carry credentials or select them. Removed from the child's environment: the AWS SDKs prefer
+ * AWS_PROFILE-selected or container/web-identity credentials in some orders, and a stale session token next to
+ * new keys fails every call. Config files (AWS_CONFIG_FILE ...) stay: they hold regions, endpoints and more.
+ */
+export const CREDENTIAL_VARIABLES = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_ROLE_ARN",
+  "AWS_ROLE_SESSION_NAME",
+];
+
+function isCredentialVariable(name: string): boolean {
+  return CREDENTIAL_VARIABLES.includes(name) || name.startsWith("AWS_CONTAINER_CREDENTIALS_");
+}
+
+export interface ChildOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Starts the child with inherited stdio, forwards signals to it, and resolves when it ends. */
+export type ChildRunner = (command: string, args: string[], env: NodeJS.ProcessEnv) => Promise<ChildOutcome>;
+
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+export const spawnChild: ChildRunner = (command, args, env) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: "inherit" });
+    // While a handler is installed, aws-op itself does not die of these signals: it passes them on and waits for
+    // the child to decide, then exits with the child's status.
+    const forward = (signal: NodeJS.Signals) => {
+      try {
+        child.kill(signal);
+      } catch {
+        // The child is already gone.
+      }
+    };
+    const signals = process.platform === "win32" ? (["SIGINT"] as NodeJS.Signals[]) : FORWARDED_SIGNALS;
+    for (const signal of signals) process.on(signal, forward);
+    const cleanup = () => {
+      for (const signal of signals) process.off(signal, forward);
+    };
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      cleanup();
+      if (error.code === "ENOENT") {
+        reject(
+          new UserError(`Command not found: ${command}`, { hint: "Check the command name and PATH.", exitCode: 127 }),
+        );
+      } else if (error.code === "EACCES") {
+        reject(new UserError(`Permission denied: ${command}`, { exitCode: 126 }));
+      } else {
+        reject(new UserError(`Could not run ${command}: ${error.code ?? error.message}`, { exitCode: 126 }));
+      }
+    });
+    child.once("exit", (exitCode, signal) => {
+      cleanup();
+      resolve({ exitCode, signal });
+    });
+  });
+
+/** The shell's convention: the child's exit code, or 128 + the signal number when a signal ended it. */
+export function exitCodeOf(outcome: ChildOutcome): number {
+  if (outcome.exitCode !== null) return outcome.exitCode;
+  const number = outcome.signal ? constants.signals[outcome.signal] : undefined;
+  return number === undefined ? 1 : 128 + number;
+}
+
+export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  if (platform === "win32") return env.COMSPEC || "cmd.exe";
+  return env.SHELL || "/bin/sh";
+}
+
+/** The child's environment: ours, minus credential variables, plus the profile's credentials and region. */
+export function childEnvironment(
+  env: NodeJS.ProcessEnv,
+  profile: string,
+  credentials: Parameters<typeof credentialVariables>[0],
+  region: string,
+): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!isCredentialVariable(name)) result[name] = value;
+  }
+  for (const [name, value] of credentialVariables(credentials, region).set) result[name] = value;
+  result[MARKER_VARIABLE] = profile;
+  return result;
+}
+
+/** Runs the command; returns the exit code aws-op should exit with. */
+export async function run(options: ExecOptions, ctx: Context, runChild: ChildRunner = spawnChild): Promise<number> {
+  const outer = ctx.env[MARKER_VARIABLE];
+  if (outer && !options.force) {
+    throw new UserError(`This shell already runs inside "aws-op exec ${outer}".`, {
+      hint: "Exit that shell first, or pass --force to nest (the inner profile's credentials replace the outer ones).",
+    });
+  }
+  const flags = {
+    profile: options.profile,
+    ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
+    ...(options.opCli ? { opCli: options.opCli } : {}),
+  };
+  const files = readFilesFor(ctx);
+  const settings = resolveProfileSettings({ env: ctx.env, files, flags });
+  if (options.noSession && (settings.role || settings.sourceProfile)) {
+    throw new UserError(`Profile "${options.profile}" assumes a role, which always gives session credentials.`, {
+      hint: "Drop --no-session, or use the profile that holds the long-term keys.",
+    });
+  }
+  if (options.noSession) {
+    ctx.stderr(
+      "aws-op: --no-session: the command gets the long-term access keys from 1Password, which never expire. Prefer a session unless the command needs them.\n",
+    );
+  }
+  const credentials = await getCredentials(settings, credentialDepsFor(ctx, files, flags), {
+    ...(options.noSession ? { noSession: true } : {}),
+  });
+  const env = childEnvironment(ctx.env, options.profile, credentials, settings.region);
+  const [command, ...args] = options.command.length > 0 ? options.command : [defaultCommand(ctx.env, ctx.platform)];
+  return exitCodeOf(await runChild(command ?? "/bin/sh", args, env));
+}

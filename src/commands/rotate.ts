@@ -1,0 +1,306 @@
+// `aws-op rotate PROFILE`: replace the long-term access key kept in the profile's 1Password item, in an order that
+// never leaves the user without a working key in the item:
+//   read the item -> find the IAM user -> CreateAccessKey -> write the new key into the item (template on a FIFO)
+//   -> read the item back and compare -> GetCallerIdentity with the new key (retried: new keys take seconds to work)
+//   -> clear cached sessions made from the item -> DeleteAccessKey the old key (retried).
+// A failure before the item holds the new key deletes the new key again; a failure after it says how to finish.
+import { maskKeyId } from "../aws/credential-output.js";
+import { iamEndpoint, sdkIam, type IamAccessKey, type IamApi } from "../aws/iam.js";
+import { endpointFromEnv, type LongTermKeys } from "../aws/sts.js";
+import type { CacheDescriptor } from "../cache/session-cache.js";
+import { resolveProfileSettings, type ProfileSettings } from "../config/profile.js";
+import { readFilesFor, sessionCacheFor, type Context } from "../context.js";
+import { UserError } from "../errors.js";
+import type { ItemLocator } from "../onepassword/args.js";
+import { editItem, readItem, type ItemTemplate, type OpContext, type TemplateField } from "../onepassword/client.js";
+import { FIELD_LABELS, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
+
+export interface RotateOptions {
+  profile: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  opTimeout?: string;
+  opCli?: string;
+}
+
+export interface RotateDeps {
+  iam: IamApi;
+  /** Ask a yes/no question on the terminal. */
+  confirm: (message: string) => Promise<boolean>;
+}
+
+const defaultDeps: RotateDeps = {
+  iam: sdkIam,
+  confirm: async (message) => {
+    const { confirm } = await import("@inquirer/prompts");
+    // stderr: stdout carries the summary.
+    return confirm({ message, default: false }, { output: process.stderr });
+  },
+};
+
+/** AWS: a new access key can take a few seconds to be accepted everywhere. Try for up to 20 s. */
+export const VERIFY_ATTEMPTS = 10;
+export const VERIFY_INTERVAL_MS = 2_000;
+export const DELETE_ATTEMPTS = 3;
+const DELETE_INTERVAL_MS = 2_000;
+
+/** The IAM user name from a GetCallerIdentity ARN (arn:aws:iam::123456789012:user/path/alice -> alice). */
+export function userNameFromArn(arn: string): string | undefined {
+  const match = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return match?.[1];
+}
+
+/**
+ * The item as a template for `op item edit`: every section and field as read, with the key id and secret
+ * replaced. `op item edit --template` replaces all fields, so anything left out here (the one-time password
+ * above all) would be deleted.
+ */
+export function rotatedTemplate(item: OpItem, oldKeys: LongTermKeys, newKeys: LongTermKeys): ItemTemplate {
+  const idLabels = new Set(FIELD_LABELS.accessKeyId.map(normalizeLabel));
+  const secretLabels = new Set(FIELD_LABELS.secretAccessKey.map(normalizeLabel));
+  let replacedId = 0;
+  let replacedSecret = 0;
+  const fields: TemplateField[] = item.fields.map((field) => {
+    const label = normalizeLabel(field.label ?? "");
+    const value = field.value ?? "";
+    let newValue = value;
+    if (idLabels.has(label) && value.trim() === oldKeys.accessKeyId) {
+      newValue = newKeys.accessKeyId;
+      replacedId += 1;
+    } else if (secretLabels.has(label) && value.trim() === oldKeys.secretAccessKey) {
+      newValue = newKeys.secretAccessKey;
+      replacedSecret += 1;
+    }
+    return {
+      id: field.id,
+      // op accepts every type it prints; TemplateField lists only the ones aws-op creates itself.
+      type: field.type as TemplateField["type"],
+      label: field.label ?? "",
+      value: newValue,
+      ...(field.purpose ? { purpose: field.purpose } : {}),
+      ...(field.section ? { section: { ...field.section } } : {}),
+    };
+  });
+  if (replacedId === 0 || replacedSecret === 0) {
+    throw new UserError(`Could not find the access key fields to replace in 1Password item "${item.title}".`);
+  }
+  return {
+    title: item.title,
+    category: item.category ?? "API_CREDENTIAL",
+    sections: (item.sections ?? []).map((s) => ({ ...s })),
+    fields,
+  };
+}
+
+function matchesItem(descriptor: CacheDescriptor, item: CacheDescriptor): boolean {
+  if (descriptor.item === item.item && descriptor.vault === item.vault && descriptor.account === item.account) {
+    return true;
+  }
+  const source = descriptor.source;
+  return typeof source === "object" && matchesItem(source, item);
+}
+
+/** Delete every cached session (and role credentials) made from this item's keys; returns how many. */
+export function clearSessionsForItem(ctx: Context, settings: ProfileSettings): number {
+  const cache = sessionCacheFor(ctx);
+  const item: CacheDescriptor = { item: settings.item, vault: settings.vault, account: settings.account };
+  let count = 0;
+  for (const { key, entry } of cache.list()) {
+    if (matchesItem(entry.descriptor, item) || (settings.profile && entry.profile === settings.profile)) {
+      cache.delete(key);
+      count += 1;
+    }
+  }
+  return count;
+}
+
+function describeOtherKey(key: IamAccessKey): string {
+  return `${maskKeyId(key.accessKeyId)} (${key.status.toLowerCase()}${key.createDate ? `, created ${key.createDate.toISOString().slice(0, 10)}` : ""})`;
+}
+
+export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps = defaultDeps): Promise<void> {
+  const flags = {
+    profile: options.profile,
+    ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
+    ...(options.opCli ? { opCli: options.opCli } : {}),
+  };
+  const settings = resolveProfileSettings({ env: ctx.env, files: readFilesFor(ctx), flags });
+  if (!settings.item) {
+    throw new UserError(`Profile "${options.profile}" has no op_item: its keys come from op_source_profile.`, {
+      hint: `Rotate the source profile instead: aws-op rotate ${settings.sourceProfile ?? "<source profile>"}`,
+    });
+  }
+  const op: OpContext = { run: ctx.runOp, cli: settings.opCli, env: ctx.env, timeoutMs: settings.opTimeoutMs };
+  const locator: ItemLocator = {
+    item: settings.item,
+    ...(settings.vault ? { vault: settings.vault } : {}),
+    ...(settings.account ? { account: settings.account } : {}),
+  };
+  const aws = { region: settings.region, ...iamEndpoint(ctx.env) };
+  const sts = {
+    region: settings.region,
+    ...(endpointFromEnv(ctx.env, "STS") ? { endpoint: endpointFromEnv(ctx.env, "STS") } : {}),
+  };
+  const say = (text: string) => ctx.stderr(`${text}\n`);
+
+  // 1. The current key, and whose it is.
+  const item = await readItem(op, locator);
+  const fields = resolveAwsFields(item);
+  const oldKeys: LongTermKeys = { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey };
+  const identity = await ctx.sts.getCallerIdentity(oldKeys, sts);
+  const userName = userNameFromArn(identity.arn);
+  if (!userName) {
+    throw new UserError(`The key in 1Password item "${item.title}" does not belong to an IAM user (${identity.arn}).`, {
+      hint: "rotate replaces IAM user access keys; root keys and temporary credentials cannot be rotated this way.",
+    });
+  }
+  const existing = await deps.iam.listAccessKeys(oldKeys, { ...aws, userName });
+  const others = existing.filter((k) => k.accessKeyId !== oldKeys.accessKeyId);
+  if (existing.length >= 2) {
+    throw new UserError(
+      `IAM user ${userName} already has another access key besides the one in 1Password: ${others.map(describeOtherKey).join(", ")}. AWS allows two, and rotate needs the second slot.`,
+      {
+        hint: "If that key is unused, delete it (aws iam delete-access-key --user-name USER --access-key-id ID), then run rotate again.",
+      },
+    );
+  }
+
+  const plan = `Rotate the access key of IAM user ${userName} (${identity.account}) kept in 1Password item "${item.title}": create a new key, store it in the item, verify it, then delete ${maskKeyId(oldKeys.accessKeyId)}.`;
+  if (options.dryRun) {
+    say(plan);
+    say("Dry run: nothing was changed.");
+    return;
+  }
+  if (!options.yes) {
+    if (!ctx.isTTY.stdin || !ctx.isTTY.stderr) {
+      throw new UserError("rotate asks for confirmation, but this is not a terminal.", {
+        hint: `Pass --yes to rotate without asking (or --dry-run to see the plan): aws-op rotate ${options.profile} --yes`,
+      });
+    }
+    say(plan);
+    if (!(await deps.confirm("Rotate now?"))) {
+      say("Nothing was changed.");
+      return;
+    }
+  }
+
+  // 2. The new key. From here until the item holds it, any failure deletes it again.
+  const created = await deps.iam.createAccessKey(oldKeys, { ...aws, userName });
+  const newKeys: LongTermKeys = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
+  say(`Created access key ${maskKeyId(newKeys.accessKeyId)}.`);
+  const undoCreate = async (reason: unknown): Promise<never> => {
+    try {
+      await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
+      say(`Deleted the new key ${maskKeyId(newKeys.accessKeyId)} again; the item and the old key are unchanged.`);
+    } catch {
+      say(
+        `Could not delete the new key ${maskKeyId(newKeys.accessKeyId)}: delete it by hand (aws iam list-access-keys --user-name ${userName}; aws iam delete-access-key). The item and the old key are unchanged.`,
+      );
+    }
+    throw reason;
+  };
+
+  // 3. Into the item, through a FIFO template (never argv, never a file).
+  try {
+    await editItem(op, locator, rotatedTemplate(item, oldKeys, newKeys));
+  } catch (error) {
+    return undoCreate(error);
+  }
+
+  // 4. Read back and compare: never delete the old key on op's word alone.
+  let readBack: OpItem;
+  try {
+    readBack = await readItem(op, locator);
+  } catch (error) {
+    throw afterWrite(error, "could not read the item back", newKeys, oldKeys, userName);
+  }
+  const stored = resolveAwsFields(readBack);
+  const otpBefore = item.fields.filter((f) => f.type === "OTP").length;
+  const otpAfter = readBack.fields.filter((f) => f.type === "OTP").length;
+  if (stored.accessKeyId !== newKeys.accessKeyId || stored.secretAccessKey !== newKeys.secretAccessKey) {
+    throw afterWrite(undefined, "the item read back does not hold the new key", newKeys, oldKeys, userName);
+  }
+  if (otpAfter < otpBefore) {
+    throw afterWrite(undefined, "the item lost its one-time password field", newKeys, oldKeys, userName);
+  }
+  say(`Stored ${maskKeyId(newKeys.accessKeyId)} in 1Password item "${item.title}".`);
+
+  // 5. The new key works (retrying: IAM is eventually consistent).
+  let verified = false;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= VERIFY_ATTEMPTS && !verified; attempt++) {
+    try {
+      const who = await ctx.sts.getCallerIdentity(newKeys, sts);
+      if (who.arn !== identity.arn) {
+        throw new UserError(`The new key belongs to ${who.arn}, not ${identity.arn}.`);
+      }
+      verified = true;
+    } catch (error) {
+      lastError = error;
+      if (attempt < VERIFY_ATTEMPTS) await ctx.sleep(VERIFY_INTERVAL_MS);
+    }
+  }
+  if (!verified) {
+    // Put the old key back into the item and remove the new one: the old key still works.
+    try {
+      await editItem(op, locator, rotatedTemplate(readBack, newKeys, oldKeys));
+      await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
+    } catch (error) {
+      throw afterWrite(
+        error,
+        "the new key did not work within 20 s, and restoring the old key failed",
+        newKeys,
+        oldKeys,
+        userName,
+      );
+    }
+    throw new UserError(
+      `The new key ${maskKeyId(newKeys.accessKeyId)} was not accepted by AWS within 20 s; the old key ${maskKeyId(oldKeys.accessKeyId)} is back in the item and the new key was deleted.`,
+      { hint: "Try again in a minute.", cause: lastError },
+    );
+  }
+  say(`Verified ${maskKeyId(newKeys.accessKeyId)} with STS GetCallerIdentity.`);
+
+  // 6. Sessions made from the old key must not outlive it in the cache.
+  const cleared = clearSessionsForItem(ctx, settings);
+  if (cleared > 0) say(`Removed ${cleared} cached session${cleared === 1 ? "" : "s"}.`);
+
+  // 7. The old key goes last.
+  let deleted = false;
+  for (let attempt = 1; attempt <= DELETE_ATTEMPTS && !deleted; attempt++) {
+    try {
+      await deps.iam.deleteAccessKey(newKeys, { ...aws, userName, accessKeyId: oldKeys.accessKeyId });
+      deleted = true;
+    } catch {
+      if (attempt < DELETE_ATTEMPTS) await ctx.sleep(DELETE_INTERVAL_MS);
+    }
+  }
+  if (!deleted) {
+    throw new UserError(
+      `Rotated: 1Password item "${item.title}" now holds ${maskKeyId(newKeys.accessKeyId)}, but the old key ${maskKeyId(oldKeys.accessKeyId)} could not be deleted and is still active.`,
+      {
+        hint: `Finish by hand: aws-op exec ${options.profile} -- aws iam delete-access-key --user-name ${userName} --access-key-id <the key ending in ${oldKeys.accessKeyId.slice(-4)}> (see aws iam list-access-keys).`,
+      },
+    );
+  }
+  ctx.stdout(
+    `Rotated the access key of IAM user ${userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).\n`,
+  );
+}
+
+/** A failure after the item was written: both keys are active; say which one the item should hold. */
+function afterWrite(
+  cause: unknown,
+  what: string,
+  newKeys: LongTermKeys,
+  oldKeys: LongTermKeys,
+  userName: string,
+): UserError {
+  return new UserError(
+    `Rotation stopped after writing the item: ${what}. Both keys are still active: old ${maskKeyId(oldKeys.accessKeyId)}, new ${maskKeyId(newKeys.accessKeyId)}.`,
+    {
+      hint: `Check the item in 1Password: if it holds the new key, delete the old one (aws iam delete-access-key --user-name ${userName}); otherwise delete the new one.`,
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
+}
