@@ -7,6 +7,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     // e2e suites start moto servers and many processes; two cores only.
     maxWorkers: 2,
+    // .ci/run asks for a JSON report too, to print a plain "N passed, N failed" closing line.
+    ...(process.env.AWS_OP_VITEST_JSON
+      ? { reporters: ["default", "json"], outputFile: { json: process.env.AWS_OP_VITEST_JSON } }
+      : {}),
     minWorkers: 1,
     // Test helpers create moto users with the JS SDK; its notice about future Node.js versions is noise.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
