@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { toAwsError } from "../../../src/aws/aws-errors.js";
+
+function sdkError(name: string, message: string, code?: string) {
+  return Object.assign(new Error(message), { name, ...(code ? { code } : {}), $metadata: { httpStatusCode: 403 } });
+}
+
+describe("AWS errors", () => {
+  it.each([
+    [
+      sdkError("InvalidClientTokenId", "The security token included in the request is invalid."),
+      "GetSessionToken",
+      /rejected the access key[\s\S]*rotate/,
+    ],
+    [
+      sdkError("SignatureDoesNotMatch", "The request signature we calculated does not match"),
+      "GetSessionToken",
+      /rejected the secret access key/,
+    ],
+    [
+      sdkError("SignatureDoesNotMatch", "Signature expired: 20261125T000000Z is now earlier than ..."),
+      "GetSessionToken",
+      /clock is wrong[\s\S]*NTP/,
+    ],
+    [
+      sdkError("AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code."),
+      "GetSessionToken",
+      /rejected the MFA code/,
+    ],
+    [
+      sdkError("AccessDenied", "User is not authorized to perform: sts:GetSessionToken"),
+      "GetSessionToken",
+      /sts:GetSessionToken[\s\S]*op_session_duration = off/,
+    ],
+    [sdkError("Throttling", "Rate exceeded"), "GetSessionToken", /throttling/],
+    [
+      sdkError("Error", "connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED"),
+      "GetSessionToken",
+      /Could not reach AWS[\s\S]*AWS_ENDPOINT_URL/,
+    ],
+    [
+      sdkError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."),
+      "AssumeRole",
+      /duration[\s\S]*op_role_duration/,
+    ],
+  ])("%s", (error, operation, expected) => {
+    const mapped = toAwsError(error, { operation, mfa: true });
+    expect(`${mapped.message}\n${mapped.hint ?? ""}`).toMatch(expected);
+  });
+});

@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  awsFilePaths,
+  listProfileNames,
+  readAwsFiles,
+  resolveProfileSettings,
+  type SettingFlags,
+} from "../../../src/config/profile.js";
+
+function files(config: string, credentials = "") {
+  const dir = mkdtempSync(join(tmpdir(), "aws-op-profile-"));
+  writeFileSync(join(dir, "config"), config);
+  writeFileSync(join(dir, "credentials"), credentials);
+  return readAwsFiles({ config: join(dir, "config"), credentials: join(dir, "credentials") });
+}
+
+function resolve(config: string, flags: SettingFlags = {}, env: NodeJS.ProcessEnv = {}, credentials = "") {
+  return resolveProfileSettings({ env, files: files(config, credentials), flags });
+}
+
+describe("awsFilePaths", () => {
+  it("honours AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, else ~/.aws", () => {
+    expect(awsFilePaths({}, "/home/u")).toEqual({
+      config: "/home/u/.aws/config",
+      credentials: "/home/u/.aws/credentials",
+    });
+    expect(awsFilePaths({ AWS_CONFIG_FILE: "/c", AWS_SHARED_CREDENTIALS_FILE: "/k" }, "/home/u")).toEqual({
+      config: "/c",
+      credentials: "/k",
+    });
+  });
+});
+
+describe("resolveProfileSettings", () => {
+  const work = '[profile work]\nregion = eu-west-1\nop_vault = Work & Play\nop_item = AWS "prod" / eu\n';
+
+  it("reads op_* keys of [profile NAME], keeping every character of the names", () => {
+    expect(resolve(work, { profile: "work" })).toEqual({
+      profile: "work",
+      item: 'AWS "prod" / eu',
+      vault: "Work & Play",
+      sessionDuration: 3600,
+      region: "eu-west-1",
+      opCli: "op",
+      opTimeoutMs: 50_000,
+    });
+  });
+
+  it("lets flags win over profile keys", () => {
+    const s = resolve(work, {
+      profile: "work",
+      vault: "Other",
+      item: "I",
+      sessionDuration: "2h",
+      mfaSerial: "arn:m",
+      account: "acme",
+    });
+    expect(s).toMatchObject({ vault: "Other", item: "I", sessionDuration: 7200, mfaSerial: "arn:m", account: "acme" });
+  });
+
+  it("uses AWS_PROFILE, then [default]", () => {
+    expect(resolve(work, {}, { AWS_PROFILE: "work" }).item).toBe('AWS "prod" / eu');
+    expect(resolve("[default]\nop_item = D\n").profile).toBe("default");
+  });
+
+  it("merges the credentials file's [NAME] section, which wins for the same key", () => {
+    const s = resolve(
+      "[profile work]\nop_item = from-config\nop_vault = V\n",
+      { profile: "work" },
+      {},
+      "[work]\nop_item = from-credentials\n",
+    );
+    expect(s).toMatchObject({ item: "from-credentials", vault: "V" });
+  });
+
+  it("works with flags alone when the profile does not exist", () => {
+    expect(resolve("", { profile: "nope", item: "I", vault: "V" })).toMatchObject({
+      profile: undefined,
+      item: "I",
+      vault: "V",
+    });
+  });
+
+  it("reads op_session_duration = off", () => {
+    expect(resolve("[default]\nop_item = I\nop_session_duration = off\n").sessionDuration).toBe("off");
+  });
+
+  it("takes the op executable from --op-cli, AWS_OP_CLI, then op_cli", () => {
+    const config = "[default]\nop_item = I\nop_cli = /mnt/c/op.exe\n";
+    expect(resolve(config).opCli).toBe("/mnt/c/op.exe");
+    expect(resolve(config, {}, { AWS_OP_CLI: "/env/op" }).opCli).toBe("/env/op");
+    expect(resolve(config, { opCli: "/flag/op" }, { AWS_OP_CLI: "/env/op" }).opCli).toBe("/flag/op");
+  });
+
+  it("takes the op timeout from --op-timeout, then AWS_OP_TIMEOUT", () => {
+    expect(resolve("[default]\nop_item = I\n", {}, { AWS_OP_TIMEOUT: "5" }).opTimeoutMs).toBe(5000);
+    expect(resolve("[default]\nop_item = I\n", { opTimeout: "2.5" }, { AWS_OP_TIMEOUT: "5" }).opTimeoutMs).toBe(2500);
+    expect(() => resolve("[default]\nop_item = I\n", {}, { AWS_OP_TIMEOUT: "soon" })).toThrow(
+      /AWS_OP_TIMEOUT = "soon"/,
+    );
+  });
+
+  it("reads role settings, and a role profile with op_source_profile needs no op_item", () => {
+    const s = resolve(
+      "[profile admin]\nop_role_arn = arn:aws:iam::1:role/Admin\nop_source_profile = work\nop_role_duration = 30m\nop_external_id = x\nop_role_session_name = me\n",
+      { profile: "admin" },
+    );
+    expect(s).toMatchObject({
+      sourceProfile: "work",
+      role: { roleArn: "arn:aws:iam::1:role/Admin", durationSeconds: 1800, externalId: "x", roleSessionName: "me" },
+    });
+    expect(s.item).toBeUndefined();
+  });
+
+  it.each([
+    ["[profile x]\nregion = a\n", { profile: "x" }, /profile "x" has no op_item setting[\s\S]*/],
+    ["", { profile: "ghost" }, /profile "ghost" was not found/],
+    [
+      "[default]\nop_item = I\nop_session_duration = forever\n",
+      {},
+      /op_session_duration = "forever" is not a duration/,
+    ],
+    [
+      "[default]\nop_item = I\nop_role_arn = arn\nop_role_duration = 13h\n",
+      {},
+      /op_role_duration = "13h" is out of range/,
+    ],
+  ])("refuses %j clearly", (config, flags, message) => {
+    expect(() => resolve(config, flags)).toThrow(message);
+  });
+
+  it("reports an unparseable file with its path and line number", () => {
+    expect(() => files("[default]\nop_item = I\nnot a key\n")).toThrow(/config, line 3/);
+  });
+});
+
+describe("listProfileNames", () => {
+  it("lists profiles from both files, as botocore names them", () => {
+    const f = files('[default]\n[profile a]\n[profile "b c"]\n[sso-session s]\n[services x]\n', "[a]\n[d]\n");
+    expect(listProfileNames(f)).toEqual(["default", "a", "b c", "d"]);
+  });
+});
