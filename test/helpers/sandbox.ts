@@ -36,6 +36,8 @@ export interface RunOptions {
   input?: string;
   /** Kill the child after this long (default 60 s). */
   timeoutMs?: number;
+  /** For a transcript: this run's stdout may hold served credentials (beyond `process` output). */
+  stdoutMayHoldCredentials?: boolean;
 }
 
 export interface Sandbox {
@@ -64,6 +66,23 @@ export interface SandboxOptions {
   fakeOp?: Omit<FakeOpEnvOptions, "store" | "log">;
   /** AWS_ENDPOINT_URL for the AWS tools and aws-op (moto). */
   endpoint?: string;
+  /** Extra variables for every run (before per-run `env`); e.g. PATH with a shim directory, TMPDIR. */
+  env?: Record<string, string | undefined>;
+  /** Records every run's argv, stdout and stderr (see test/helpers/canary.ts). */
+  transcript?: Transcript;
+}
+
+export interface TranscriptEntry {
+  /** "aws-op" for `run`, the command for `exec`. */
+  command: string;
+  args: string[];
+  result: RunResult;
+  /** The run was told its stdout may hold served credentials (e.g. `exec -- env`). */
+  stdoutMayHoldCredentials?: boolean;
+}
+
+export interface Transcript {
+  entries: TranscriptEntry[];
 }
 
 /** Variables of the outer environment that must not leak into a test's AWS tools. */
@@ -123,10 +142,19 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       ...(options.endpoint ? { AWS_ENDPOINT_URL: options.endpoint } : {}),
       ...fakeOpEnv({ ...(options.fakeOp ?? {}), store: store.storePath, log: store.logPath }),
     };
-    for (const [key, value] of Object.entries(extra)) {
+    for (const [key, value] of Object.entries({ ...(options.env ?? {}), ...extra })) {
       if (value === undefined) delete result[key];
       else result[key] = value;
     }
+    return result;
+  };
+  const record = (command: string, args: string[], runOptions: RunOptions, result: RunResult): RunResult => {
+    options.transcript?.entries.push({
+      command,
+      args,
+      result,
+      ...(runOptions.stdoutMayHoldCredentials ? { stdoutMayHoldCredentials: true } : {}),
+    });
     return result;
   };
   const sandbox: Sandbox = {
@@ -138,9 +166,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     env: envFor,
     writeConfig: (text) => writeFileSync(configPath, text, { mode: 0o600 }),
     writeCredentials: (text) => writeFileSync(credentialsPath, text, { mode: 0o600 }),
-    run: (args, runOptions = {}) =>
-      spawnAsync(process.execPath, [cliPath, ...args], envFor(runOptions.env), runOptions),
-    exec: (command, args, execOptions = {}) => spawnAsync(command, args, envFor(execOptions.env), execOptions),
+    run: async (args, runOptions = {}) =>
+      record(
+        "aws-op",
+        args,
+        runOptions,
+        await spawnAsync(process.execPath, [cliPath, ...args], envFor(runOptions.env), runOptions),
+      ),
+    exec: async (command, args, execOptions = {}) =>
+      record(command, args, execOptions, await spawnAsync(command, args, envFor(execOptions.env), execOptions)),
     opCalls: () => readCallLog(store.logPath).map((entry) => entry.argv),
     cacheFiles: () => {
       const dir = join(cacheDir, "aws-op", "sessions");

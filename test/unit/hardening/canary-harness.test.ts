@@ -1,0 +1,98 @@
+// The canary scan must be able to fail: plant each canary where a leak would put it and expect it to be found.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { canaryOtpSeed, canarySecretKey, createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
+import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
+
+function setup(): { harness: CanaryHarness; sandbox: Sandbox; secret: string; seed: string } {
+  const harness = createCanaryHarness();
+  const sandbox = createSandbox(harness.sandboxOptions());
+  const secret = canarySecretKey();
+  const seed = canaryOtpSeed();
+  harness.longTermSecrets.add(secret);
+  harness.otpSeeds.add(seed);
+  return { harness, sandbox, secret, seed };
+}
+
+const ok = (stdout: string, stderr = ""): RunResult => ({ status: 0, signal: null, stdout, stderr });
+
+describe("canary scan", () => {
+  it("finds nothing in a clean transcript", () => {
+    const { harness, sandbox } = setup();
+    harness.transcript.entries.push({ command: "aws-op", args: ["clear", "--all"], result: ok("", "Removed 0\n") });
+    expect(harness.scan(sandbox)).toEqual([]);
+  });
+
+  it("catches a long-term secret in stderr (an error message that quotes the item)", () => {
+    const { harness, sandbox, secret } = setup();
+    harness.transcript.entries.push({
+      command: "aws-op",
+      args: ["process"],
+      result: { status: 1, signal: null, stdout: "", stderr: `aws-op: bad key ${secret}\n` },
+    });
+    expect(harness.scan(sandbox)).toEqual([{ kind: "long-term secret", where: "stderr of aws-op process" }]);
+  });
+
+  it("catches an OTP seed on the stdout of a command that is not credential output", () => {
+    const { harness, sandbox, seed } = setup();
+    harness.transcript.entries.push({ command: "aws-op", args: ["list"], result: ok(`otpauth://x?secret=${seed}`) });
+    expect(harness.scan(sandbox).map((f) => f.kind)).toEqual(["OTP seed"]);
+  });
+
+  it("learns served session secrets from process output and catches them anywhere else", () => {
+    const { harness, sandbox } = setup();
+    const served = { Version: 1, AccessKeyId: "ASIA1", SecretAccessKey: "servedSecretXYZ", SessionToken: "tokTOK" };
+    harness.transcript.entries.push(
+      { command: "aws-op", args: ["process", "--profile", "a"], result: ok(`${JSON.stringify(served)}\n`) },
+      { command: "aws-op", args: ["doctor"], result: ok("", "debug: token tokTOK\n") },
+    );
+    expect(harness.scan(sandbox)).toEqual([{ kind: "served session secret", where: "stderr of aws-op doctor" }]);
+  });
+
+  it("allows session credentials in the session cache but not a long-term secret or seed", () => {
+    const { harness, sandbox, secret, seed } = setup();
+    const sessions = join(sandbox.cacheDir, "aws-op", "sessions");
+    mkdirSync(sessions, { recursive: true });
+    writeFileSync(
+      join(sessions, "a.json"),
+      JSON.stringify({ credentials: { SecretAccessKey: "sess", SessionToken: "tok" } }),
+    );
+    expect(harness.scan(sandbox)).toEqual([]);
+    writeFileSync(join(sessions, "b.json"), JSON.stringify({ longTerm: secret, seed }));
+    expect(harness.scan(sandbox).map((f) => f.kind)).toEqual(["long-term secret", "OTP seed"]);
+  });
+
+  it("catches a served session secret in any other file under HOME (e.g. a debug log)", () => {
+    const { harness, sandbox } = setup();
+    const sessions = join(sandbox.cacheDir, "aws-op", "sessions");
+    mkdirSync(sessions, { recursive: true });
+    writeFileSync(
+      join(sessions, "a.json"),
+      JSON.stringify({ credentials: { SecretAccessKey: "s", SessionToken: "tokABC" } }),
+    );
+    writeFileSync(join(sandbox.home, ".aws", "debug.log"), "token=tokABC");
+    expect(harness.scan(sandbox)).toEqual([
+      { kind: "served session secret", where: `file ${join(sandbox.home, ".aws", "debug.log")}` },
+    ]);
+  });
+
+  it("catches a secret in the argv of a child started through PATH (logged by the shim)", async () => {
+    const { harness, sandbox, secret } = setup();
+    await sandbox.exec("mkfifo", [join(harness.tmpDir, secret)]);
+    const findings = harness.scan(sandbox);
+    expect(findings).toContainEqual({ kind: "long-term secret", where: "argv/environment of a child" });
+  });
+
+  it("catches a secret in the environment of op (logged by the shim)", async () => {
+    const { harness, sandbox, secret } = setup();
+    await sandbox.exec("op", ["--version"], { env: { LEAKED: secret } });
+    expect(harness.scan(sandbox)).toContainEqual({ kind: "long-term secret", where: "argv/environment of a child" });
+  });
+
+  it("catches a secret in the argv of op (the fake op's call log)", async () => {
+    const { harness, sandbox, secret } = setup();
+    await sandbox.exec(join(harness.shimDir, "op"), ["item", "get", secret]);
+    expect(harness.scan(sandbox)).toContainEqual({ kind: "long-term secret", where: "op call log (argv)" });
+  });
+});
