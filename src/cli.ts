@@ -1,6 +1,7 @@
 // argv -> options -> command. The only module that reads process.env, touches process.stdout/stderr directly, or
 // calls process.exit. Commands other than `process` (the hot path) are loaded lazily to keep start-up small.
 import { homedir, userInfo } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { sdkSts } from "./aws/sts.js";
 import type { Context } from "./context.js";
@@ -36,6 +37,8 @@ export function createContext(): Context {
     runOp,
     sts: sdkSts,
     userName: safeUserName(),
+    execPath: process.execPath,
+    cliPath: fileURLToPath(import.meta.url),
   };
 }
 
@@ -183,6 +186,96 @@ Examples:
         await rotate.run({ profile, ...options }, ctx);
       },
     );
+
+  program
+    .command("setup")
+    .description("write or update [profile PROFILE] in ~/.aws/config to get its keys from a 1Password item")
+    .argument("[profile]", "the AWS profile to set up (asked for in a terminal when missing)")
+    .option("--vault <vault>", "1Password vault name or ID (op_vault)")
+    .option("--item <item>", "1Password item title or ID holding the access key (op_item)")
+    .option("--account <account>", "1Password account shorthand, sign-in address or ID (op_account)")
+    .option("--region <region>", "region to write into the profile")
+    .option("--mfa-serial <arn>", "ARN of the MFA device (op_mfa_serial)")
+    .option("--session-duration <duration>", 'STS session length, e.g. 1h, 12h, or "off" (op_session_duration)')
+    .option("--role-arn <arn>", "role to assume (op_role_arn)")
+    .option(
+      "--source-profile <profile>",
+      "aws-op profile whose keys assume the role; no item needed (op_source_profile)",
+    )
+    .option("--role-session-name <name>", "role session name (op_role_session_name)")
+    .option("--external-id <id>", "external ID for the role (op_external_id)")
+    .option("--role-duration <duration>", "role session length, 15m to 12h (op_role_duration)")
+    .option("--dry-run", "print the change as a diff; write nothing")
+    .option("-y, --yes", "write without asking for confirmation")
+    .option("--offline", "do not check the keys with AWS STS")
+    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
+    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-op setup                                  (in a terminal: pick vault and item from lists)
+  aws-op setup work --vault Work --item "AWS work" --region eu-west-1
+  aws-op setup work --vault Work --item "AWS work" --mfa-serial arn:aws:iam::123456789012:mfa/alice
+  aws-op setup admin --role-arn arn:aws:iam::123456789012:role/Admin --source-profile work
+  aws-op setup work --dry-run                   (show the diff, write nothing)`,
+    )
+    .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
+      const setup = await import("./commands/setup.js");
+      await setup.run({ ...(options as object), ...(profile ? { profile } : {}) }, ctx, {
+        prompter: async () => (await import("./ui/prompts.js")).terminalPrompter(process.stdin, process.stderr),
+      });
+    });
+
+  program
+    .command("import")
+    .description("move plain-text keys from ~/.aws/credentials into 1Password items")
+    .argument("[profiles...]", "the profiles to import")
+    .option("--all", "import every profile with plain-text keys")
+    .option("--vault <vault>", "1Password vault to create the items in (required)")
+    .option("--account <account>", "1Password account shorthand, sign-in address or ID")
+    .option("--dry-run", "show the plan and the file diffs (secrets masked); change nothing")
+    .option("--keep-plaintext", "leave the keys in the credentials file (they keep winning over credential_process)")
+    .option("--json", "print the results as JSON")
+    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
+    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-op import --all --vault Private --dry-run
+  aws-op import --all --vault Private
+  aws-op import work personal --vault Private`,
+    )
+    .action(async (profiles: string[], options: Record<string, string | boolean | undefined>) => {
+      const importCommand = await import("./commands/import.js");
+      const outcomes = await importCommand.run({ ...(options as object), profiles }, ctx);
+      if (outcomes.some((o) => o.status === "failed")) result.exitCode = 1;
+    });
+
+  program
+    .command("list")
+    .description("list the profiles served by aws-op, with their items and cached sessions")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  aws-op list\n  aws-op list --json")
+    .action(async (options: { json?: boolean }) => {
+      const list = await import("./commands/list.js");
+      list.run(options, ctx);
+    });
+
+  program
+    .command("doctor")
+    .description("check op, 1Password, each aws-op profile, its item, AWS STS and the cache; ✓ or ✗ with the fix")
+    .argument("[profile]", "check only this profile")
+    .option("--json", "print JSON")
+    .option("--offline", "skip the AWS STS check")
+    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
+    .option("--op-cli <path>", "the 1Password CLI executable (AWS_OP_CLI)")
+    .addHelpText("after", "\nExamples:\n  aws-op doctor\n  aws-op doctor work --offline\n  aws-op doctor --json")
+    .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
+      const doctor = await import("./commands/doctor.js");
+      result.exitCode = await doctor.run({ ...(options as object), ...(profile ? { profile } : {}) }, ctx);
+    });
 
   return program;
 }

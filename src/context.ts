@@ -26,6 +26,10 @@ export interface Context {
   runOp: OpRunner;
   sts: StsApi;
   userName: string;
+  /** Absolute path of the Node.js binary running aws-op (process.execPath), for the credential_process line. */
+  execPath?: string;
+  /** Absolute path of the running CLI script (dist/cli.js), for the credential_process line. */
+  cliPath?: string;
 }
 
 export function sessionCacheFor(ctx: Context): SessionCache {

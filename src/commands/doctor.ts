@@ -1,0 +1,275 @@
+// `aws-op doctor [PROFILE]`: an ordered checklist, each line ✓ or ✗ with its fix. Exit code 0 only when every
+// check passes. Checks: op found (2.x), 1Password signed in, then per aws-op profile: settings readable,
+// credential_process runnable (absolute node and script paths that exist), no static keys shadowing it, the item
+// and its fields, STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
+import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { endpointFromEnv } from "../aws/sts.js";
+import { cacheDirectory } from "../cache/paths.js";
+import { parseCredentialProcessLine } from "../config/command-line.js";
+import { listProfileNames, readProfileValues, resolveProfileSettings, type AwsFiles } from "../config/profile.js";
+import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
+import { getCredentials } from "../credentials.js";
+import { UserError } from "../errors.js";
+import { readItem, readOpVersion, whoami, type OpContext } from "../onepassword/client.js";
+import { resolveAwsFields } from "../onepassword/item.js";
+import { colours, isColourWanted } from "../ui/colour.js";
+import { opContextFor } from "./setup.js";
+
+export interface DoctorOptions {
+  profile?: string;
+  json?: boolean;
+  offline?: boolean;
+  opCli?: string;
+  opTimeout?: string;
+}
+
+export interface Check {
+  id: string;
+  profile?: string;
+  title: string;
+  ok: boolean;
+  /** What was found (never a secret). */
+  detail: string;
+  /** How to fix a failed check. */
+  fix?: string;
+}
+
+function failure(error: unknown): { detail: string; fix?: string } {
+  if (error instanceof UserError) return { detail: error.message, ...(error.hint ? { fix: error.hint } : {}) };
+  throw error;
+}
+
+async function attempt(
+  id: string,
+  title: string,
+  extra: { profile?: string },
+  body: () => Promise<{ detail: string; ok?: boolean; fix?: string }>,
+): Promise<Check> {
+  try {
+    const r = await body();
+    return { id, title, ...extra, ok: r.ok ?? true, detail: r.detail, ...(r.fix ? { fix: r.fix } : {}) };
+  } catch (error) {
+    return { id, title, ...extra, ok: false, ...failure(error) };
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return lstatSync(path).isFile() || lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function checkLine(ctx: Context, files: AwsFiles, profile: string): { ok: boolean; detail: string; fix?: string } {
+  const setup = `Run "aws-op setup ${profile}" to write it.`;
+  const line = readProfileValues(files, profile)?.credential_process;
+  if (!line) return { ok: false, detail: "the profile has no credential_process line", fix: setup };
+  const parsed = parseCredentialProcessLine(line, ctx.platform);
+  if (!parsed) return { ok: false, detail: "credential_process has an unclosed quote", fix: setup };
+  if (!parsed.isAwsOp) {
+    return { ok: false, detail: `credential_process does not run "aws-op process": ${line}`, fix: setup };
+  }
+  if (parsed.profile !== undefined && parsed.profile !== profile) {
+    return {
+      ok: false,
+      detail: `credential_process serves profile "${parsed.profile}", not "${profile}"`,
+      fix: setup,
+    };
+  }
+  const [program, script] = parsed.argv;
+  if (!program || !isAbsolute(program)) {
+    return {
+      ok: false,
+      detail: `"${program ?? ""}" is not an absolute path: GUI apps and IDEs with a thin PATH will not find it`,
+      fix: setup,
+    };
+  }
+  if (!isExecutableFile(program))
+    return { ok: false, detail: `${program} does not exist or is not executable`, fix: setup };
+  if (script && script.endsWith(".js") && !existsSync(script)) {
+    return { ok: false, detail: `${script} does not exist (aws-op moved or was uninstalled?)`, fix: setup };
+  }
+  return { ok: true, detail: parsed.argv.slice(0, 2).join(" ") };
+}
+
+/** The cache directory and its files must be ours and private (0700 / 0600). */
+function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string } {
+  const root = cacheDirectory(ctx.env, ctx.home, ctx.platform);
+  if (!existsSync(root)) return { ok: true, detail: `${root} (not created yet; it will be 0700)` };
+  if (ctx.platform === "win32") return { ok: true, detail: root };
+  const problems: string[] = [];
+  const uid = process.getuid?.();
+  const visit = (path: string, depth: number): void => {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) {
+      problems.push(`${path} is a symbolic link`);
+      return;
+    }
+    if (uid !== undefined && stat.uid !== uid) problems.push(`${path} belongs to another user`);
+    const wanted = stat.isDirectory() ? 0o700 : 0o600;
+    if ((stat.mode & 0o077) !== 0) {
+      problems.push(`${path} is mode ${(stat.mode & 0o777).toString(8)}, not ${wanted.toString(8)}`);
+    }
+    if (stat.isDirectory() && depth < 3) for (const name of readdirSync(path)) visit(join(path, name), depth + 1);
+  };
+  visit(root, 0);
+  if (problems.length === 0) return { ok: true, detail: `${root} (0700, files 0600)` };
+  return {
+    ok: false,
+    detail: problems.slice(0, 3).join("; "),
+    fix: `chmod -R go-rwx "${root}"   (or: aws-op clear --all && rm -r "${root}")`,
+  };
+}
+
+export async function runChecks(options: DoctorOptions, ctx: Context): Promise<Check[]> {
+  const checks: Check[] = [];
+  const op: OpContext = opContextFor(ctx, options.opCli, options.opTimeout);
+  const progress = (text: string): void => {
+    if (!options.json && ctx.isTTY.stderr) ctx.stderr(`\r\u001b[K${text}`);
+  };
+
+  progress("Checking the 1Password CLI...");
+  const opCheck = await attempt("op-version", "1Password CLI found", {}, async () => {
+    const version = await readOpVersion(op);
+    if (!/^2\./.test(version)) {
+      return {
+        ok: false,
+        detail: `${op.cli} is version ${version || "unknown"}; aws-op needs 2.x`,
+        fix: "Install 1Password CLI 2: https://developer.1password.com/docs/cli/get-started/",
+      };
+    }
+    return { detail: `${op.cli} ${version}` };
+  });
+  checks.push(opCheck);
+  checks.push(
+    await attempt("op-signin", "1Password signed in", {}, async () => {
+      const me = await whoami(op, {});
+      return { detail: [me.email, me.url].filter(Boolean).join(" at ") || "signed in" };
+    }),
+  );
+
+  let files: AwsFiles | undefined;
+  const filesCheck = await attempt("aws-files", "AWS config files readable", {}, async () => {
+    files = readFilesFor(ctx);
+    return { detail: `${files.config.path}, ${files.credentials.path}` };
+  });
+  checks.push(filesCheck);
+
+  const profiles: string[] = [];
+  if (files) {
+    const all = listProfileNames(files).filter((p) => {
+      const v = readProfileValues(files as AwsFiles, p) ?? {};
+      return !!(v.op_item?.trim() || v.op_source_profile?.trim());
+    });
+    if (options.profile) profiles.push(options.profile);
+    else profiles.push(...all);
+    if (profiles.length === 0) {
+      checks.push({
+        id: "profiles",
+        title: "aws-op profiles",
+        ok: false,
+        detail: "no profile in the AWS config uses aws-op",
+        fix: 'Run "aws-op setup PROFILE" or "aws-op import --all --vault VAULT".',
+      });
+    }
+  }
+
+  for (const profile of profiles) {
+    if (!files) break;
+    const f: AwsFiles = files;
+    const scope = { profile };
+    progress(`Checking profile ${profile}...`);
+    let settings: ReturnType<typeof resolveProfileSettings> | undefined;
+    checks.push(
+      await attempt("profile-settings", `[${profile}] settings`, scope, async () => {
+        settings = resolveProfileSettings({ env: ctx.env, files: f, flags: { profile } });
+        const where = settings.item
+          ? `item "${settings.item}"${settings.vault ? ` in vault "${settings.vault}"` : ""}`
+          : `role ${settings.role?.roleArn ?? "?"} via profile "${settings.sourceProfile ?? "?"}"`;
+        return { detail: where };
+      }),
+    );
+    checks.push(
+      await attempt("credential-process", `[${profile}] credential_process runnable`, scope, async () =>
+        checkLine(ctx, f, profile),
+      ),
+    );
+    checks.push(
+      await attempt("no-static-keys", `[${profile}] no static keys shadowing it`, scope, async () => {
+        if (f.credentials.doc.get(profile, "aws_access_key_id") !== undefined) {
+          return {
+            ok: false,
+            detail: `${f.credentials.path} holds aws_access_key_id for [${profile}]; AWS tools use it instead of credential_process`,
+            fix: `aws-op import ${profile} --vault ${settings?.vault ? JSON.stringify(settings.vault) : "VAULT"}`,
+          };
+        }
+        return { detail: "none" };
+      }),
+    );
+    const s = settings;
+    if (!s) continue;
+    let keys: { accessKeyId: string; secretAccessKey: string } | undefined;
+    if (s.item) {
+      const itemName = s.item;
+      checks.push(
+        await attempt("item", `[${profile}] 1Password item and fields`, scope, async () => {
+          const item = await readItem(
+            { ...op, cli: s.opCli, timeoutMs: s.opTimeoutMs },
+            { item: itemName, ...(s.vault ? { vault: s.vault } : {}), ...(s.account ? { account: s.account } : {}) },
+          );
+          const fields = resolveAwsFields(item);
+          keys = { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey };
+          const found = Object.values(fields.labels).join(", ");
+          return { detail: `"${item.title}": ${found}` };
+        }),
+      );
+    }
+    if (!options.offline) {
+      progress(`Calling AWS STS for ${profile}...`);
+      checks.push(
+        await attempt("sts", `[${profile}] STS GetCallerIdentity`, scope, async () => {
+          const endpoint = endpointFromEnv(ctx.env, "STS");
+          let use = keys;
+          if (s.role || !s.item) {
+            use = await getCredentials(s, credentialDepsFor(ctx, f));
+          } else if (!use) {
+            return { ok: false, detail: "skipped: the item could not be read", fix: "Fix the item check above." };
+          }
+          const identity = await ctx.sts.getCallerIdentity(use, {
+            region: s.region,
+            ...(endpoint ? { endpoint } : {}),
+          });
+          return { detail: identity.arn };
+        }),
+      );
+    }
+  }
+  checks.push(await attempt("cache", "session cache private", {}, async () => checkCache(ctx)));
+  progress("");
+  return checks;
+}
+
+export function formatChecks(checks: Check[], useColour: boolean): string {
+  const c = colours(useColour);
+  const lines: string[] = [];
+  for (const check of checks) {
+    const mark = check.ok ? c.green("✓") : c.red("✗");
+    lines.push(`${mark} ${check.title}: ${check.detail}`);
+    if (!check.ok && check.fix) lines.push(`    fix: ${check.fix}`);
+  }
+  const failed = checks.filter((x) => !x.ok).length;
+  lines.push(failed === 0 ? c.green("All checks passed.") : c.red(`${failed} check${failed === 1 ? "" : "s"} failed.`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** Returns the exit code: 0 only when every check passed. */
+export async function run(options: DoctorOptions, ctx: Context): Promise<number> {
+  const checks = await runChecks(options, ctx);
+  const ok = checks.every((x) => x.ok);
+  if (options.json) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+  else ctx.stdout(formatChecks(checks, isColourWanted(ctx.env, ctx.isTTY.stdout)));
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,112 @@
+// `aws-op list`: the profiles aws-op serves (those with op_item or op_source_profile), where their keys live, and
+// until when a cached session can serve them. Reads only the AWS files and the cache: no op call, no network.
+import { cacheKey } from "../cache/session-cache.js";
+import {
+  listProfileNames,
+  readProfileValues,
+  resolveProfileSettings,
+  type ProfileSettings,
+} from "../config/profile.js";
+import { readFilesFor, sessionCacheFor, type Context } from "../context.js";
+import { sessionDescriptor } from "../credentials.js";
+import { UserError } from "../errors.js";
+import { formatTable } from "../ui/table.js";
+
+export interface ListOptions {
+  json?: boolean;
+}
+
+export interface ListedProfile {
+  profile: string;
+  vault: string | null;
+  item: string | null;
+  /** For role profiles. */
+  roleArn: string | null;
+  sourceProfile: string | null;
+  mfa: boolean;
+  /** ISO time until which a cached session serves this profile, or null. */
+  sessionCachedUntil: string | null;
+  /** Set when the profile's settings do not resolve (the fix is in the message). */
+  error: string | null;
+}
+
+/** Local time "YYYY-MM-DD HH:MM" (the user's clock, not UTC). */
+export function formatLocalTime(date: Date): string {
+  const p = (n: number): string => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}`;
+}
+
+function cachedUntil(ctx: Context, profile: string, settings: ProfileSettings | undefined): string | null {
+  const cache = sessionCacheFor(ctx);
+  const now = ctx.now().getTime();
+  const live = (expiration: string | undefined): number | undefined => {
+    const t = expiration ? Date.parse(expiration) : NaN;
+    return Number.isFinite(t) && t > now ? t : undefined;
+  };
+  if (settings && !settings.role && !settings.sourceProfile && settings.item && settings.sessionDuration !== "off") {
+    // The exact entry `aws-op process` would serve.
+    const entry = cache.read(cacheKey(sessionDescriptor(settings, settings.sessionDuration, ctx.env)));
+    const t = live(entry?.credentials.Expiration);
+    return t === undefined ? null : new Date(t).toISOString();
+  }
+  // Role profiles: the newest live entry recorded for the profile.
+  let best: number | undefined;
+  for (const { entry } of cache.list()) {
+    if (entry.profile !== profile) continue;
+    const t = live(entry.credentials.Expiration);
+    if (t !== undefined && (best === undefined || t > best)) best = t;
+  }
+  return best === undefined ? null : new Date(best).toISOString();
+}
+
+export function listProfiles(ctx: Context): ListedProfile[] {
+  const files = readFilesFor(ctx);
+  const result: ListedProfile[] = [];
+  for (const profile of listProfileNames(files)) {
+    const values = readProfileValues(files, profile) ?? {};
+    if (!values.op_item?.trim() && !values.op_source_profile?.trim()) continue;
+    let settings: ProfileSettings | undefined;
+    let error: string | null = null;
+    try {
+      settings = resolveProfileSettings({ env: ctx.env, files, flags: { profile } });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      error = e.message;
+    }
+    result.push({
+      profile,
+      vault: values.op_vault?.trim() || null,
+      item: values.op_item?.trim() || null,
+      roleArn: values.op_role_arn?.trim() || null,
+      sourceProfile: values.op_source_profile?.trim() || null,
+      mfa: !!values.op_mfa_serial?.trim(),
+      sessionCachedUntil: cachedUntil(ctx, profile, settings),
+      error,
+    });
+  }
+  return result;
+}
+
+export function run(options: ListOptions, ctx: Context): void {
+  const profiles = listProfiles(ctx);
+  if (options.json) {
+    ctx.stdout(`${JSON.stringify(profiles, null, 2)}\n`);
+    return;
+  }
+  if (profiles.length === 0) {
+    ctx.stdout('No profile uses aws-op yet. Run "aws-op setup PROFILE" or "aws-op import --all --vault VAULT".\n');
+    return;
+  }
+  ctx.stdout(
+    formatTable(
+      ["PROFILE", "VAULT", "ITEM", "MFA", "SESSION CACHED UNTIL"],
+      profiles.map((p) => [
+        p.profile,
+        p.vault ?? "-",
+        p.item ?? (p.sourceProfile ? `(role via ${p.sourceProfile})` : "-"),
+        p.mfa ? "yes" : "no",
+        p.error ? `error: ${p.error}` : p.sessionCachedUntil ? formatLocalTime(new Date(p.sessionCachedUntil)) : "none",
+      ]),
+    ),
+  );
+}

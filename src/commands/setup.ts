@@ -1,0 +1,308 @@
+// `aws-op setup [PROFILE]`: write (or update) the profile's block in ~/.aws/config: the credential_process line
+// with absolute paths, and the op_* keys. Reads the item once to show what it found, checks the keys with STS
+// GetCallerIdentity (unless --offline), and asks in a terminal for whatever flags did not say.
+import { createTwoFilesPatch } from "diff";
+import { maskKeyId } from "../aws/credential-output.js";
+import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
+import { endpointFromEnv } from "../aws/sts.js";
+import { writeAwsFile } from "../config/aws-file-writer.js";
+import { buildCredentialProcessLine, requireQuotableProfileName } from "../config/command-line.js";
+import { IniEditError, parseIni } from "../config/ini.js";
+import { configSectionName, profileFromConfigSection } from "../config/names.js";
+import { parseOpTimeoutMs, type AwsFiles, type ProfileSettings } from "../config/profile.js";
+import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
+import { getCredentials } from "../credentials.js";
+import { UserError } from "../errors.js";
+import { listAccounts, listItems, listVaults, readItem, type OpContext } from "../onepassword/client.js";
+import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
+import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
+import type { Prompter } from "../ui/prompts.js";
+
+export interface SetupOptions {
+  profile?: string;
+  vault?: string;
+  item?: string;
+  account?: string;
+  region?: string;
+  mfaSerial?: string;
+  sessionDuration?: string;
+  roleArn?: string;
+  sourceProfile?: string;
+  roleSessionName?: string;
+  externalId?: string;
+  roleDuration?: string;
+  opCli?: string;
+  opTimeout?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  offline?: boolean;
+}
+
+export interface SetupUi {
+  /** Creates the terminal prompter; used only when stdin and stderr are terminals. */
+  prompter?: () => Prompter | Promise<Prompter>;
+}
+
+/** The config section that holds the profile today (any spelling botocore accepts), else the canonical one. */
+export function findConfigSection(files: AwsFiles, profile: string): { name: string; exists: boolean } {
+  const names = files.config.doc.sectionNames().filter((n) => profileFromConfigSection(n) === profile);
+  const last = names.at(-1);
+  return last !== undefined ? { name: last, exists: true } : { name: configSectionName(profile), exists: false };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function missing(flag: string, example: string): UserError {
+  return new UserError(`Missing ${flag}: aws-op setup asks for it only in a terminal.`, {
+    hint: `Pass it, e.g. ${example}`,
+  });
+}
+
+export function opContextFor(ctx: Context, opCli: string | undefined, opTimeout: string | undefined): OpContext {
+  return {
+    run: ctx.runOp,
+    cli: nonEmpty(opCli) ?? nonEmpty(ctx.env.AWS_OP_CLI) ?? "op",
+    env: ctx.env,
+    timeoutMs: parseOpTimeoutMs(opTimeout ?? ctx.env.AWS_OP_TIMEOUT, opTimeout ? "--op-timeout" : "AWS_OP_TIMEOUT"),
+  };
+}
+
+/** The credential_process line for a profile, with the paths of the running Node.js and aws-op. */
+export function credentialProcessLineFor(ctx: Context, profile: string): string {
+  if (!ctx.execPath || !ctx.cliPath) {
+    throw new UserError("aws-op cannot tell where it is installed, so it cannot write credential_process.", {
+      hint: "Run aws-op through its installed script (dist/cli.js).",
+    });
+  }
+  return buildCredentialProcessLine({ nodePath: ctx.execPath, cliPath: ctx.cliPath, profile });
+}
+
+function describeFields(fields: AwsItemFields): string[] {
+  const lines = [
+    `  access key ID      ${maskKeyId(fields.accessKeyId)}  (${fields.labels.accessKeyId ?? "?"})`,
+    `  secret access key  (hidden)  (${fields.labels.secretAccessKey ?? "?"})`,
+  ];
+  if (fields.mfaSerial) lines.push(`  MFA serial         ${fields.mfaSerial}  (${fields.labels.mfaSerial ?? "?"})`);
+  if (fields.labels.otp) lines.push(`  one-time password  yes  (${fields.labels.otp})`);
+  if (fields.accountId) lines.push(`  account ID         ${fields.accountId}`);
+  return lines;
+}
+
+interface Chosen {
+  item?: string;
+  vault?: string;
+  account?: string;
+}
+
+/** Ask for account, vault and item in a terminal, listing what 1Password has. */
+async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx: Context): Promise<Chosen> {
+  const result = { ...chosen };
+  if (!result.account && !ctx.env.OP_ACCOUNT && !ctx.env.OP_SERVICE_ACCOUNT_TOKEN) {
+    const accounts = await listAccounts(op);
+    if (accounts.length > 1) {
+      result.account = await prompter.select(
+        "1Password account",
+        accounts.map((a) => ({ value: a.shorthand || a.account_uuid, name: `${a.url} (${a.email})` })),
+      );
+    }
+  }
+  const locator = result.account ? { account: result.account } : {};
+  if (!result.vault) {
+    const vaults = await listVaults(op, locator);
+    if (vaults.length === 0) throw new UserError("This 1Password account has no vault aws-op can see.");
+    result.vault =
+      vaults.length === 1
+        ? (vaults[0]?.name ?? "")
+        : await prompter.search(
+            "1Password vault (type to filter)",
+            vaults.map((v) => ({ value: v.name, name: v.name })),
+          );
+  }
+  const items = await listItems(op, { ...locator, vault: result.vault });
+  if (items.length === 0) {
+    throw new UserError(`1Password vault "${result.vault}" has no items.`, {
+      hint: 'Add your AWS key as an item, or move it there with "aws-op import".',
+    });
+  }
+  // API credentials first: that is where AWS keys usually live.
+  const sorted = [...items].sort(
+    (a, b) =>
+      Number(b.category === "API_CREDENTIAL") - Number(a.category === "API_CREDENTIAL") ||
+      a.title.localeCompare(b.title),
+  );
+  const id = await prompter.search(
+    "1Password item holding the AWS key (type to filter)",
+    sorted.map((i) => ({ value: i.id, name: i.title, description: i.category.toLowerCase().replace(/_/g, " ") })),
+  );
+  const picked = items.find((i) => i.id === id);
+  // A title reads better in the config file; an ID when the title is not unique in the vault.
+  const unique = picked && items.filter((i) => i.title === picked.title).length === 1;
+  result.item = unique ? picked.title : id;
+  return result;
+}
+
+export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {}): Promise<void> {
+  const interactive = ctx.isTTY.stdin && ctx.isTTY.stderr && ui.prompter !== undefined;
+  let prompter: Prompter | undefined;
+  const ask = async (): Promise<Prompter> => (prompter ??= await (ui.prompter as () => Promise<Prompter>)());
+  const c = colours(isColourWanted(ctx.env, ctx.isTTY.stderr));
+  const say = (text: string): void => ctx.stderr(`${text}\n`);
+
+  let profile = nonEmpty(options.profile);
+  if (!profile) {
+    if (!interactive) throw missing("the profile name", "aws-op setup work --vault Work --item 'AWS work'");
+    profile = (await (await ask()).input("AWS profile name", { default: "default" })).trim();
+  }
+  requireQuotableProfileName(profile);
+  const line = credentialProcessLineFor(ctx, profile);
+
+  const files = readFilesFor(ctx);
+  const section = findConfigSection(files, profile);
+  const existing = files.config.doc.getSection(section.name) ?? {};
+
+  const roleArn = nonEmpty(options.roleArn) ?? nonEmpty(existing.op_role_arn);
+  const sourceProfile = nonEmpty(options.sourceProfile) ?? nonEmpty(existing.op_source_profile);
+  let chosen: Chosen = {};
+  const item = nonEmpty(options.item) ?? nonEmpty(existing.op_item);
+  const vault = nonEmpty(options.vault) ?? nonEmpty(existing.op_vault);
+  const account = nonEmpty(options.account) ?? nonEmpty(existing.op_account);
+  if (item) chosen.item = item;
+  if (vault) chosen.vault = vault;
+  if (account) chosen.account = account;
+
+  if (sourceProfile && !roleArn) {
+    throw new UserError("--source-profile needs --role-arn: it names where the role's keys come from.");
+  }
+  if (sourceProfile === profile) throw new UserError(`Profile "${profile}" cannot be its own --source-profile.`);
+  if (options.sessionDuration !== undefined) parseSessionDuration(options.sessionDuration, "--session-duration");
+  if (options.roleDuration !== undefined) {
+    requireDurationInRange(options.roleDuration, "--role-duration", ROLE_MIN_SECONDS, ROLE_MAX_SECONDS);
+  }
+  const usesSource = !!(roleArn && sourceProfile && !chosen.item);
+  const op = opContextFor(ctx, options.opCli ?? existing.op_cli, options.opTimeout);
+  if (!usesSource && !chosen.item) {
+    if (!interactive) {
+      throw missing("--item", `aws-op setup ${profile} --vault Work --item "AWS ${profile}"`);
+    }
+    chosen = await askForItem(op, await ask(), chosen, ctx);
+  }
+
+  const region =
+    nonEmpty(options.region) ??
+    nonEmpty(existing.region) ??
+    nonEmpty(ctx.env.AWS_REGION) ??
+    nonEmpty(ctx.env.AWS_DEFAULT_REGION) ??
+    "us-east-1";
+  const endpoint = endpointFromEnv(ctx.env, "STS");
+
+  if (!usesSource && chosen.item) {
+    say(`Reading 1Password item "${chosen.item}"${chosen.vault ? ` in vault "${chosen.vault}"` : ""}...`);
+    const opItem = await readItem(op, {
+      item: chosen.item,
+      ...(chosen.vault ? { vault: chosen.vault } : {}),
+      ...(chosen.account ? { account: chosen.account } : {}),
+    });
+    const fields = resolveAwsFields(opItem);
+    say(`Found in "${opItem.title}":`);
+    for (const l of describeFields(fields)) say(l);
+    if (!options.offline) {
+      say("Checking the keys with AWS STS GetCallerIdentity...");
+      const identity = await ctx.sts.getCallerIdentity(
+        { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
+        { region, ...(endpoint ? { endpoint } : {}) },
+      );
+      say(`${c.green("✓")} The keys work: ${identity.arn}`);
+    }
+  }
+  if (usesSource && !options.offline && roleArn && sourceProfile) {
+    say(`Assuming ${roleArn} with the keys of profile "${sourceProfile}"...`);
+    const settings: ProfileSettings = {
+      profile,
+      sessionDuration: "off",
+      region,
+      opCli: op.cli,
+      opTimeoutMs: op.timeoutMs,
+      sourceProfile,
+      role: {
+        roleArn,
+        durationSeconds: options.roleDuration
+          ? requireDurationInRange(options.roleDuration, "--role-duration", ROLE_MIN_SECONDS, ROLE_MAX_SECONDS)
+          : existing.op_role_duration
+            ? requireDurationInRange(existing.op_role_duration, "op_role_duration", ROLE_MIN_SECONDS, ROLE_MAX_SECONDS)
+            : 3600,
+        ...(nonEmpty(options.roleSessionName ?? existing.op_role_session_name)
+          ? { roleSessionName: nonEmpty(options.roleSessionName ?? existing.op_role_session_name) ?? "" }
+          : {}),
+        ...(nonEmpty(options.externalId ?? existing.op_external_id)
+          ? { externalId: nonEmpty(options.externalId ?? existing.op_external_id) ?? "" }
+          : {}),
+      },
+    };
+    const credentials = await getCredentials(settings, credentialDepsFor(ctx, files));
+    const identity = await ctx.sts.getCallerIdentity(credentials, { region, ...(endpoint ? { endpoint } : {}) });
+    say(`${c.green("✓")} The role works: ${identity.arn}`);
+  }
+
+  const entries: Record<string, string> = { credential_process: line };
+  const put = (key: string, value: string | undefined): void => {
+    const v = nonEmpty(value);
+    if (v !== undefined) entries[key] = v;
+  };
+  if (!usesSource) put("op_item", chosen.item);
+  put("op_vault", chosen.vault);
+  put("op_account", chosen.account);
+  put("op_mfa_serial", options.mfaSerial);
+  put("op_session_duration", options.sessionDuration);
+  put("op_cli", options.opCli);
+  put("op_role_arn", options.roleArn);
+  put("op_source_profile", options.sourceProfile);
+  put("op_role_session_name", options.roleSessionName);
+  put("op_external_id", options.externalId);
+  put("op_role_duration", options.roleDuration);
+  put("region", options.region);
+
+  const before = files.config.text ?? "";
+  const doc = parseIni(before);
+  try {
+    doc.setAll(section.name, entries);
+  } catch (error) {
+    if (error instanceof IniEditError) {
+      throw new UserError(`Cannot update [${section.name}] in ${files.config.path}: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const after = doc.toString();
+
+  if (files.credentials.doc.get(profile, "aws_access_key_id") !== undefined) {
+    say(
+      `${c.yellow("!")} ${files.credentials.path} still holds static keys for [${profile}]; AWS tools use them instead of credential_process.`,
+    );
+    say(`  Move them into 1Password: aws-op import ${profile} --vault ${JSON.stringify(chosen.vault ?? "VAULT")}`);
+  }
+
+  if (after === before) {
+    say(`Profile "${profile}" is already set up in ${files.config.path}; nothing to change.`);
+    return;
+  }
+  const patch = createTwoFilesPatch(files.config.path, files.config.path, before, after, "", "", { context: 3 });
+  if (options.dryRun) {
+    ctx.stdout(colourDiff(patch, colours(isColourWanted(ctx.env, ctx.isTTY.stdout))));
+    say("Dry run: nothing was written.");
+    return;
+  }
+  if (interactive && !options.yes) {
+    ctx.stderr(colourDiff(patch, c));
+    if (!(await (await ask()).confirm(`Write these changes to ${files.config.path}?`, true))) {
+      say("Nothing was written.");
+      return;
+    }
+  }
+  writeAwsFile(files.config, after);
+  say(`${c.green("✓")} Wrote [${section.name}] to ${files.config.path}.`);
+  say(`  Try it: aws sts get-caller-identity --profile ${profile}`);
+}

@@ -1,0 +1,204 @@
+// The `credential_process` line that `aws-op setup` and `aws-op import` write, and its reading back (doctor).
+//
+// Four parsers run this line, and it must mean the same argument list to each of them:
+// - botocore (AWS CLI, boto3) on POSIX: shlex.split, no shell;
+// - botocore on Windows: a split on spaces/tabs where only double quotes quote and backslashes escape only a quote;
+// - the AWS SDKs for JavaScript, Go and Java: `/bin/sh -c LINE` on POSIX, `cmd.exe /C LINE` on Windows (cmd expands
+//   %VAR% even inside quotes, treats & | < > ^ ( ) as operators outside quotes, then the program splits the rest with
+//   the Windows rules).
+// The one quoting all four agree on is a double-quoted word holding no `"`, `$`, backtick, `%`, `!`, control
+// character, and no backslash that is doubled, ends the word or stands before a quote; or a bare word of characters
+// that no parser treats specially. Paths are always double-quoted: `~` and `$HOME` are not expanded by botocore.
+// Absolute paths of the Node.js binary and the CLI script make the line work where `node` is not on PATH (nvm
+// users, GUI apps and IDEs started with a thin PATH).
+import { UserError } from "../errors.js";
+
+/** Characters every parser reads literally outside quotes. */
+const BARE_WORD = /^[A-Za-z0-9_.,:=@+/-]+$/;
+
+/** Why `value` cannot be written double-quoted for all four parsers, or undefined if it can. */
+export function unsafeQuotingReason(value: string): string | undefined {
+  if (value === "") return "it is empty";
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charAt(i);
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || code === 0x2028 || code === 0x2029) {
+      return "it contains a control character or line break";
+    }
+    if (c === '"') return 'it contains a double quote (")';
+    if (c === "$" || c === "`") return `it contains "${c}", which /bin/sh expands inside quotes`;
+    if (c === "%" || c === "!") return `it contains "${c}", which cmd.exe expands inside quotes`;
+    if (c === "\\") {
+      const next = value.charAt(i + 1);
+      if (next === "" || next === "\\" || next === '"') {
+        return "it contains a backslash that shells read as an escape (doubled, or at the end)";
+      }
+    }
+  }
+  return undefined;
+}
+
+/** One word of the line: bare when safe, else double-quoted; throws when no quoting is safe for all parsers. */
+export function quoteWord(value: string, what: string): string {
+  if (BARE_WORD.test(value)) return value;
+  const reason = unsafeQuotingReason(value);
+  if (reason !== undefined) {
+    throw new UserError(`${what} cannot be written into credential_process safely: ${reason}.`);
+  }
+  return `"${value}"`;
+}
+
+export interface CredentialProcessParts {
+  /** Absolute path of the Node.js binary. */
+  nodePath: string;
+  /** Absolute path of the aws-op CLI script (dist/cli.js). */
+  cliPath: string;
+  profile: string;
+}
+
+/** Refuse a profile name that cannot go on the line safely (with the fix in the hint). */
+export function requireQuotableProfileName(profile: string): void {
+  const reason = profile.startsWith("-")
+    ? 'it starts with "-", which would read as an option'
+    : BARE_WORD.test(profile)
+      ? undefined
+      : unsafeQuotingReason(profile);
+  if (reason !== undefined) {
+    throw new UserError(`The profile name ${JSON.stringify(profile)} cannot be used with aws-op: ${reason}.`, {
+      hint: "credential_process is parsed by shlex, /bin/sh, cmd.exe and botocore's Windows split; rename the profile using letters, digits and . _ - (spaces are fine).",
+    });
+  }
+}
+
+function isAbsolutePath(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+/** `"NODE" "CLI" process --profile NAME`, the same argument list under shlex, sh -c, cmd.exe and the Windows split. */
+export function buildCredentialProcessLine(parts: CredentialProcessParts): string {
+  requireQuotableProfileName(parts.profile);
+  for (const [path, what] of [
+    [parts.nodePath, "The Node.js path"],
+    [parts.cliPath, "The aws-op script path"],
+  ] as const) {
+    if (!isAbsolutePath(path)) throw new UserError(`${what} "${path}" is not absolute.`);
+    const reason = unsafeQuotingReason(path);
+    if (reason !== undefined) {
+      throw new UserError(`${what} "${path}" cannot be written into credential_process safely: ${reason}.`, {
+        hint: "Install Node.js and aws-op under a path without those characters.",
+      });
+    }
+  }
+  return `"${parts.nodePath}" "${parts.cliPath}" process --profile ${quoteWord(parts.profile, "The profile name")}`;
+}
+
+/**
+ * Split a credential_process line as botocore does on this platform (shlex on POSIX, the Windows rules on
+ * Windows). Returns undefined for a line botocore could not split (an unclosed quote).
+ */
+export function splitCommandLine(line: string, platform: NodeJS.Platform): string[] | undefined {
+  return platform === "win32" ? splitWindows(line) : splitPosix(line);
+}
+
+/** Python's shlex.split (POSIX mode, no comments). */
+export function splitPosix(s: string): string[] | undefined {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charAt(i++);
+    if (c === " " || c === "\t" || c === "\r" || c === "\n") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else if (c === "\\") {
+      if (i >= s.length) return undefined;
+      word += s.charAt(i++);
+      inWord = true;
+    } else if (c === "'" || c === '"') {
+      inWord = true;
+      for (;;) {
+        if (i >= s.length) return undefined;
+        const q = s.charAt(i++);
+        if (q === c) break;
+        if (c === '"' && q === "\\") {
+          if (i >= s.length) return undefined;
+          const escaped = s.charAt(i++);
+          word += escaped === '"' || escaped === "\\" ? escaped : `\\${escaped}`;
+        } else {
+          word += q;
+        }
+      }
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** botocore's _windows_shell_split (the Microsoft C runtime rules). */
+export function splitWindows(s: string): string[] | undefined {
+  const words: string[] = [];
+  let buffer: string[] = [];
+  let quoted = false;
+  let backslashes = 0;
+  for (const c of s) {
+    if (c === "\\") {
+      backslashes += 1;
+    } else if (c === '"') {
+      if (backslashes > 0) {
+        buffer.push("\\".repeat(Math.floor(backslashes / 2)));
+        const odd = backslashes % 2 === 1;
+        backslashes = 0;
+        if (odd) {
+          buffer.push('"');
+          continue;
+        }
+      }
+      quoted = !quoted;
+      buffer.push("");
+    } else if ((c === " " || c === "\t") && !quoted) {
+      if (backslashes > 0) buffer.push("\\".repeat(backslashes));
+      backslashes = 0;
+      if (buffer.length > 0) words.push(buffer.join(""));
+      buffer = [];
+    } else {
+      if (backslashes > 0) buffer.push("\\".repeat(backslashes));
+      backslashes = 0;
+      buffer.push(c);
+    }
+  }
+  if (quoted) return undefined;
+  if (backslashes > 0) buffer.push("\\".repeat(backslashes));
+  if (buffer.length > 0) words.push(buffer.join(""));
+  return words;
+}
+
+/** What doctor needs to know about an existing credential_process line. */
+export interface ParsedCredentialProcess {
+  argv: string[];
+  /** True when the line runs `aws-op process` (by script path or by the `aws-op` command). */
+  isAwsOp: boolean;
+  /** The --profile value on the line, if any. */
+  profile?: string;
+}
+
+export function parseCredentialProcessLine(
+  line: string,
+  platform: NodeJS.Platform,
+): ParsedCredentialProcess | undefined {
+  const argv = splitCommandLine(line, platform);
+  if (!argv || argv.length === 0) return undefined;
+  const processAt = argv.indexOf("process");
+  const isAwsOp = processAt >= 1 && argv.slice(0, processAt).some((a) => /aws-op|cli\.js$/.test(a));
+  const parsed: ParsedCredentialProcess = { argv, isAwsOp };
+  for (let i = processAt + 1; processAt >= 0 && i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--profile" && argv[i + 1] !== undefined) parsed.profile = argv[i + 1] ?? "";
+    else if (a.startsWith("--profile=")) parsed.profile = a.slice("--profile=".length);
+  }
+  return parsed;
+}
