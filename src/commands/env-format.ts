@@ -24,7 +24,9 @@ export function credentialVariables(credentials: AwsCredentials, region?: string
     ["AWS_ACCESS_KEY_ID", credentials.accessKeyId],
     ["AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey],
   ];
-  const unset: string[] = [];
+  // A profile name left in the environment makes the JS SDK skip environment credentials, and an unknown one
+  // makes the AWS CLI fail: the shell should use exactly these credentials, as `exec` does.
+  const unset: string[] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
   if (credentials.sessionToken) set.push(["AWS_SESSION_TOKEN", credentials.sessionToken]);
   else unset.push("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN");
   if (credentials.expiration) set.push(["AWS_CREDENTIAL_EXPIRATION", toIsoSeconds(credentials.expiration)]);

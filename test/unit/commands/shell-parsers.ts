@@ -1,0 +1,120 @@
+// Small parsers for the output of `aws-op env --format fish|powershell|dotenv|cmd`, written from each shell's
+// documented quoting rules (fish and PowerShell are not installed everywhere the tests run). They accept exactly
+// the statements aws-op writes and throw on anything else, so a quoting mistake shows up as a parse failure or a
+// changed value.
+
+export interface ParsedEnv {
+  set: Record<string, string>;
+  unset: string[];
+}
+
+/** fish: `set -gx NAME 'value'` (inside single quotes only \\ and \' are escapes) and `set -e NAME`. */
+export function parseFish(text: string): ParsedEnv {
+  const out: ParsedEnv = { set: {}, unset: [] };
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === "\n") {
+      i++;
+      continue;
+    }
+    const unset = /^set -e ([A-Z_]+)\n/.exec(text.slice(i));
+    if (unset) {
+      out.unset.push(unset[1]!);
+      i += unset[0].length;
+      continue;
+    }
+    const head = /^set -gx ([A-Z_]+) '/.exec(text.slice(i));
+    if (!head) throw new Error(`fish: unexpected statement at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
+    i += head[0].length;
+    let value = "";
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) throw new Error("fish: unterminated quote");
+      if (c === "\\" && (text[i + 1] === "\\" || text[i + 1] === "'")) {
+        value += text[i + 1];
+        i += 2;
+      } else if (c === "'") {
+        i++;
+        break;
+      } else {
+        value += c;
+        i++;
+      }
+    }
+    if (text[i] !== "\n") throw new Error("fish: text after the closing quote");
+    out.set[head[1]!] = value;
+  }
+  return out;
+}
+
+const PS_QUOTES = "'\u2018\u2019\u201a\u201b";
+
+/** PowerShell: `$Env:NAME = 'value'` (verbatim; any of ' ‘ ’ ‚ ‛ doubled is one literal quote) and Remove-Item. */
+export function parsePowerShell(text: string): ParsedEnv {
+  const out: ParsedEnv = { set: {}, unset: [] };
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === "\n") {
+      i++;
+      continue;
+    }
+    const unset = /^Remove-Item Env:([A-Z_]+) -ErrorAction SilentlyContinue\n/.exec(text.slice(i));
+    if (unset) {
+      out.unset.push(unset[1]!);
+      i += unset[0].length;
+      continue;
+    }
+    const head = /^\$Env:([A-Z_]+) = '/.exec(text.slice(i));
+    if (!head) throw new Error(`powershell: unexpected statement at ${i}`);
+    i += head[0].length;
+    let value = "";
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) throw new Error("powershell: unterminated quote");
+      if (PS_QUOTES.includes(c)) {
+        if (text[i + 1] !== undefined && PS_QUOTES.includes(text[i + 1]!)) {
+          value += c;
+          i += 2;
+          continue;
+        }
+        i++;
+        break;
+      }
+      value += c;
+      i++;
+    }
+    if (text[i] !== "\n") throw new Error("powershell: text after the closing quote");
+    out.set[head[1]!] = value;
+  }
+  return out;
+}
+
+/** dotenv: NAME='literal' or NAME="with \\ \" \n \r escapes". */
+export function parseDotenv(text: string): ParsedEnv {
+  const out: ParsedEnv = { set: {}, unset: [] };
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const single = /^([A-Z_]+)='([^']*)'$/.exec(line);
+    if (single) {
+      out.set[single[1]!] = single[2]!;
+      continue;
+    }
+    const double = /^([A-Z_]+)="((?:[^"\\]|\\.)*)"$/.exec(line);
+    if (!double) throw new Error(`dotenv: unexpected line ${JSON.stringify(line.slice(0, 30))}`);
+    out.set[double[1]!] = double[2]!.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "r" ? "\r" : c));
+  }
+  return out;
+}
+
+/** cmd.exe: `set "NAME=value"`; `set "NAME="` removes the variable. */
+export function parseCmd(text: string): ParsedEnv {
+  const out: ParsedEnv = { set: {}, unset: [] };
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const match = /^set "([A-Z_]+)=([^"%!]*)"$/.exec(line);
+    if (!match) throw new Error(`cmd: unexpected line ${JSON.stringify(line.slice(0, 30))}`);
+    if (match[2] === "") out.unset.push(match[1]!);
+    else out.set[match[1]!] = match[2]!;
+  }
+  return out;
+}
