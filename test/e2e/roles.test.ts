@@ -1,0 +1,132 @@
+// Roles end to end: role profiles (op_role_arn + op_source_profile) served through credential_process to the AWS
+// CLI, through exec and env; one source session shared by every role, cached across processes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
+import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["moto_server", "aws"]);
+const ADMIN = "arn:aws:iam::123456789012:role/admin";
+const READONLY = "arn:aws:iam::123456789012:role/readonly";
+
+describe.skipIf(!tools.available)("roles end to end", () => {
+  let moto: Moto;
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    const alice = await createIamUserWithKey(moto.url, "alice");
+    sandbox = createSandbox({
+      endpoint: moto.url,
+      store: makeStore({
+        vaults: [
+          makeVault("Work", [
+            scriptRecipeItem({
+              title: "AWS base",
+              accessKeyId: alice.accessKeyId,
+              secretAccessKey: alice.secretAccessKey,
+              mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
+              totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            }),
+          ]),
+        ],
+      }),
+    });
+    sandbox.writeConfig(
+      [
+        "[profile base]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("base")}`,
+        "op_vault = Work",
+        "op_item = AWS base",
+        "",
+        "[profile admin]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("admin")}`,
+        "op_source_profile = base",
+        `op_role_arn = ${ADMIN}`,
+        "",
+        "[profile readonly]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("readonly")}`,
+        "op_source_profile = base",
+        `op_role_arn = ${READONLY}`,
+        "op_role_session_name = alice-readonly",
+        "op_external_id = ext-123",
+        "op_role_duration = 30m",
+        "",
+        "[profile chained]",
+        "region = eu-west-1",
+        "op_source_profile = admin",
+        "op_role_arn = arn:aws:iam::123456789012:role/deeper",
+        "op_role_duration = 2h",
+        "",
+      ].join("\n"),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  async function callerArn(profile: string): Promise<string> {
+    const result = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return (JSON.parse(result.stdout) as { Arn: string }).Arn;
+  }
+
+  it("two role profiles sharing one source profile cause exactly one op call and one GetSessionToken", async () => {
+    // First in the file: the MFA code of this 30-second window is still unused (AWS refuses a code twice).
+    const before = sandbox.opCalls().length;
+    moto.resetCalls();
+    // Cold cache, both at once, as two terminals or a parallel build would.
+    const [a, b] = await Promise.all([
+      sandbox.run(["process", "--profile", "admin"]),
+      sandbox.run(["process", "--profile", "readonly"]),
+    ]);
+    expect(a.stderr).toBe("");
+    expect(b.stderr).toBe("");
+    // Then each AWS CLI call again, each a new process: all served from the cache.
+    await callerArn("admin");
+    await callerArn("readonly");
+    await callerArn("admin");
+    expect(sandbox.opCalls().length - before).toBe(1);
+    expect(moto.calls("GetSessionToken")).toBe(1);
+    expect(moto.calls("AssumeRole")).toBe(2);
+    const roleA = JSON.parse(a.stdout) as { AccessKeyId: string; SessionToken: string; Expiration: string };
+    expect(roleA.AccessKeyId).toMatch(/^ASIA/);
+    expect(Date.parse(roleA.Expiration) - Date.now()).toBeGreaterThan(50 * 60_000);
+  }, 60_000);
+
+  it("a role profile gives assumed-role credentials to the AWS CLI (moto returns the assumed-role ARN)", async () => {
+    expect(await callerArn("admin")).toMatch(/^arn:aws:sts::123456789012:assumed-role\/admin\/aws-op-/);
+    expect(await callerArn("readonly")).toBe("arn:aws:sts::123456789012:assumed-role/readonly/alice-readonly");
+  });
+
+  it("exec and env serve the role too", async () => {
+    const exec = await sandbox.run(["exec", "admin", "--", "aws", "sts", "get-caller-identity", "--output", "json"]);
+    expect(exec.status).toBe(0);
+    expect(JSON.parse(exec.stdout).Arn).toMatch(/assumed-role\/admin\//);
+    const env = await sandbox.run(["env", "readonly", "--format", "json"]);
+    expect(env.status).toBe(0);
+    const process = await sandbox.run(["process", "--profile", "readonly"]);
+    expect(JSON.parse(env.stdout)).toEqual(JSON.parse(process.stdout));
+  });
+
+  it("exec --no-session refuses a role profile instead of silently giving the user's own keys", async () => {
+    const result = await sandbox.run(["exec", "admin", "--no-session", "--", "true"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/assumes a role/);
+  });
+
+  it("a chained role asking for more than 1 hour fails with a clear message and no STS call", async () => {
+    moto.resetCalls();
+    const result = await sandbox.run(["process", "--profile", "chained"]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/AWS limits chained roles to 1 hour/);
+    expect(result.stderr).toMatch(/op_role_duration = 1h/);
+    expect(moto.calls("AssumeRole")).toBe(0);
+  });
+});
