@@ -48,10 +48,9 @@ export function writeAwsFile(file: AwsFile, text: string): boolean {
     } catch (error) {
       throw new UserError(`Could not inspect ${file.path} before writing it.`, { cause: error });
     }
-  } else {
-    mkdirSync(dirname(file.path), { recursive: true, mode: 0o700 });
   }
   try {
+    if (file.text === undefined) mkdirSync(dirname(file.path), { recursive: true, mode: 0o700 });
     writeFileAtomic(target, text, mode);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,0 +1,179 @@
+// aws-op setup against the fake op and a fake STS, in a temp HOME.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../../src/commands/setup.js";
+import { parseIni } from "../../../src/config/ini.js";
+import type { Prompter } from "../../../src/ui/prompts.js";
+import { ensureFakeOpBuilt, makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { CLI_PATH, makeContext, NODE_PATH } from "./context-fixture.js";
+
+const KEY = "AKIAIOSFODNN7SETUP01";
+const SECRET = "setup-secret/+Zq9";
+
+function store() {
+  return makeStore({
+    vaults: [
+      makeVault("Work", [
+        scriptRecipeItem({ title: "AWS work", accessKeyId: KEY, secretAccessKey: SECRET }),
+        scriptRecipeItem({ title: "AWS other", accessKeyId: "AKIAOTHER00000000001", secretAccessKey: "o" }),
+      ]),
+      makeVault("Private"),
+    ],
+  });
+}
+
+const EXISTING = [
+  "# my config; keep me",
+  "[default]",
+  "region = eu-central-1",
+  "",
+  "[profile work]",
+  "; team profile",
+  "region = eu-west-1",
+  "output = json",
+  "",
+  "[sso-session corp]",
+  "sso_start_url = https://example.awsapps.com/start",
+  "",
+].join("\n");
+
+describe("aws-op setup", () => {
+  beforeAll(async () => {
+    await ensureFakeOpBuilt();
+  }, 60_000);
+
+  it("writes credential_process with absolute paths and the op_* keys, after reading the item once and checking STS", async () => {
+    const t = makeContext({ store: store(), env: { AWS_ENDPOINT_URL: "http://127.0.0.1:9" } });
+    writeFileSync(t.configPath, EXISTING);
+    await run({ profile: "work", vault: "Work", item: "AWS work" }, t.ctx);
+    const doc = parseIni(readFileSync(t.configPath, "utf8"));
+    expect(doc.getSection("profile work")).toEqual({
+      region: "eu-west-1",
+      output: "json",
+      credential_process: `"${NODE_PATH}" "${CLI_PATH}" process --profile work`,
+      op_item: "AWS work",
+      op_vault: "Work",
+    });
+    expect(t.opCalls()).toEqual([["item", "get", "AWS work", "--vault", "Work", "--format", "json"]]);
+    expect(t.stsCalls).toEqual([{ op: "GetCallerIdentity", accessKeyId: KEY, endpoint: "http://127.0.0.1:9" }]);
+    expect(t.err()).toContain("AKIA************UP01");
+    expect(t.err()).toContain("arn:aws:iam::123456789012:user/u-UP01");
+    expect(t.err()).not.toContain(SECRET);
+    expect(t.err()).not.toContain(KEY);
+  });
+
+  it("is idempotent: a second run leaves one identical block and every other byte as it was", async () => {
+    const t = makeContext({ store: store() });
+    writeFileSync(t.configPath, EXISTING);
+    await run({ profile: "work", vault: "Work", item: "AWS work", region: "eu-west-1" }, t.ctx);
+    const first = readFileSync(t.configPath, "utf8");
+    await run({ profile: "work", vault: "Work", item: "AWS work", region: "eu-west-1" }, t.ctx);
+    expect(readFileSync(t.configPath, "utf8")).toBe(first);
+    await run({ profile: "work" }, t.ctx);
+    expect(readFileSync(t.configPath, "utf8")).toBe(first);
+    expect(t.err()).toContain("already set up");
+    expect(first.match(/credential_process/g)).toHaveLength(1);
+    // Everything outside [profile work] is byte-identical.
+    const start = EXISTING.indexOf("[profile work]");
+    const end = EXISTING.indexOf("[sso-session corp]");
+    expect(first.startsWith(EXISTING.slice(0, start))).toBe(true);
+    expect(first.endsWith(EXISTING.slice(end))).toBe(true);
+  });
+
+  it("--dry-run prints a diff and writes nothing", async () => {
+    const t = makeContext({ store: store() });
+    writeFileSync(t.configPath, EXISTING);
+    await run({ profile: "new", vault: "Work", item: "AWS work", dryRun: true, offline: true }, t.ctx);
+    expect(readFileSync(t.configPath, "utf8")).toBe(EXISTING);
+    expect(t.out()).toContain("+[profile new]");
+    expect(t.out()).toContain(`+credential_process = "${NODE_PATH}"`);
+    expect(t.err()).toContain("Dry run");
+    expect(t.stsCalls).toEqual([]);
+  });
+
+  it("without a terminal, a missing --item is an error naming the flag, and nothing is written", async () => {
+    const t = makeContext({ store: store() });
+    await expect(run({ profile: "work", vault: "Work" }, t.ctx)).rejects.toThrow("Missing --item");
+    await expect(run({}, t.ctx)).rejects.toThrow("Missing the profile name");
+    expect(readdirSync(`${t.home}/.aws`)).toEqual([]);
+    expect(t.opCalls()).toEqual([]);
+  });
+
+  it("warns when ~/.aws/credentials still holds static keys for the profile, pointing at aws-op import", async () => {
+    const t = makeContext({ store: store() });
+    writeFileSync(t.credentialsPath, `[work]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
+    await run({ profile: "work", vault: "Work", item: "AWS work", offline: true }, t.ctx);
+    expect(t.err()).toContain("still holds static keys for [work]");
+    expect(t.err()).toContain('aws-op import work --vault "Work"');
+  });
+
+  it("writes role profiles with op_source_profile and no op_item, checked by assuming the role", async () => {
+    const t = makeContext({ store: store() });
+    await run({ profile: "work", vault: "Work", item: "AWS work", offline: true }, t.ctx);
+    await run(
+      {
+        profile: "admin",
+        roleArn: "arn:aws:iam::123456789012:role/Admin",
+        sourceProfile: "work",
+        roleSessionName: "ann",
+        externalId: "ext-1",
+        roleDuration: "2h",
+      },
+      t.ctx,
+    );
+    const section = parseIni(readFileSync(t.configPath, "utf8")).getSection("profile admin");
+    expect(section).toEqual({
+      credential_process: `"${NODE_PATH}" "${CLI_PATH}" process --profile admin`,
+      op_role_arn: "arn:aws:iam::123456789012:role/Admin",
+      op_source_profile: "work",
+      op_role_session_name: "ann",
+      op_external_id: "ext-1",
+      op_role_duration: "2h",
+    });
+    expect(t.stsCalls.map((c) => c.op)).toEqual(["GetSessionToken", "AssumeRole", "GetCallerIdentity"]);
+    expect(t.err()).toContain("arn:aws:iam::123456789012:user/u-0001");
+  });
+
+  it("refuses --source-profile without --role-arn, and profile names no parser can take", async () => {
+    const t = makeContext({ store: store() });
+    await expect(run({ profile: "a", sourceProfile: "work" }, t.ctx)).rejects.toThrow(
+      "--source-profile needs --role-arn",
+    );
+    await expect(run({ profile: 'bad"name', item: "x" }, t.ctx)).rejects.toThrow("cannot be used with aws-op");
+    await expect(run({ profile: "cost$HOME", item: "x" }, t.ctx)).rejects.toThrow("/bin/sh expands");
+  });
+
+  it("in a terminal, asks for the vault and item from 1Password's lists, shows the diff and asks before writing", async () => {
+    const t = makeContext({ store: store(), tty: true });
+    const asked: string[] = [];
+    const prompter: Prompter = {
+      async search(message, choices) {
+        asked.push(`${message}: ${choices.map((c) => c.name).join(", ")}`);
+        return message.startsWith("1Password vault")
+          ? "Work"
+          : (choices.find((c) => c.name === "AWS work")?.value ?? "");
+      },
+      async select() {
+        throw new Error("one account: no question");
+      },
+      async input() {
+        return "work";
+      },
+      async confirm(message) {
+        asked.push(message);
+        return true;
+      },
+    };
+    await run({ offline: true }, t.ctx, { prompter: () => prompter });
+    expect(asked).toEqual([
+      "1Password vault (type to filter): Work, Private",
+      "1Password item holding the AWS key (type to filter): AWS other, AWS work",
+      `Write these changes to ${t.configPath}?`,
+    ]);
+    expect(parseIni(readFileSync(t.configPath, "utf8")).getSection("profile work")).toMatchObject({
+      op_item: "AWS work",
+      op_vault: "Work",
+    });
+    expect(t.err()).toContain("+op_item = AWS work");
+  });
+});
