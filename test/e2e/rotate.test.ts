@@ -1,0 +1,172 @@
+// `aws-op rotate` end to end against moto's IAM and the fake op's store. Moto accepts deleted keys, so which keys
+// exist is checked with ListAccessKeys, and what the item holds by reading the store.
+import { IAMClient, CreateAccessKeyCommand, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { makeStore, makeVault, readStore, scriptRecipeItem, type StoreItem } from "../fake-op/fixture.js";
+import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["moto_server", "aws"]);
+
+describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
+  let moto: Moto;
+  let iam: IAMClient;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    iam = new IAMClient({
+      region: "us-east-1",
+      endpoint: moto.url,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    iam?.destroy();
+    await moto?.stop();
+  });
+
+  let user: string;
+  let original: { accessKeyId: string; secretAccessKey: string; arn: string };
+  let sandbox: Sandbox;
+  let counter = 0;
+
+  beforeEach(async () => {
+    counter += 1;
+    user = `rotator${counter}`;
+    original = await createIamUserWithKey(moto.url, user);
+    sandbox = createSandbox({
+      endpoint: moto.url,
+      store: makeStore({
+        vaults: [
+          makeVault("Work", [
+            scriptRecipeItem({
+              title: "AWS work",
+              accessKeyId: original.accessKeyId,
+              secretAccessKey: original.secretAccessKey,
+              mfaSerial: `arn:aws:iam::123456789012:mfa/${user}`,
+              totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            }),
+          ]),
+        ],
+      }),
+    });
+    sandbox.writeConfig(
+      [
+        "[profile work]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("work")}`,
+        "op_vault = Work",
+        "op_item = AWS work",
+        "",
+        "[profile longterm]",
+        "region = us-east-1",
+        `credential_process = ${credentialProcessLine("longterm")}`,
+        "op_vault = Work",
+        "op_item = AWS work",
+        "op_session_duration = off",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  async function keysOfUser(): Promise<string[]> {
+    const out = await iam.send(new ListAccessKeysCommand({ UserName: user }));
+    return (out.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId ?? "");
+  }
+
+  function storedItem(): StoreItem {
+    const store = readStore(sandbox.store.storePath);
+    const item = store.accounts[0]!.vaults[0]!.items.find((i) => i.title === "AWS work");
+    if (!item) throw new Error("item gone");
+    return item;
+  }
+
+  function valueOf(item: StoreItem, label: string): string | undefined {
+    return item.fields?.find((f) => f.label === label)?.value;
+  }
+
+  async function identityArn(profile: string): Promise<string> {
+    const result = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return (JSON.parse(result.stdout) as { Arn: string }).Arn;
+  }
+
+  it("leaves exactly one key for the user (the new one), the item holding it, and the AWS CLI working with it", async () => {
+    // A cached session made from the old key, which rotate must remove.
+    expect((await sandbox.run(["process", "--profile", "work"])).status).toBe(0);
+    expect(sandbox.cacheFiles().filter((f) => f.endsWith(".json"))).toHaveLength(1);
+    const before = storedItem();
+
+    const result = await sandbox.run(["rotate", "work", "--yes"]);
+    expect(result.stderr).not.toContain(original.secretAccessKey);
+    expect(result.status).toBe(0);
+
+    const keys = await keysOfUser();
+    expect(keys).toHaveLength(1);
+    const newKey = keys[0]!;
+    expect(newKey).not.toBe(original.accessKeyId);
+    const after = storedItem();
+    expect(valueOf(after, "aws_access_key_id")).toBe(newKey);
+    expect(valueOf(after, "aws_secret_access_key")).not.toBe(original.secretAccessKey);
+    // Every other field and section survives, the one-time password above all.
+    const others = (item: StoreItem) =>
+      (item.fields ?? [])
+        .filter((f) => !f.label.startsWith("aws_"))
+        .map((f) => ({ id: f.id, type: f.type, label: f.label, value: f.value, section: f.section?.id }));
+    expect(others(after)).toEqual(others(before));
+    expect(after.sections).toEqual(before.sections);
+    expect(after.fields?.some((f) => f.type === "OTP")).toBe(true);
+
+    expect(result.stdout).toContain(`${newKey.slice(0, 4)}`);
+    expect(result.stdout).toMatch(/\(deleted\) -> AKIA\*+\w{4} \(active\)/);
+    expect(result.stdout).not.toContain(newKey);
+    expect(result.stdout).not.toContain(original.accessKeyId);
+    expect(sandbox.cacheFiles().filter((f) => f.endsWith(".json"))).toHaveLength(0);
+
+    expect(await identityArn("longterm")).toBe(original.arn);
+    // The new key is what the AWS CLI got.
+    const served = JSON.parse((await sandbox.run(["process", "--profile", "longterm"])).stdout) as {
+      AccessKeyId: string;
+    };
+    expect(served.AccessKeyId).toBe(newKey);
+  }, 60_000);
+
+  it("a rotate whose item write fails leaves the old key working and no new key behind", async () => {
+    const before = storedItem();
+    const result = await sandbox.run(["rotate", "work", "--yes"], {
+      env: { FAKE_OP_FAIL: "dismissed", FAKE_OP_FAIL_ON: "item edit" },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/dismissed|approval/i);
+    expect(result.stderr).toMatch(/Deleted the new key AKIA\*+\w{4} again/);
+    expect(await keysOfUser()).toEqual([original.accessKeyId]);
+    expect(storedItem()).toEqual(before);
+    expect(await identityArn("longterm")).toBe(original.arn);
+  }, 60_000);
+
+  it("stops before creating anything when the user already has two keys, naming the other key masked", async () => {
+    const second = await iam.send(new CreateAccessKeyCommand({ UserName: user }));
+    const otherId = second.AccessKey!.AccessKeyId!;
+    const result = await sandbox.run(["rotate", "work", "--yes"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${otherId.slice(0, 4)}${"*".repeat(otherId.length - 8)}${otherId.slice(-4)}`);
+    expect(result.stderr).not.toContain(otherId);
+    expect((await keysOfUser()).sort()).toEqual([original.accessKeyId, otherId].sort());
+  });
+
+  it("refuses without --yes when not in a terminal, and --dry-run changes nothing", async () => {
+    const before = storedItem();
+    const refused = await sandbox.run(["rotate", "work"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/not a terminal/);
+    expect(refused.stderr).toMatch(/--yes/);
+    const dry = await sandbox.run(["rotate", "work", "--dry-run"]);
+    expect(dry.status).toBe(0);
+    expect(dry.stderr).toMatch(/Dry run: nothing was changed/);
+    expect(dry.stderr).toContain(`IAM user ${user}`);
+    expect(await keysOfUser()).toEqual([original.accessKeyId]);
+    expect(storedItem()).toEqual(before);
+  });
+});
