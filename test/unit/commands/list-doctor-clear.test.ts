@@ -1,0 +1,199 @@
+// aws-op list, doctor and clear against a temp HOME, the fake op and a fake STS.
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { run as clear } from "../../../src/commands/clear.js";
+import { run as doctor, type Check } from "../../../src/commands/doctor.js";
+import { formatLocalTime, run as list } from "../../../src/commands/list.js";
+import { cacheKey, SessionCache, toCacheEntry } from "../../../src/cache/session-cache.js";
+import { resolveProfileSettings } from "../../../src/config/profile.js";
+import { readFilesFor } from "../../../src/context.js";
+import { sessionDescriptor } from "../../../src/credentials.js";
+import {
+  ensureFakeOpBuilt,
+  RFC6238_SECRET_BASE32,
+  makeStore,
+  makeVault,
+  scriptRecipeItem,
+} from "../../fake-op/fixture.js";
+import { makeContext, type TestContext } from "./context-fixture.js";
+
+const NOW = new Date("2026-05-01T10:00:00Z");
+
+function config(nodePath: string, cliPath: string): string {
+  const line = (p: string) => `"${nodePath}" "${cliPath}" process --profile ${p}`;
+  return [
+    "[profile work]",
+    `credential_process = ${line("work")}`,
+    "op_vault = Work",
+    "op_item = AWS work",
+    "op_mfa_serial = arn:aws:iam::123456789012:mfa/alice",
+    "",
+    "[profile admin]",
+    `credential_process = ${line("admin")}`,
+    "op_role_arn = arn:aws:iam::123456789012:role/Admin",
+    "op_source_profile = work",
+    "",
+    "[profile plain]",
+    "region = us-east-1",
+    "",
+  ].join("\n");
+}
+
+function context(): TestContext {
+  const t = makeContext({
+    now: NOW,
+    store: makeStore({
+      vaults: [
+        makeVault("Work", [
+          scriptRecipeItem({
+            title: "AWS work",
+            accessKeyId: "AKIAWORK000000000001",
+            secretAccessKey: "s",
+            totpSecret: RFC6238_SECRET_BASE32,
+          }),
+        ]),
+      ],
+    }),
+  });
+  // Real, existing paths for the doctor's "runnable" check.
+  writeFileSync(t.configPath, config(process.execPath, join(t.home, "cli.js")));
+  writeFileSync(join(t.home, "cli.js"), "");
+  return t;
+}
+
+function cacheSession(t: TestContext, profile: string, expiresInMs: number): void {
+  const files = readFilesFor(t.ctx);
+  const settings = resolveProfileSettings({ env: t.ctx.env, files, flags: { profile } });
+  const descriptor = sessionDescriptor(settings, 3600, t.ctx.env);
+  const cache = new SessionCache(t.cacheDir);
+  cache.write(
+    cacheKey(descriptor),
+    toCacheEntry(
+      {
+        accessKeyId: "ASIA1",
+        secretAccessKey: "x",
+        sessionToken: "t",
+        expiration: new Date(NOW.getTime() + expiresInMs),
+      },
+      descriptor,
+      NOW,
+      { profile },
+    ),
+  );
+}
+
+describe("aws-op list", () => {
+  it("lists aws-op profiles with vault, item, MFA and the cached session's end in local time", () => {
+    const t = context();
+    cacheSession(t, "work", 45 * 60_000);
+    list({}, t.ctx);
+    const until = formatLocalTime(new Date(NOW.getTime() + 45 * 60_000));
+    expect(t.out().split("\n")).toEqual([
+      "PROFILE  VAULT  ITEM             MFA  SESSION CACHED UNTIL",
+      `work     Work   AWS work         yes  ${until}`,
+      "admin    -      (role via work)  no   none",
+      "",
+    ]);
+  });
+
+  it("--json gives the same facts for scripts", () => {
+    const t = context();
+    list({ json: true }, t.ctx);
+    const rows = JSON.parse(t.out()) as { profile: string; sessionCachedUntil: string | null; mfa: boolean }[];
+    expect(rows.map((r) => [r.profile, r.mfa, r.sessionCachedUntil])).toEqual([
+      ["work", true, null],
+      ["admin", false, null],
+    ]);
+  });
+
+  it("shows none for an expired session", () => {
+    const t = context();
+    cacheSession(t, "work", -60_000);
+    list({ json: true }, t.ctx);
+    expect((JSON.parse(t.out()) as { sessionCachedUntil: string | null }[])[0]?.sessionCachedUntil).toBeNull();
+  });
+});
+
+describe("aws-op clear", () => {
+  it("deletes the profile's sessions, then all of them; without a profile or --all it explains", async () => {
+    const t = context();
+    cacheSession(t, "work", 3600_000);
+    const cache = new SessionCache(t.cacheDir);
+    cache.write(
+      "other",
+      toCacheEntry(
+        { accessKeyId: "A", secretAccessKey: "s", sessionToken: "t", expiration: new Date(NOW.getTime() + 1000) },
+        { item: "x" },
+        NOW,
+        { profile: "x" },
+      ),
+    );
+    expect(cache.list()).toHaveLength(2);
+    expect(await clear({ profile: "work" }, t.ctx)).toBe(1);
+    expect(cache.list().map((e) => e.key)).toEqual(["other"]);
+    expect(await clear({ all: true }, t.ctx)).toBe(1);
+    expect(cache.list()).toEqual([]);
+    await expect(clear({}, t.ctx)).rejects.toThrow("Name a profile to clear, or pass --all.");
+  });
+});
+
+describe("aws-op doctor", () => {
+  beforeAll(async () => {
+    await ensureFakeOpBuilt();
+  }, 60_000);
+
+  function checks(t: TestContext): Check[] {
+    return (JSON.parse(t.out()) as { checks: Check[] }).checks;
+  }
+
+  it("passes every check for a good setup and exits 0, with the identity from STS", async () => {
+    const t = context();
+    expect(await doctor({ json: true }, t.ctx)).toBe(0);
+    const all = checks(t);
+    expect(all.map((c) => `${c.ok ? "✓" : "✗"} ${c.id}${c.profile ? ` ${c.profile}` : ""}`)).toEqual([
+      "✓ op-version",
+      "✓ op-signin",
+      "✓ aws-files",
+      "✓ profile-settings work",
+      "✓ credential-process work",
+      "✓ no-static-keys work",
+      "✓ item work",
+      "✓ sts work",
+      "✓ profile-settings admin",
+      "✓ credential-process admin",
+      "✓ no-static-keys admin",
+      "✓ sts admin",
+      "✓ cache",
+    ]);
+    expect(all.find((c) => c.id === "sts" && c.profile === "work")?.detail).toBe(
+      "arn:aws:iam::123456789012:user/u-0001",
+    );
+  });
+
+  it("shows ✗ with the fix for static keys, a missing script, a missing op, and an open cache directory; exit 1", async () => {
+    const t = context();
+    writeFileSync(t.credentialsPath, "[work]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n");
+    writeFileSync(t.configPath, config(process.execPath, "/nonexistent/dist/cli.js"));
+    mkdirSync(t.cacheDir, { recursive: true });
+    chmodSync(t.cacheDir, 0o755);
+    t.ctx.env.AWS_OP_CLI = "/nonexistent/op";
+    expect(await doctor({ offline: true }, t.ctx)).toBe(1);
+    const out = t.out();
+    expect(out).toContain('✗ 1Password CLI found: The 1Password CLI ("/nonexistent/op") was not found.');
+    expect(out).toContain("✗ [work] no static keys shadowing it:");
+    expect(out).toContain('    fix: aws-op import work --vault "Work"');
+    expect(out).toContain("✗ [work] credential_process runnable: /nonexistent/dist/cli.js does not exist");
+    expect(out).toContain('    fix: Run "aws-op setup work" to write it.');
+    expect(out).toMatch(/✗ session cache private: .* is mode 755, not 700/);
+    expect(out).not.toContain("STS");
+    expect(out).not.toMatch(/\u001b\[/);
+  });
+
+  it("flags a credential_process line without absolute paths", async () => {
+    const t = context();
+    writeFileSync(t.configPath, "[profile w]\ncredential_process = aws-op process --profile w\nop_item = AWS work\n");
+    expect(await doctor({ offline: true, profile: "w" }, t.ctx)).toBe(1);
+    expect(t.out()).toContain('✗ [w] credential_process runnable: "aws-op" is not an absolute path');
+  });
+});
