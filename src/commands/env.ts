@@ -5,6 +5,7 @@ import { resolveProfileSettings } from "../config/profile.js";
 import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
 import { getCredentials } from "../credentials.js";
 import { UserError } from "../errors.js";
+import { terminalMfaPrompt } from "../ui/tty-prompt.js";
 import { ENV_FORMATS, formatEnvironment, isEnvFormat } from "./env-format.js";
 
 export interface EnvOptions {
@@ -27,6 +28,9 @@ export async function run(options: EnvOptions, ctx: Context): Promise<string> {
   };
   const files = readFilesFor(ctx);
   const settings = resolveProfileSettings({ env: ctx.env, files, flags });
-  const credentials = await getCredentials(settings, credentialDepsFor(ctx, files, flags));
+  const credentials = await getCredentials(settings, {
+    ...credentialDepsFor(ctx, files, flags),
+    promptMfaCode: terminalMfaPrompt(ctx.platform),
+  });
   return formatEnvironment(credentials, format, settings.region);
 }

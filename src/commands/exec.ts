@@ -7,6 +7,7 @@ import { resolveProfileSettings } from "../config/profile.js";
 import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
 import { getCredentials } from "../credentials.js";
 import { UserError } from "../errors.js";
+import { terminalMfaPrompt } from "../ui/tty-prompt.js";
 import { credentialVariables } from "./env-format.js";
 
 export interface ExecOptions {
@@ -142,9 +143,13 @@ export async function run(options: ExecOptions, ctx: Context, runChild: ChildRun
       "aws-op: --no-session: the command gets the long-term access keys from 1Password, which never expire. Prefer a session unless the command needs them.\n",
     );
   }
-  const credentials = await getCredentials(settings, credentialDepsFor(ctx, files, flags), {
-    ...(options.noSession ? { noSession: true } : {}),
-  });
+  const credentials = await getCredentials(
+    settings,
+    { ...credentialDepsFor(ctx, files, flags), promptMfaCode: terminalMfaPrompt(ctx.platform) },
+    {
+      ...(options.noSession ? { noSession: true } : {}),
+    },
+  );
   const env = childEnvironment(ctx.env, options.profile, credentials, settings.region);
   const [command, ...args] = options.command.length > 0 ? options.command : [defaultCommand(ctx.env, ctx.platform)];
   return exitCodeOf(await runChild(command ?? "/bin/sh", args, env));

@@ -11,6 +11,16 @@ export type ProcessOptions = SettingFlags;
 export async function run(options: ProcessOptions, ctx: Context): Promise<string> {
   const files = readFilesFor(ctx);
   const settings = resolveProfileSettings({ env: ctx.env, files, flags: options });
-  const credentials = await getCredentials(settings, credentialDepsFor(ctx, files, options));
+  const credentials = await getCredentials(settings, {
+    ...credentialDepsFor(ctx, files, options),
+    // stdout and stderr belong to the AWS tool that runs us: a question goes to the terminal device.
+    promptMfaCode: async (serialNumber, item) => {
+      const { askMfaCodeOnTerminal, TERMINAL_ANSWER_TIMEOUT_MS } = await import("../ui/tty-prompt.js");
+      return askMfaCodeOnTerminal(serialNumber, item, {
+        platform: ctx.platform,
+        timeoutMs: TERMINAL_ANSWER_TIMEOUT_MS,
+      });
+    },
+  });
   return formatCredentialProcessOutput(credentials);
 }
