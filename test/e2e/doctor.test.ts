@@ -1,0 +1,88 @@
+// aws-op doctor end to end: every check passing against the fake op and moto, and failing lines with their fix.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
+import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["moto_server"]);
+
+describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
+  let moto: Moto;
+  let sandbox: Sandbox;
+  let alice: { accessKeyId: string; secretAccessKey: string; arn: string };
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    alice = await createIamUserWithKey(moto.url, "alice");
+    sandbox = createSandbox({
+      endpoint: moto.url,
+      store: makeStore({
+        vaults: [
+          makeVault("Work", [
+            scriptRecipeItem({
+              title: "AWS work",
+              accessKeyId: alice.accessKeyId,
+              secretAccessKey: alice.secretAccessKey,
+            }),
+          ]),
+        ],
+      }),
+    });
+    const setup = await sandbox.run(["setup", "work", "--vault", "Work", "--item", "AWS work", "--offline"]);
+    expect(setup.status).toBe(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it("passes every check in order, shows the identity from STS, exits 0, and uses no colour off a terminal", async () => {
+    const result = await sandbox.run(["doctor"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines.map((l) => l.split(":")[0])).toEqual([
+      "✓ 1Password CLI found",
+      "✓ 1Password signed in",
+      "✓ AWS config files readable",
+      "✓ [work] settings",
+      "✓ [work] credential_process runnable",
+      "✓ [work] no static keys shadowing it",
+      "✓ [work] 1Password item and fields",
+      "✓ [work] STS GetCallerIdentity",
+      "✓ session cache private",
+      "All checks passed.",
+    ]);
+    expect(result.stdout).toContain(`✓ [work] STS GetCallerIdentity: ${alice.arn}`);
+    expect(result.stdout).not.toContain(alice.secretAccessKey);
+    expect(result.stdout).not.toMatch(/\u001b\[/);
+    // For the README: the real output of a passing run.
+    console.log(result.stdout.replaceAll(sandbox.home, "~"));
+  });
+
+  it("--json reports the same checks; static keys that shadow the profile fail with the fix and exit 1", async () => {
+    sandbox.writeCredentials(`[work]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = x\n`);
+    try {
+      const result = await sandbox.run(["doctor", "--json", "--offline"]);
+      expect(result.status).toBe(1);
+      const report = JSON.parse(result.stdout) as { ok: boolean; checks: { id: string; ok: boolean; fix?: string }[] };
+      expect(report.ok).toBe(false);
+      expect(report.checks.filter((c) => !c.ok)).toEqual([
+        expect.objectContaining({ id: "no-static-keys", fix: 'aws-op import work --vault "Work"' }),
+      ]);
+      expect(report.checks.some((c) => c.id === "sts")).toBe(false);
+      const human = await sandbox.run(["doctor", "--offline"]);
+      expect(human.stdout).toContain('    fix: aws-op import work --vault "Work"');
+      expect(human.stdout).toContain("1 check failed.");
+    } finally {
+      sandbox.writeCredentials("");
+    }
+  });
+
+  it("a signed-out 1Password fails the sign-in and item checks, naming the fix", async () => {
+    const result = await sandbox.run(["doctor", "--offline"], { env: { FAKE_OP_FAIL: "not-signed-in" } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/✗ 1Password signed in: .*[Ss]igned in/);
+    expect(result.stdout).toContain("✗ [work] 1Password item and fields");
+  });
+});

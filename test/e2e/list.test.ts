@@ -1,0 +1,77 @@
+// aws-op list end to end: the table and --json, before and after an AWS command cached a session.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
+import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["moto_server", "aws"]);
+
+describe.skipIf(!tools.available)("aws-op list end to end", () => {
+  let moto: Moto;
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    const alice = await createIamUserWithKey(moto.url, "alice");
+    sandbox = createSandbox({
+      endpoint: moto.url,
+      store: makeStore({
+        vaults: [
+          makeVault("Work", [
+            scriptRecipeItem({
+              title: "AWS work",
+              accessKeyId: alice.accessKeyId,
+              secretAccessKey: alice.secretAccessKey,
+            }),
+          ]),
+        ],
+      }),
+    });
+    sandbox.writeConfig("[profile plain]\nregion = us-east-1\n");
+    for (const args of [
+      ["setup", "work", "--vault", "Work", "--item", "AWS work", "--offline"],
+      [
+        "setup",
+        "mfa",
+        "--vault",
+        "Work",
+        "--item",
+        "AWS work",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/alice",
+        "--offline",
+      ],
+    ]) {
+      expect((await sandbox.run(args)).status).toBe(0);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it("shows none until an AWS command caches a session, then its end in local time", async () => {
+    const before = await sandbox.run(["list"]);
+    expect(before.status).toBe(0);
+    expect(before.stdout.split("\n")).toEqual([
+      "PROFILE  VAULT  ITEM      MFA  SESSION CACHED UNTIL",
+      "work     Work   AWS work  no   none",
+      "mfa      Work   AWS work  yes  none",
+      "",
+    ]);
+    const aws = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", "work"], {
+      env: { AWS_DEFAULT_REGION: "us-east-1" },
+    });
+    expect(aws.status).toBe(0);
+    const after = await sandbox.run(["list"]);
+    expect(after.stdout).toMatch(/^work {5}Work {3}AWS work {2}no {3}\d{4}-\d\d-\d\d \d\d:\d\d$/m);
+
+    const json = JSON.parse((await sandbox.run(["list", "--json"])).stdout) as {
+      profile: string;
+      sessionCachedUntil: string | null;
+    }[];
+    expect(json.map((p) => p.profile)).toEqual(["work", "mfa"]);
+    expect(Date.parse(json[0]?.sessionCachedUntil ?? "") - Date.now()).toBeGreaterThan(30 * 60_000);
+    expect(json[1]?.sessionCachedUntil).toBeNull();
+  });
+});
