@@ -187,7 +187,7 @@ describe("aws-op doctor", () => {
     expect(out).toContain('    fix: Run "aws-op setup work" to write it.');
     expect(out).toMatch(/✗ session cache private: .* is mode 755, not 700/);
     expect(out).not.toContain("STS");
-    expect(out).not.toMatch(/\u001b\[/);
+    expect(out).not.toContain("\u001b[");
   });
 
   it("flags a credential_process line without absolute paths", async () => {
