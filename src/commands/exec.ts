@@ -42,7 +42,11 @@ export const CREDENTIAL_VARIABLES = [
 ];
 
 function isCredentialVariable(name: string): boolean {
-  return CREDENTIAL_VARIABLES.includes(name) || name.startsWith("AWS_CONTAINER_CREDENTIALS_");
+  return (
+    CREDENTIAL_VARIABLES.includes(name) ||
+    name.startsWith("AWS_CONTAINER_CREDENTIALS_") ||
+    name.startsWith("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+  );
 }
 
 export interface ChildOutcome {

@@ -1,0 +1,190 @@
+import { describe, expect, it } from "vitest";
+import type { IamApi } from "../../../src/aws/iam.js";
+import { SessionCache } from "../../../src/cache/session-cache.js";
+import { rotatedTemplate, run, userNameFromArn, VERIFY_ATTEMPTS } from "../../../src/commands/rotate.js";
+import type { OpItem } from "../../../src/onepassword/item.js";
+import { awsItem, fakeWorld, type FakeWorld } from "./fake-context.js";
+
+const OLD = { accessKeyId: "AKIAOLDKEY0000000001", secretAccessKey: "old-secret" };
+const NEW = { accessKeyId: "AKIANEWKEY0000000002", secretAccessKey: "new-secret" };
+const CONFIG = "[profile work]\nop_vault = Work\nop_item = AWS work\n";
+
+function fakeIam(world: FakeWorld, options: { failDeleteOld?: number; keys?: string[] } = {}) {
+  const keys = new Set(options.keys ?? [OLD.accessKeyId]);
+  let failDeleteOld = options.failDeleteOld ?? 0;
+  const iam: IamApi = {
+    async listAccessKeys(_k, { userName }) {
+      world.events.push(`iam ListAccessKeys ${userName}`);
+      return [...keys].map((accessKeyId) => ({ accessKeyId, status: "Active" }));
+    },
+    async createAccessKey(_k, { userName }) {
+      world.events.push(`iam CreateAccessKey ${userName}`);
+      keys.add(NEW.accessKeyId);
+      return { ...NEW, userName: userName ?? "" };
+    },
+    async deleteAccessKey(callerKeys, { accessKeyId }) {
+      world.events.push(`iam DeleteAccessKey ${accessKeyId} as ${callerKeys.accessKeyId}`);
+      if (accessKeyId === OLD.accessKeyId && failDeleteOld > 0) {
+        failDeleteOld -= 1;
+        throw new Error("throttled");
+      }
+      keys.delete(accessKeyId);
+    },
+    async updateAccessKey() {
+      throw new Error("not used");
+    },
+  };
+  return { iam, keys, confirm: async () => true };
+}
+
+function valueOf(world: FakeWorld, label: string): string | undefined {
+  return world.item.fields.find((f) => f.label === label)?.value;
+}
+
+describe("rotate", () => {
+  it("runs the steps in the safe order and leaves only the new key, in the item", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const deps = fakeIam(world);
+    await run({ profile: "work", yes: true }, world.ctx, deps);
+    expect(world.events).toEqual([
+      "op item get",
+      `sts GetCallerIdentity ${OLD.accessKeyId}`,
+      "iam ListAccessKeys alice",
+      "iam CreateAccessKey alice",
+      "op item edit",
+      "op item get",
+      `sts GetCallerIdentity ${NEW.accessKeyId}`,
+      `iam DeleteAccessKey ${OLD.accessKeyId} as ${NEW.accessKeyId}`,
+    ]);
+    expect([...deps.keys]).toEqual([NEW.accessKeyId]);
+    expect(valueOf(world, "aws_access_key_id")).toBe(NEW.accessKeyId);
+    expect(valueOf(world, "aws_secret_access_key")).toBe(NEW.secretAccessKey);
+    expect(world.stdout.join("")).toBe(
+      'Rotated the access key of IAM user alice in 1Password item "AWS work": AKIA************0001 (deleted) -> AKIA************0002 (active).\n',
+    );
+    const printed = world.stdout.join("") + world.stderr.join("");
+    expect(printed).not.toContain(NEW.secretAccessKey);
+    expect(printed).not.toContain(OLD.accessKeyId);
+    // The secret went through the template on stdin, never argv.
+    expect(world.opCalls.flat().join(" ")).not.toContain(NEW.secretAccessKey);
+  });
+
+  it("keeps every other field and section of the item, the one-time password above all", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const before = structuredClone(world.item);
+    await run({ profile: "work", yes: true }, world.ctx, fakeIam(world));
+    const strip = (fields: typeof before.fields) => fields.filter((f) => !f.label.startsWith("aws_"));
+    expect(strip(world.item.fields)).toEqual(strip(before.fields));
+    expect(world.item.sections).toEqual(before.sections);
+  });
+
+  it("retries the new key for a while, sleeping through ctx.sleep, until STS accepts it", async () => {
+    let refusals = 3;
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey), {
+      async getCallerIdentity(keys) {
+        if (keys.accessKeyId === NEW.accessKeyId && refusals-- > 0) throw new Error("InvalidClientTokenId");
+        return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
+      },
+    });
+    const deps = fakeIam(world);
+    await run({ profile: "work", yes: true }, world.ctx, deps);
+    expect(world.sleeps).toEqual([2000, 2000, 2000]);
+    expect([...deps.keys]).toEqual([NEW.accessKeyId]);
+  });
+
+  it("puts the old key back and deletes the new one when the new key never works within 20 s", async () => {
+    let newKeyAttempts = 0;
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey), {
+      async getCallerIdentity(keys) {
+        if (keys.accessKeyId === NEW.accessKeyId) {
+          newKeyAttempts += 1;
+          throw new Error("InvalidClientTokenId");
+        }
+        return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
+      },
+    });
+    const deps = fakeIam(world);
+    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(
+      /not accepted by AWS within 20 s/,
+    );
+    expect(newKeyAttempts).toBe(VERIFY_ATTEMPTS);
+    expect(world.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(20_000);
+    expect([...deps.keys]).toEqual([OLD.accessKeyId]);
+    expect(valueOf(world, "aws_access_key_id")).toBe(OLD.accessKeyId);
+    expect(valueOf(world, "aws_secret_access_key")).toBe(OLD.secretAccessKey);
+  });
+
+  it("deletes the new key and changes nothing else when the item write fails", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    world.failEdit.next = true;
+    const deps = fakeIam(world);
+    const before = structuredClone(world.item);
+    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(/dismissed/);
+    expect([...deps.keys]).toEqual([OLD.accessKeyId]);
+    expect(world.item).toEqual(before);
+    expect(world.stderr.join("")).toMatch(/Deleted the new key AKIA\*+0002 again/);
+  });
+
+  it("says how to finish by hand when the old key cannot be deleted", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const deps = fakeIam(world, { failDeleteOld: 99 });
+    const error = await run({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/now holds AKIA\*+0002, but the old key AKIA\*+0001 could not be deleted/),
+      hint: expect.stringMatching(/Finish by hand: .*aws iam delete-access-key --user-name alice/),
+    });
+    expect(world.events.filter((e) => e.startsWith(`iam DeleteAccessKey ${OLD.accessKeyId}`))).toHaveLength(3);
+    expect(valueOf(world, "aws_access_key_id")).toBe(NEW.accessKeyId);
+  });
+
+  it("stops before creating a key when the user has two already", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const deps = fakeIam(world, { keys: [OLD.accessKeyId, "AKIAOTHERKEY00000009"] });
+    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(/AKIA\*+0009/);
+    expect(world.events).not.toContain("iam CreateAccessKey alice");
+  });
+
+  it("refuses without --yes outside a terminal, and asks inside one", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const deps = fakeIam(world);
+    await expect(run({ profile: "work" }, world.ctx, deps)).rejects.toThrow(/not a terminal/);
+    world.ctx.isTTY = { stdin: true, stdout: true, stderr: true };
+    const asked: string[] = [];
+    await run({ profile: "work" }, world.ctx, {
+      ...deps,
+      confirm: async (q) => {
+        asked.push(q);
+        return false;
+      },
+    });
+    expect(asked).toEqual(["Rotate now?"]);
+    expect(world.events).not.toContain("iam CreateAccessKey alice");
+  });
+
+  it("clears the cached sessions made from the item", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const { run: exec } = await import("../../../src/commands/exec.js");
+    await exec({ profile: "work", command: ["true"] }, world.ctx, async () => ({ exitCode: 0, signal: null }));
+    const cache = new SessionCache(world.ctx.env.AWS_OP_CACHE_DIR!);
+    expect(cache.list()).toHaveLength(1);
+    await run({ profile: "work", yes: true }, world.ctx, fakeIam(world));
+    expect(cache.list()).toHaveLength(0);
+  });
+});
+
+describe("rotatedTemplate and userNameFromArn", () => {
+  it("refuses when the fields holding the old key cannot be found", () => {
+    const item = awsItem("AKIAOTHER", "x") as unknown as OpItem;
+    expect(() => rotatedTemplate(item, OLD, NEW)).toThrow(/Could not find the access key fields/);
+  });
+
+  it.each([
+    ["arn:aws:iam::123456789012:user/alice", "alice"],
+    ["arn:aws:iam::123456789012:user/division/team/bob", "bob"],
+    ["arn:aws-us-gov:iam::123456789012:user/carol", "carol"],
+    ["arn:aws:iam::123456789012:root", undefined],
+    ["arn:aws:sts::123456789012:assumed-role/admin/x", undefined],
+  ])("%s -> %s", (arn, name) => {
+    expect(userNameFromArn(arn)).toBe(name);
+  });
+});
