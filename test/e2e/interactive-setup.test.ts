@@ -85,7 +85,7 @@ describe("interactive aws-op setup in a terminal", () => {
     await t.waitFor("AWS profile name");
     await t.type("prod\r");
     await t.waitFor("1Password vault");
-    expect(t.screen()).toContain("Private");
+    await t.waitFor("Private");
     await t.type("wor");
     await t.waitFor(/vault[^\n]*wor/);
     await t.type("\r");
