@@ -3,7 +3,7 @@
 // Session and role credentials are cached across processes with one lock per cache key; long-term keys are
 // never cached. Nothing here prints: warnings go through deps.warn.
 import type { AwsCredentials } from "./aws/credential-output.js";
-import { endpointFromEnv, type LongTermKeys, type StsApi } from "./aws/sts.js";
+import { endpointFromEnv, STS_CALL_TIMEOUT_MS, type LongTermKeys, type StsApi } from "./aws/sts.js";
 import { acquireLock } from "./cache/lock.js";
 import { readLastMfaStep, writeLastMfaStep } from "./cache/mfa-state.js";
 import {
@@ -47,6 +47,19 @@ export interface ServedCredentials extends AwsCredentials {
 export interface CredentialOptions {
   /** Serve the long-term keys even when sessions are configured (exec --no-session). */
   noSession?: boolean;
+}
+
+/**
+ * Everything one fetch does (1Password approval, then STS) should end within this long: the Go SDK kills a
+ * credential process after 60 s. A slow approval leaves STS only what is left, but at least STS_MIN_BUDGET_MS.
+ */
+export const FETCH_BUDGET_MS = 55_000;
+export const STS_MIN_BUDGET_MS = 3_000;
+
+/** How long an STS call that starts now may take, for a fetch that started at `startedAt`. */
+export function stsTimeoutMs(startedAt: number, now: Date): number {
+  const left = startedAt + FETCH_BUDGET_MS - now.getTime();
+  return Math.min(STS_CALL_TIMEOUT_MS, Math.max(STS_MIN_BUDGET_MS, left));
 }
 
 /** AssumeRole from role credentials ("role chaining") is limited to one hour by AWS. */
@@ -200,11 +213,13 @@ async function resolveSession(
   deps: CredentialDeps,
 ): Promise<ServedCredentials> {
   return cached(sessionDescriptor(settings, durationSeconds, deps.env), settings, deps, async () => {
+    const startedAt = deps.now().getTime();
     const fields = await fetchFields(settings, deps);
     const mfa = await mfaFor(settings, fields, deps);
     const credentials = await deps.sts.getSessionToken(keysOf(fields), {
       region: settings.region,
       ...endpointOption(deps.env),
+      timeoutMs: stsTimeoutMs(startedAt, deps.now()),
       durationSeconds,
       ...(mfa ? { serialNumber: mfa.serialNumber, tokenCode: mfa.tokenCode } : {}),
     });
@@ -311,6 +326,7 @@ async function resolveRole(
     endpoint: endpointFromEnv(deps.env, "STS"),
   };
   return cached(descriptor, settings, deps, async () => {
+    const startedAt = deps.now().getTime();
     let keys: LongTermKeys;
     let mfa: { serialNumber: string; tokenCode: string } | undefined;
     if (!chained && sourceSettings.sessionDuration === "off") {
@@ -330,6 +346,7 @@ async function resolveRole(
     const assumed = await deps.sts.assumeRole(keys, {
       region: settings.region,
       ...endpointOption(deps.env),
+      timeoutMs: stsTimeoutMs(startedAt, deps.now()),
       roleArn: role.roleArn,
       roleSessionName,
       durationSeconds: role.durationSeconds,

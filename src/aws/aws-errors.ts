@@ -38,7 +38,8 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
       cause: error,
     });
   }
-  if (name === "TimeoutError" || /timed? ?out|socket hang up/i.test(message)) {
+  // AbortError: aws-op's own cap on the whole call (all attempts) ran out.
+  if (name === "TimeoutError" || name === "AbortError" || /timed? ?out|socket hang up/i.test(message)) {
     return new UserError(`AWS did not answer ${op}${where} in time.`, {
       hint: "Check your network connection and proxy settings, then try again.",
       cause: error,
@@ -96,7 +97,7 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
     });
   }
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
-    return new UserError(`AWS is throttling ${op} (retried ${3} times).`, {
+    return new UserError(`AWS is throttling ${op} (gave up after 3 attempts).`, {
       hint: "Wait a little and try again.",
       cause: error,
     });

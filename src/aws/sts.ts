@@ -9,6 +9,8 @@ export interface AwsEndpointOptions {
   region: string;
   /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, for moto or a VPC endpoint. */
   endpoint?: string;
+  /** Give up on the whole call (every attempt and backoff) after this long; default STS_CALL_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 export interface LongTermKeys {
@@ -47,9 +49,23 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv, service: "STS" | "IAM"):
   return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 }
 
-// Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s).
-const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 15_000 };
+// Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s; the AWS
+// CLI waits forever). @smithy/node-http-handler 4.x only *warns* when requestTimeout passes unless
+// throwOnRequestTimeout is set, so an endpoint that accepts the connection and never answers hung aws-op for good;
+// socketTimeout bounds a stalled response. The abort signal caps the whole call, retries and backoff included.
+const REQUEST_HANDLER = {
+  connectionTimeout: 5_000,
+  requestTimeout: 10_000,
+  throwOnRequestTimeout: true,
+  socketTimeout: 10_000,
+};
 const MAX_ATTEMPTS = 3;
+/** The longest one STS call (all attempts) may take. */
+export const STS_CALL_TIMEOUT_MS = 25_000;
+
+function sendOptions(options: AwsEndpointOptions): { abortSignal: AbortSignal } {
+  return { abortSignal: AbortSignal.timeout(Math.max(1, options.timeoutMs ?? STS_CALL_TIMEOUT_MS)) };
+}
 
 async function makeClient(keys: LongTermKeys, options: AwsEndpointOptions) {
   const sdk = await import("@aws-sdk/client-sts");
@@ -95,6 +111,7 @@ export const sdkSts: StsApi = {
             ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
             : {}),
         }),
+        sendOptions(options),
       );
       return requireCredentials(out.Credentials, "GetSessionToken");
     } catch (error) {
@@ -116,6 +133,7 @@ export const sdkSts: StsApi = {
             ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
             : {}),
         }),
+        sendOptions(options),
       );
       const credentials = requireCredentials(out.Credentials, "AssumeRole");
       const arn = out.AssumedRoleUser?.Arn;
@@ -134,7 +152,7 @@ export const sdkSts: StsApi = {
   async getCallerIdentity(keys, options) {
     const { sdk, client } = await makeClient(keys, options);
     try {
-      const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+      const out = await client.send(new sdk.GetCallerIdentityCommand({}), sendOptions(options));
       return { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" };
     } catch (error) {
       throw toAwsError(error, { operation: "GetCallerIdentity", endpoint: options.endpoint });

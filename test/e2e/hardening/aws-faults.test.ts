@@ -1,0 +1,224 @@
+// Faults of AWS, through the built `process` against a scripted STS on loopback: every failure is exit 1, empty
+// stdout and a message that names the cause and the fix; retries are bounded; time is bounded; a reused MFA code
+// is never sent.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { decodeBase32, hotp } from "../../fake-op/totp.js";
+import { freePort } from "../../helpers/moto.js";
+import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
+import { canaryOtpSeed, canarySecretKey, createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
+import { sessionKeyFor, startFakeSts, type FakeSts } from "./fake-sts.js";
+
+const KEY = { accessKeyId: "AKIAFAULTS0000000001", secretAccessKey: canarySecretKey() };
+const MFA_KEY = { accessKeyId: "AKIAFAULTS0000000002", secretAccessKey: canarySecretKey() };
+const SEED = canaryOtpSeed();
+const SERIAL = "arn:aws:iam::123456789012:mfa/faults";
+
+function expectCleanFailure(result: RunResult, message: RegExp): void {
+  expect(result.status).toBe(1);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toMatch(/^aws-op: /);
+  expect(result.stderr).toMatch(message);
+}
+
+describe("AWS faults through process", () => {
+  let sts: FakeSts;
+  let sandbox: Sandbox;
+  let canaries: CanaryHarness;
+  let run = 0;
+
+  beforeAll(async () => {
+    sts = await startFakeSts();
+    canaries = createCanaryHarness();
+    canaries.longTermSecrets.add(KEY.secretAccessKey).add(MFA_KEY.secretAccessKey);
+    canaries.otpSeeds.add(SEED);
+    sandbox = createSandbox(
+      canaries.sandboxOptions({
+        endpoint: sts.url,
+        store: makeStore({
+          vaults: [
+            makeVault("Work", [
+              scriptRecipeItem({ title: "plain", ...KEY }),
+              scriptRecipeItem({ title: "mfa", ...MFA_KEY, totpSecret: SEED, mfaSerial: SERIAL }),
+            ]),
+          ],
+        }),
+      }),
+    );
+    sandbox.writeConfig(
+      [
+        "[profile plain]",
+        "op_vault = Work",
+        "op_item = plain",
+        "[profile mfa]",
+        "op_vault = Work",
+        "op_item = mfa",
+        "[profile mfa2h]",
+        "op_vault = Work",
+        "op_item = mfa",
+        "op_session_duration = 2h",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  afterAll(async () => {
+    await sts?.stop();
+  });
+
+  beforeEach(async () => {
+    sts.requests.length = 0;
+    sts.reply = () => ({ kind: "credentials" });
+    await sandbox.run(["clear", "--all"]);
+  });
+
+  /** A cold `process` (each call a new session duration, so no cache entry or MFA state from before applies). */
+  const processCold = (profile = "plain", env: Record<string, string> = {}) => {
+    run += 1;
+    return sandbox.run(["process", "--profile", profile, "--session-duration", `${3600 + run}`], {
+      env,
+      timeoutMs: 90_000,
+    });
+  };
+
+  it("invalid or deactivated key (InvalidClientTokenId): one attempt, message names the key problem", async () => {
+    sts.reply = () => ({
+      kind: "error",
+      status: 403,
+      code: "InvalidClientTokenId",
+      message: "The security token included in the request is invalid.",
+    });
+    const result = await processCold();
+    expectCleanFailure(result, /rejected the access key from 1Password.*InvalidClientTokenId/);
+    expect(result.stderr).toMatch(/deleted, deactivated or mistyped/);
+    expect(sts.requests).toHaveLength(1);
+  });
+
+  it("wrong MFA code (AccessDenied): says the MFA code was rejected and what to check", async () => {
+    sts.reply = () => ({
+      kind: "error",
+      status: 403,
+      code: "AccessDenied",
+      message: "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+    });
+    const result = await processCold("mfa");
+    expectCleanFailure(result, /AWS rejected the MFA code/);
+    expect(result.stderr).toMatch(/op_mfa_serial/);
+    expect(sts.requests[0]?.serialNumber).toBe(SERIAL);
+  });
+
+  it("throttling twice then success: retried with backoff, credentials served after 3 attempts", async () => {
+    sts.reply = (_request, index) =>
+      index < 2
+        ? { kind: "error", status: 400, code: "Throttling", message: "Rate exceeded" }
+        : { kind: "credentials" };
+    const result = await processCold();
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveProperty("AccessKeyId", sessionKeyFor(KEY.accessKeyId));
+    expect(sts.requests).toHaveLength(3);
+  });
+
+  it("always throttled: gives up after a bounded number of attempts with a clear message", async () => {
+    sts.reply = () => ({ kind: "error", status: 400, code: "Throttling", message: "Rate exceeded" });
+    const result = await processCold();
+    expectCleanFailure(result, /AWS is throttling STS GetSessionToken \(gave up after 3 attempts\)/);
+    expect(sts.requests).toHaveLength(3);
+  });
+
+  it("connection refused: clear message naming the endpoint", async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const result = await processCold("plain", { AWS_ENDPOINT_URL: closed });
+    expectCleanFailure(
+      result,
+      new RegExp(`Could not reach AWS for STS GetSessionToken at ${closed} \\(ECONNREFUSED\\)`),
+    );
+  });
+
+  it("an endpoint that accepts the connection and never answers: gives up well inside the Go SDK's 60 s", async () => {
+    sts.reply = () => ({ kind: "hang" });
+    const started = Date.now();
+    const result = await processCold();
+    const elapsed = Date.now() - started;
+    expectCleanFailure(result, /AWS did not answer STS GetSessionToken .* in time/);
+    // Per attempt 10 s, the whole call capped at 25 s (src/aws/sts.ts): never the 60 s kill, never a hang.
+    expect(elapsed).toBeLessThan(40_000);
+    expect(sts.requests.length).toBeGreaterThanOrEqual(2);
+    expect(sts.requests.length).toBeLessThanOrEqual(3);
+  }, 60_000);
+
+  it("clock skew (SignatureDoesNotMatch: Signature expired): the message names the clock", async () => {
+    sts.reply = () => ({
+      kind: "error",
+      status: 403,
+      code: "SignatureDoesNotMatch",
+      message: "Signature expired: 20200101T000000Z is now earlier than 20260101T000000Z (20260101T000500Z - 5 min.)",
+    });
+    const result = await processCold();
+    expectCleanFailure(result, /this computer's clock is wrong/);
+    expect(result.stderr).toMatch(/Sync the system clock/);
+  });
+
+  it("clock skew (RequestExpired): the message names the clock", async () => {
+    sts.reply = () => ({
+      kind: "error",
+      status: 400,
+      code: "RequestExpired",
+      message: "Request has expired.",
+    });
+    expectCleanFailure(await processCold(), /this computer's clock is wrong/);
+  });
+
+  it("AccessDenied on GetSessionToken: explains sts:GetSessionToken and suggests op_session_duration = off", async () => {
+    sts.reply = () => ({
+      kind: "error",
+      status: 403,
+      code: "AccessDenied",
+      message:
+        "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:GetSessionToken with an explicit deny",
+    });
+    const result = await processCold();
+    expectCleanFailure(result, /AWS denied STS GetSessionToken/);
+    expect(result.stderr).toMatch(/permission for sts:GetSessionToken/);
+    expect(result.stderr).toMatch(/op_session_duration = off/);
+    expect(sts.requests).toHaveLength(1);
+  });
+
+  it("MFA code reuse: two sessions in one 30 s window send different codes; the second waits instead of failing", async () => {
+    const seed = decodeBase32(SEED);
+    const used = new Set<string>();
+    const acceptedSteps: number[] = [];
+    // Like AWS: a code is valid for the current step (and one either side), and never twice.
+    sts.reply = (request) => {
+      const step = Math.floor(request.at / 30_000);
+      const match = [step - 1, step, step + 1].find((s) => hotp(seed, s) === request.tokenCode);
+      if (match === undefined || used.has(request.tokenCode ?? "")) {
+        return {
+          kind: "error",
+          status: 403,
+          code: "AccessDenied",
+          message: "MultiFactorAuthentication failed, unable to validate MFA code.",
+        };
+      }
+      used.add(request.tokenCode ?? "");
+      acceptedSteps.push(match);
+      return { kind: "credentials" };
+    };
+    // Start early in a window so both runs fall in the same one.
+    const intoWindow = Date.now() % 30_000;
+    if (intoWindow > 15_000) await new Promise((r) => setTimeout(r, 30_000 - intoWindow + 200));
+    const first = await sandbox.run(["process", "--profile", "mfa"]);
+    const second = await sandbox.run(["process", "--profile", "mfa2h"], { timeoutMs: 60_000 });
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toMatch(/the current MFA code was already used; waiting \d+ s for the next one/);
+    expect(sts.requests).toHaveLength(2);
+    expect(sts.requests[0]?.tokenCode).not.toBe(sts.requests[1]?.tokenCode);
+    expect(acceptedSteps[1]).toBe((acceptedSteps[0] ?? 0) + 1);
+  }, 75_000);
+
+  it("no canary leaked in any of these failures", () => {
+    expect(canaries.scan(sandbox)).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+// A tiny STS on loopback for fault tests: answers the AWS query protocol (form body, XML reply) with scripted
+// replies: credentials, an AWS error, or no answer at all. It records every request (action, access key ID from
+// the SigV4 Authorization header, MFA code) and closes every socket on stop, so nothing outlives the suite.
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+
+export interface StsRequest {
+  action: string;
+  accessKeyId: string;
+  params: URLSearchParams;
+  tokenCode?: string;
+  serialNumber?: string;
+  /** Real time the request arrived (ms). */
+  at: number;
+}
+
+export type StsReply =
+  { kind: "credentials" } | { kind: "error"; status: number; code: string; message: string } | { kind: "hang" };
+
+export interface FakeSts {
+  url: string;
+  requests: StsRequest[];
+  /** Replace the reply logic (default: credentials for everyone). */
+  reply: (request: StsRequest, index: number) => StsReply;
+  stop(): Promise<void>;
+}
+
+/** Session credentials the fake issues for a long-term key: derived from it, so a test can tell whose they are. */
+export function sessionKeyFor(accessKeyId: string): string {
+  return `ASIA${createHash("sha256").update(accessKeyId).digest("hex").slice(0, 16).toUpperCase()}`;
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+let issued = 0;
+
+function credentialsXml(request: StsRequest): string {
+  const duration = Number(request.params.get("DurationSeconds") ?? "3600");
+  const expiration = new Date(Date.now() + duration * 1000).toISOString();
+  issued += 1;
+  const inner = `<Credentials><AccessKeyId>${sessionKeyFor(request.accessKeyId)}</AccessKeyId><SecretAccessKey>fakeStsSecret${issued}x${request.accessKeyId}</SecretAccessKey><SessionToken>fakeStsToken${issued}x${request.accessKeyId}</SessionToken><Expiration>${expiration}</Expiration></Credentials>`;
+  const role =
+    request.action === "AssumeRole"
+      ? `<AssumedRoleUser><Arn>${xmlEscape(request.params.get("RoleArn") ?? "")}/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>`
+      : "";
+  return `<?xml version="1.0" encoding="UTF-8"?><${request.action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${request.action}Result>${inner}${role}</${request.action}Result><ResponseMetadata><RequestId>fake-${issued}</RequestId></ResponseMetadata></${request.action}Response>`;
+}
+
+function errorXml(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>fake-error</RequestId></ErrorResponse>`;
+}
+
+export async function startFakeSts(): Promise<FakeSts> {
+  const sockets = new Set<Socket>();
+  const fake: FakeSts = {
+    url: "",
+    requests: [],
+    reply: () => ({ kind: "credentials" }),
+    stop: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+      const auth = req.headers.authorization ?? "";
+      const request: StsRequest = {
+        action: params.get("Action") ?? "",
+        accessKeyId: /Credential=([^/]+)\//.exec(auth)?.[1] ?? "",
+        params,
+        at: Date.now(),
+        ...(params.get("TokenCode") ? { tokenCode: params.get("TokenCode") ?? "" } : {}),
+        ...(params.get("SerialNumber") ? { serialNumber: params.get("SerialNumber") ?? "" } : {}),
+      };
+      const index = fake.requests.push(request) - 1;
+      const reply = fake.reply(request, index);
+      if (reply.kind === "hang") return; // never answer; stop() destroys the socket
+      const body = reply.kind === "credentials" ? credentialsXml(request) : errorXml(reply.code, reply.message);
+      res.writeHead(reply.kind === "credentials" ? 200 : reply.status, { "content-type": "text/xml" });
+      res.end(body);
+    });
+  });
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const address = server.address();
+  fake.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  return fake;
+}
