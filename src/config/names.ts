@@ -8,6 +8,7 @@
 
 import { UserError } from "../errors.js";
 import { parseIni } from "./ini.js";
+import { splitPosix } from "./shell-split.js";
 
 /** The ~/.aws/config section of a profile: "default", "profile NAME", or "profile "NAME"" if NAME needs quoting. */
 export function configSectionName(profile: string): string {
@@ -32,7 +33,7 @@ export function credentialsSectionName(profile: string): string {
 export function profileFromConfigSection(sectionName: string): string | undefined {
   // botocore tests startswith("profile") before the word split, so "[profiles x]" is the profile "x" as well.
   if (sectionName.startsWith("profile")) {
-    const words = shlexSplit(sectionName);
+    const words = splitPosix(sectionName);
     return words?.length === 2 ? words[1] : undefined;
   }
   return sectionName === "default" ? "default" : undefined;
@@ -53,47 +54,4 @@ function profileNameError(profile: string): UserError {
   return new UserError(`${JSON.stringify(profile)} cannot be used as a profile name.`, {
     hint: "Use a name without line breaks or spaces at either end.",
   });
-}
-
-/**
- * Python's shlex.split(s) (POSIX mode, no comments): words split on space, tab, CR and LF; quotes and backslashes
- * as in a POSIX shell. Returns undefined where Python raises ValueError (an unclosed quote or a trailing backslash).
- */
-function shlexSplit(s: string): string[] | undefined {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  let i = 0;
-  while (i < s.length) {
-    const c = s.charAt(i++);
-    if (c === " " || c === "\t" || c === "\r" || c === "\n") {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else if (c === "\\") {
-      if (i >= s.length) return undefined;
-      word += s.charAt(i++);
-      inWord = true;
-    } else if (c === "'" || c === '"') {
-      inWord = true;
-      for (;;) {
-        if (i >= s.length) return undefined;
-        const q = s.charAt(i++);
-        if (q === c) break;
-        if (c === '"' && q === "\\") {
-          if (i >= s.length) return undefined;
-          const escaped = s.charAt(i++);
-          // Inside double quotes a backslash escapes only '"' and '\'; otherwise it stays.
-          word += escaped === '"' || escaped === "\\" ? escaped : `\\${escaped}`;
-        } else {
-          word += q;
-        }
-      }
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
 }

@@ -12,9 +12,8 @@ import {
   buildCredentialProcessLine,
   parseCredentialProcessLine,
   requireQuotableProfileName,
-  splitPosix,
-  splitWindows,
 } from "../../../src/config/command-line.js";
+import { splitPosix, splitWindows } from "../../../src/config/shell-split.js";
 import { UserError } from "../../../src/errors.js";
 
 /** Reference: POSIX shell / shlex word splitting (no expansions: the lines we accept contain none). */
