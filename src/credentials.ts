@@ -151,6 +151,28 @@ async function cached(
   deps: CredentialDeps,
   produce: () => Promise<AwsCredentials & { arn?: string }>,
 ): Promise<ServedCredentials> {
+  try {
+    return await cachedOrFetched(descriptor, settings, deps, produce);
+  } finally {
+    reportRepairs(deps);
+  }
+}
+
+/** Cache files or directories that other users could read were made private again: say so, once each. */
+function reportRepairs(deps: CredentialDeps): void {
+  for (const path of deps.cache?.report.repaired.splice(0) ?? []) {
+    deps.warn(
+      `aws-op: ${path} could be read by other users; its permissions were reset to private. If others use this computer, run "aws-op clear --all".`,
+    );
+  }
+}
+
+async function cachedOrFetched(
+  descriptor: CacheDescriptor,
+  settings: ProfileSettings,
+  deps: CredentialDeps,
+  produce: () => Promise<AwsCredentials & { arn?: string }>,
+): Promise<ServedCredentials> {
   const cache = deps.cache;
   const key = cacheKey(descriptor);
   const readFresh = (): ServedCredentials | undefined => {
