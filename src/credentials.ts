@@ -333,11 +333,8 @@ async function resolveRole(
     );
   }
   const roleSessionName = role.roleSessionName ?? defaultRoleSessionName(deps.userName);
-  const sourceDescriptor: CacheDescriptor = chained
-    ? { kind: "role-source", profile: sourceSettings.profile }
-    : sourceSettings.sessionDuration === "off"
-      ? { kind: "long-term", ...itemDescriptor(sourceSettings) }
-      : sessionDescriptor(sourceSettings, sourceSettings.sessionDuration, deps.env);
+  // The whole chain is in the key: a change anywhere in it (a source role's ARN, the item) is a new entry.
+  const sourceDescriptor = descriptorOf(sourceSettings, deps, [...chain, settings.profile ?? "?"]);
   const descriptor: CacheDescriptor = {
     kind: "role",
     source: sourceDescriptor,
@@ -378,6 +375,25 @@ async function resolveRole(
     const { assumedRoleArn, ...credentials } = assumed;
     return { ...credentials, ...(assumedRoleArn ? { arn: assumedRoleArn } : {}) };
   });
+}
+
+/** The cache descriptor of the credentials `resolve` serves for these settings; a role's includes its source's. */
+function descriptorOf(settings: ProfileSettings, deps: CredentialDeps, chain: string[]): CacheDescriptor {
+  if (settings.role) {
+    const source = settings.sourceProfile ? loadSource(settings, deps, chain) : withoutRole(settings);
+    return {
+      kind: "role",
+      source: descriptorOf(source, deps, [...chain, settings.profile ?? "?"]),
+      roleArn: settings.role.roleArn,
+      externalId: settings.role.externalId,
+      duration: settings.role.durationSeconds,
+    };
+  }
+  if (settings.sourceProfile && !settings.item) {
+    return descriptorOf(loadSource(settings, deps, chain), deps, [...chain, settings.profile ?? "?"]);
+  }
+  if (settings.sessionDuration === "off") return { kind: "long-term", ...itemDescriptor(settings) };
+  return sessionDescriptor(settings, settings.sessionDuration, deps.env);
 }
 
 function withoutRole(settings: ProfileSettings): ProfileSettings {

@@ -187,3 +187,33 @@ export function toCacheEntry(
     ...(extra.arn ? { arn: extra.arn } : {}),
   };
 }
+
+/** The item a descriptor (or, for roles, any source down the chain) was made from: account, vault, item. */
+export interface ItemIdentity {
+  item?: string | undefined;
+  vault?: string | undefined;
+  account?: string | undefined;
+}
+
+/** Was this entry made from the item's keys, directly or as the source of a (chained) role? */
+export function isMadeFromItem(descriptor: CacheDescriptor, item: ItemIdentity): boolean {
+  // Roles keep their source's descriptor under `source`, chained roles one level deeper for each link.
+  for (let d: CacheDescriptor | undefined = descriptor; d; d = typeof d.source === "object" ? d.source : undefined) {
+    if (d.item === item.item && d.vault === item.vault && d.account === item.account) return true;
+  }
+  return false;
+}
+
+/** Delete the entries made by a profile or from an item's keys; returns how many. */
+export function clearSessionsFor(cache: SessionCache, match: { profile?: string; item?: ItemIdentity }): number {
+  let count = 0;
+  for (const { key, entry } of cache.list()) {
+    const byProfile = match.profile !== undefined && entry.profile === match.profile;
+    const byItem = match.item?.item !== undefined && isMadeFromItem(entry.descriptor, match.item);
+    if (byProfile || byItem) {
+      cache.delete(key);
+      count += 1;
+    }
+  }
+  return count;
+}

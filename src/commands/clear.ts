@@ -2,21 +2,11 @@
 import { UserError } from "../errors.js";
 import { sessionCacheFor, readFilesFor, type Context } from "../context.js";
 import { resolveProfileSettings } from "../config/profile.js";
-import type { CacheDescriptor, CacheEntry } from "../cache/session-cache.js";
+import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 
 export interface ClearOptions {
   profile?: string;
   all?: boolean;
-}
-
-/** Does the entry hold credentials made from this profile (directly, or as the source of a role)? */
-function entryMatches(entry: CacheEntry, profile: string, item: CacheDescriptor | undefined): boolean {
-  if (entry.profile === profile) return true;
-  if (!item) return false;
-  const matchesItem = (d: CacheDescriptor): boolean =>
-    d.item === item.item && d.vault === item.vault && d.account === item.account;
-  const source = entry.descriptor.source;
-  return matchesItem(entry.descriptor) || (typeof source === "object" && matchesItem(source));
 }
 
 /** Returns the number of entries removed. */
@@ -32,7 +22,7 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
       hint: "aws-op clear work   |   aws-op clear --all",
     });
   }
-  let item: CacheDescriptor | undefined;
+  let item: ItemIdentity | undefined;
   try {
     const settings = resolveProfileSettings({
       env: ctx.env,
@@ -43,13 +33,7 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
   } catch {
     // A profile that no longer resolves can still have entries recorded under its name.
   }
-  let count = 0;
-  for (const { key, entry } of cache.list()) {
-    if (entryMatches(entry, options.profile, item)) {
-      cache.delete(key);
-      count += 1;
-    }
-  }
+  const count = clearSessionsFor(cache, { profile: options.profile, ...(item ? { item } : {}) });
   ctx.stderr(`Removed ${count} cached session${count === 1 ? "" : "s"} for profile "${options.profile}".\n`);
   return count;
 }

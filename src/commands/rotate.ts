@@ -7,7 +7,7 @@
 import { maskKeyId } from "../aws/credential-output.js";
 import { iamEndpoint, sdkIam, type IamAccessKey, type IamApi } from "../aws/iam.js";
 import { endpointFromEnv, type LongTermKeys } from "../aws/sts.js";
-import type { CacheDescriptor } from "../cache/session-cache.js";
+import { clearSessionsFor } from "../cache/session-cache.js";
 import { resolveProfileSettings, type ProfileSettings } from "../config/profile.js";
 import { readFilesFor, sessionCacheFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
@@ -92,26 +92,12 @@ export function rotatedTemplate(item: OpItem, oldKeys: LongTermKeys, newKeys: Lo
   };
 }
 
-function matchesItem(descriptor: CacheDescriptor, item: CacheDescriptor): boolean {
-  if (descriptor.item === item.item && descriptor.vault === item.vault && descriptor.account === item.account) {
-    return true;
-  }
-  const source = descriptor.source;
-  return typeof source === "object" && matchesItem(source, item);
-}
-
 /** Delete every cached session (and role credentials) made from this item's keys; returns how many. */
 export function clearSessionsForItem(ctx: Context, settings: ProfileSettings): number {
-  const cache = sessionCacheFor(ctx);
-  const item: CacheDescriptor = { item: settings.item, vault: settings.vault, account: settings.account };
-  let count = 0;
-  for (const { key, entry } of cache.list()) {
-    if (matchesItem(entry.descriptor, item) || (settings.profile && entry.profile === settings.profile)) {
-      cache.delete(key);
-      count += 1;
-    }
-  }
-  return count;
+  return clearSessionsFor(sessionCacheFor(ctx), {
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    item: { item: settings.item, vault: settings.vault, account: settings.account },
+  });
 }
 
 function describeOtherKey(key: IamAccessKey): string {

@@ -236,6 +236,35 @@ describe("getCredentials: roles", () => {
     expect(h.opCalls).toHaveLength(0);
   });
 
+  it("a chained role's cache entry changes when its source role changes (regression: keyed by source profile name only)", async () => {
+    const h = harness();
+    h.profiles.work = settings({ profile: "work" });
+    h.profiles.base = settings({
+      profile: "base",
+      item: undefined,
+      sourceProfile: "work",
+      role: { roleArn: "arn:aws:iam::1:role/Base", durationSeconds: 3600 },
+    });
+    const chained = settings({
+      profile: "c",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::1:role/C", durationSeconds: 3600 },
+    });
+    const first = await getCredentials(chained, h.deps);
+    h.profiles.base = { ...h.profiles.base, role: { roleArn: "arn:aws:iam::1:role/OtherBase", durationSeconds: 3600 } };
+    const second = await getCredentials(chained, h.deps);
+    expect(second.accessKeyId).not.toBe(first.accessKeyId);
+    expect(
+      h.sts.calls.filter((c) => c.op === "AssumeRole").map((c) => (c.params as { roleArn?: string }).roleArn),
+    ).toEqual([
+      "arn:aws:iam::1:role/Base",
+      "arn:aws:iam::1:role/C",
+      "arn:aws:iam::1:role/OtherBase",
+      "arn:aws:iam::1:role/C",
+    ]);
+  });
+
   it("detects a loop of source profiles", async () => {
     const h = harness();
     h.profiles.x = settings({

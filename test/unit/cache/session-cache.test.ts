@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   cacheKey,
+  clearSessionsFor,
   isEntryFresh,
   SessionCache,
   toCacheEntry,
@@ -95,5 +96,27 @@ describe("SessionCache", () => {
 
   it("never caches credentials without a session token", () => {
     expect(() => toCacheEntry({ accessKeyId: "AKIA", secretAccessKey: "s" }, {}, new Date())).toThrow(/refusing/);
+  });
+});
+
+describe("clearSessionsFor", () => {
+  it("deletes entries made from an item directly, as a role source, or down a chain of roles, and by profile", () => {
+    const cache = new SessionCache(join(mkdtempSync(join(tmpdir(), "aws-op-cache-")), "aws-op"));
+    const creds = {
+      accessKeyId: "ASIA1",
+      secretAccessKey: "s",
+      sessionToken: "t",
+      expiration: new Date(Date.now() + 3600_000),
+    };
+    const item = { item: "AWS work", vault: "Work" };
+    const session = { kind: "session", ...item, duration: 3600 };
+    const role = { kind: "role", source: session, roleArn: "arn:r1" };
+    const chained = { kind: "role", source: role, roleArn: "arn:r2" };
+    const other = { kind: "session", item: "AWS other", vault: "Work", duration: 3600 };
+    for (const d of [session, role, chained, other]) cache.write(cacheKey(d), toCacheEntry(creds, d, new Date()));
+    cache.write("byname", toCacheEntry(creds, { kind: "session", item: "x" }, new Date(), { profile: "named" }));
+    expect(clearSessionsFor(cache, { item })).toBe(3);
+    expect(clearSessionsFor(cache, { profile: "named" })).toBe(1);
+    expect(cache.list().map((e) => e.entry.descriptor.item)).toEqual(["AWS other"]);
   });
 });
