@@ -1,8 +1,7 @@
 // aws-op doctor end to end: every check passing against the fake op and moto, and failing lines with their fix.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server"]);
 
@@ -12,22 +11,7 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
   let alice: { accessKeyId: string; secretAccessKey: string; arn: string };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    alice = await createIamUserWithKey(moto.url, "alice");
-    sandbox = createSandbox({
-      endpoint: moto.url,
-      store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: alice.accessKeyId,
-              secretAccessKey: alice.secretAccessKey,
-            }),
-          ]),
-        ],
-      }),
-    });
+    ({ moto, sandbox, alice } = await startAliceWorld());
     const setup = await sandbox.run(["setup", "work", "--vault", "Work", "--item", "AWS work", "--offline"]);
     expect(setup.status).toBe(0);
   }, 60_000);

@@ -2,9 +2,9 @@
 // PowerShell outputs parsed by the rules of those shells (and evaluated by a real fish where one is installed); a
 // secret full of quote and expansion characters survives every format.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
-import { createIamUserWithKey, findExecutable, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { cliPath, createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { scriptRecipeItem } from "../fake-op/fixture.js";
+import { findExecutable, requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { cliPath, type Sandbox } from "../helpers/sandbox.js";
 import { parseDotenv, parseFish, parsePowerShell } from "../unit/commands/shell-parsers.js";
 
 const tools = requireTools(["moto_server", "aws"]);
@@ -17,27 +17,17 @@ describe.skipIf(!tools.available)("aws-op env end to end", () => {
   const aws = `"${process.execPath}" "${cliPath}"`;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    const alice = await createIamUserWithKey(moto.url, "alice");
-    sandbox = createSandbox({
-      endpoint: moto.url,
-      store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: alice.accessKeyId,
-              secretAccessKey: alice.secretAccessKey,
-            }),
-            scriptRecipeItem({
-              title: "awkward",
-              accessKeyId: "AKIAAWKWARD000000001",
-              secretAccessKey: AWKWARD_SECRET,
-            }),
-          ]),
-        ],
-      }),
+    const world = await startAliceWorld({
+      extraItems: [
+        scriptRecipeItem({
+          title: "awkward",
+          accessKeyId: "AKIAAWKWARD000000001",
+          secretAccessKey: AWKWARD_SECRET,
+        }),
+      ],
     });
+    moto = world.moto;
+    sandbox = world.sandbox;
     sandbox.writeConfig(
       [
         "[profile work]",

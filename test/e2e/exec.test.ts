@@ -4,9 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { cliPath, createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { cliPath, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -16,22 +15,7 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
   let alice: { accessKeyId: string; secretAccessKey: string; arn: string };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    alice = await createIamUserWithKey(moto.url, "alice");
-    sandbox = createSandbox({
-      endpoint: moto.url,
-      store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: alice.accessKeyId,
-              secretAccessKey: alice.secretAccessKey,
-            }),
-          ]),
-        ],
-      }),
-    });
+    ({ moto, sandbox, alice } = await startAliceWorld());
     sandbox.writeConfig(
       ["[profile work]", "region = eu-west-1", "op_vault = Work", "op_item = AWS work", ""].join("\n"),
     );

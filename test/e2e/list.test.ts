@@ -1,8 +1,7 @@
 // aws-op list end to end: the table and --json, before and after an AWS command cached a session.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -11,22 +10,9 @@ describe.skipIf(!tools.available)("aws-op list end to end", () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    const alice = await createIamUserWithKey(moto.url, "alice");
-    sandbox = createSandbox({
-      endpoint: moto.url,
-      store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: alice.accessKeyId,
-              secretAccessKey: alice.secretAccessKey,
-            }),
-          ]),
-        ],
-      }),
-    });
+    const world = await startAliceWorld();
+    moto = world.moto;
+    sandbox = world.sandbox;
     sandbox.writeConfig("[profile plain]\nregion = us-east-1\n");
     for (const args of [
       ["setup", "work", "--vault", "Work", "--item", "AWS work", "--offline"],

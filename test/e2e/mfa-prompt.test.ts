@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn as spawnPty } from "@lydell/node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { cliPath, createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { cliPath, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -18,22 +17,9 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    const alice = await createIamUserWithKey(moto.url, "alice");
-    sandbox = createSandbox({
-      endpoint: moto.url,
-      store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: alice.accessKeyId,
-              secretAccessKey: alice.secretAccessKey,
-            }),
-          ]),
-        ],
-      }),
-    });
+    const world = await startAliceWorld();
+    moto = world.moto;
+    sandbox = world.sandbox;
     sandbox.writeConfig(
       [
         "[profile mfa]",

@@ -1,9 +1,8 @@
 // Roles end to end: role profiles (op_role_arn + op_source_profile) served through credential_process to the AWS
 // CLI, through exec and env; one source session shared by every role, cached across processes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
@@ -14,24 +13,15 @@ describe.skipIf(!tools.available)("roles end to end", () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    const alice = await createIamUserWithKey(moto.url, "alice");
-    sandbox = createSandbox({
-      endpoint: moto.url,
-      store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS base",
-              accessKeyId: alice.accessKeyId,
-              secretAccessKey: alice.secretAccessKey,
-              mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
-              totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
-            }),
-          ]),
-        ],
-      }),
+    const world = await startAliceWorld({
+      item: {
+        title: "AWS base",
+        mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
+        totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+      },
     });
+    moto = world.moto;
+    sandbox = world.sandbox;
     sandbox.writeConfig(
       [
         "[profile base]",

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fakeOpPath, makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { cliPath, createSandbox, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { fakeOpPath } from "../fake-op/fixture.js";
+import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
 
@@ -32,22 +32,7 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
   let alice: { accessKeyId: string; secretAccessKey: string; arn: string };
 
   beforeAll(async () => {
-    moto = await startMoto();
-    alice = await createIamUserWithKey(moto.url, "alice");
-    sandbox = createSandbox({
-      endpoint: moto.url,
-      store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: alice.accessKeyId,
-              secretAccessKey: alice.secretAccessKey,
-            }),
-          ]),
-        ],
-      }),
-    });
+    ({ moto, sandbox, alice } = await startAliceWorld());
     sandbox.writeConfig(CONFIG);
   }, 60_000);
 

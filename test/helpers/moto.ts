@@ -3,6 +3,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, request } from "node:http";
 import { createServer, connect } from "node:net";
+import { makeStore, makeVault, scriptRecipeItem, type AwsItemSpec, type StoreItem } from "../fake-op/fixture.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
 
 export function findExecutable(name: string): string | undefined {
   const result = spawnSync("sh", ["-c", 'command -v "$1"', "sh", name], { encoding: "utf8" });
@@ -149,4 +151,32 @@ export async function createIamUserWithKey(
   } finally {
     iam.destroy();
   }
+}
+
+/**
+ * The usual end-to-end world: moto, an IAM user "alice" with a real moto key, and a sandbox whose fake op holds
+ * that key in item "AWS work" (shell-script recipe layout) of vault "Work", plus any extra items.
+ */
+export async function startAliceWorld(
+  options: { item?: Partial<AwsItemSpec>; extraItems?: StoreItem[] } = {},
+): Promise<{ moto: Moto; sandbox: Sandbox; alice: { accessKeyId: string; secretAccessKey: string; arn: string } }> {
+  const moto = await startMoto();
+  const alice = await createIamUserWithKey(moto.url, "alice");
+  const sandbox = createSandbox({
+    endpoint: moto.url,
+    store: makeStore({
+      vaults: [
+        makeVault("Work", [
+          scriptRecipeItem({
+            title: "AWS work",
+            accessKeyId: alice.accessKeyId,
+            secretAccessKey: alice.secretAccessKey,
+            ...options.item,
+          }),
+          ...(options.extraItems ?? []),
+        ]),
+      ],
+    }),
+  });
+  return { moto, sandbox, alice };
 }
