@@ -20,21 +20,47 @@ function asShape(error: unknown): SdkErrorShape {
   return typeof error === "object" && error !== null ? (error as SdkErrorShape) : {};
 }
 
-export function toAwsError(error: unknown, context: AwsErrorContext): UserError {
-  if (error instanceof UserError) return error;
-  const shape = asShape(error);
-  const name = shape.name ?? shape.code ?? "Error";
-  const message = (shape.message ?? "").replace(/\s+/g, " ").slice(0, 300);
-  const op = `STS ${context.operation}`;
-  const where = context.endpoint ? ` at ${context.endpoint}` : "";
+/** What an SDK error says, read defensively: only the code and AWS's short message, on one line. */
+export interface SdkErrorFacts {
+  name: string;
+  code: string | undefined;
+  message: string;
+}
 
-  if (
-    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"].includes(
-      shape.code ?? name,
-    )
-  ) {
-    return new UserError(`Could not reach AWS for ${op}${where} (${shape.code ?? name}).`, {
-      hint: "Check your network connection, proxy settings and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS, then try again.",
+export function readSdkError(error: unknown): SdkErrorFacts {
+  const shape = asShape(error);
+  return {
+    name: shape.name ?? shape.code ?? "Error",
+    code: shape.code,
+    message: (shape.message ?? "").replace(/\s+/g, " ").slice(0, 300),
+  };
+}
+
+const NETWORK_CODES = [
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+];
+
+/**
+ * The failures STS and IAM share: the network, time limits, the clock, throttling, rejected keys. Returns
+ * undefined for anything service-specific. `op` names the call, e.g. "STS GetSessionToken".
+ */
+export function toCommonAwsError(
+  error: unknown,
+  op: string,
+  endpoint: string | undefined,
+  service: "STS" | "IAM",
+): UserError | undefined {
+  const { name, code, message } = readSdkError(error);
+  const where = endpoint ? ` at ${endpoint}` : "";
+  if (NETWORK_CODES.includes(code ?? name)) {
+    return new UserError(`Could not reach AWS for ${op}${where} (${code ?? name}).`, {
+      hint: `Check your network connection, proxy settings and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service}, then try again.`,
       cause: error,
     });
   }
@@ -45,27 +71,40 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
       cause: error,
     });
   }
-  if (name === "InvalidClientTokenId") {
-    return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
-      hint: 'The key is deleted, deactivated or mistyped: check the item\'s access key ID, or create a new key and run "aws-op rotate".',
+  if (
+    name === "RequestExpired" ||
+    (name === "SignatureDoesNotMatch" && /expired|time|skew/i.test(message)) ||
+    /clock skew|request has expired/i.test(message)
+  ) {
+    return new UserError(`AWS rejected the request because this computer's clock is wrong (${op}).`, {
+      hint: "Sync the system clock (e.g. enable NTP) and try again.",
       cause: error,
     });
   }
   if (name === "SignatureDoesNotMatch") {
-    if (/expired|time|skew/i.test(message)) {
-      return new UserError(`AWS rejected the request because this computer's clock is wrong (${op}).`, {
-        hint: "Sync the system clock (e.g. enable NTP) and try again.",
-        cause: error,
-      });
-    }
     return new UserError(`AWS rejected the secret access key from 1Password (${op}: SignatureDoesNotMatch).`, {
       hint: "Check the item's secret access key: it does not belong to the access key ID.",
       cause: error,
     });
   }
-  if (name === "RequestExpired" || /clock skew|request has expired/i.test(message)) {
-    return new UserError(`AWS rejected the request because this computer's clock is wrong (${op}).`, {
-      hint: "Sync the system clock (e.g. enable NTP) and try again.",
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
+    return new UserError(`AWS is throttling ${op} (gave up after 3 attempts).`, {
+      hint: "Wait a little and try again.",
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+export function toAwsError(error: unknown, context: AwsErrorContext): UserError {
+  if (error instanceof UserError) return error;
+  const { name, message } = readSdkError(error);
+  const op = `STS ${context.operation}`;
+  const common = toCommonAwsError(error, op, context.endpoint, "STS");
+  if (common) return common;
+  if (name === "InvalidClientTokenId") {
+    return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
+      hint: 'The key is deleted, deactivated or mistyped: check the item\'s access key ID, or create a new key and run "aws-op rotate".',
       cause: error,
     });
   }
@@ -93,12 +132,6 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
   if (name === "ExpiredToken" || name === "ExpiredTokenException") {
     return new UserError(`AWS says the credentials used for ${op} have expired.`, {
       hint: 'Run "aws-op clear" and try again.',
-      cause: error,
-    });
-  }
-  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
-    return new UserError(`AWS is throttling ${op} (gave up after 3 attempts).`, {
-      hint: "Wait a little and try again.",
       cause: error,
     });
   }

@@ -2,8 +2,9 @@
 // credentials (the long-term keys from the item): the default chain could run aws-op again through AWS_PROFILE.
 // The endpoint honours AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL, as the AWS SDKs do.
 import { UserError } from "../errors.js";
+import { readSdkError, toCommonAwsError } from "./aws-errors.js";
 import { maskKeyId } from "./credential-output.js";
-import { endpointFromEnv, type LongTermKeys } from "./sts.js";
+import { endpointFromEnv, sdkClientConfig, type LongTermKeys } from "./sts.js";
 
 export interface IamAccessKey {
   accessKeyId: string;
@@ -38,65 +39,23 @@ export function iamEndpoint(env: NodeJS.ProcessEnv): { endpoint?: string } {
   return endpoint ? { endpoint } : {};
 }
 
-// Bounded network time, as for STS.
-const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 15_000 };
-
 async function makeClient(keys: LongTermKeys, options: IamOptions) {
   const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient({
-    // IAM is a global service; the SDK signs for us-east-1 whatever region is given.
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    credentials: {
-      accessKeyId: keys.accessKeyId,
-      secretAccessKey: keys.secretAccessKey,
-      ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}),
-    },
-    maxAttempts: 3,
-    requestHandler: REQUEST_HANDLER,
-  });
+  // IAM is a global service; the SDK signs for us-east-1 whatever region is given. Bounded time as for STS.
+  const client = new sdk.IAMClient(sdkClientConfig(keys, options));
   return { sdk, client };
-}
-
-interface SdkErrorShape {
-  name?: string;
-  code?: string;
-  message?: string;
 }
 
 /** IAM SDK errors as UserErrors that name the fix. Only the error code and AWS's short message are shown. */
 export function toIamError(error: unknown, operation: string, endpoint: string | undefined): UserError {
   if (error instanceof UserError) return error;
-  const shape: SdkErrorShape = typeof error === "object" && error !== null ? (error as SdkErrorShape) : {};
-  const name = shape.name ?? shape.code ?? "Error";
-  const message = (shape.message ?? "").replace(/\s+/g, " ").slice(0, 300);
+  const { name, message } = readSdkError(error);
   const op = `IAM ${operation}`;
-  const where = endpoint ? ` at ${endpoint}` : "";
-  if (
-    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"].includes(
-      shape.code ?? name,
-    )
-  ) {
-    return new UserError(`Could not reach AWS for ${op}${where} (${shape.code ?? name}).`, {
-      hint: "Check your network connection, proxy settings and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_IAM, then try again.",
-      cause: error,
-    });
-  }
-  if (name === "TimeoutError" || /timed? ?out|socket hang up/i.test(message)) {
-    return new UserError(`AWS did not answer ${op}${where} in time.`, {
-      hint: "Check your network connection and proxy settings, then try again.",
-      cause: error,
-    });
-  }
+  const common = toCommonAwsError(error, op, endpoint, "IAM");
+  if (common) return common;
   if (name === "InvalidClientTokenId") {
     return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
       hint: "The key in the item is deleted, deactivated or mistyped: fix the item (or create a key in the AWS console and store it) before rotating.",
-      cause: error,
-    });
-  }
-  if (name === "SignatureDoesNotMatch") {
-    return new UserError(`AWS rejected the secret access key from 1Password (${op}: SignatureDoesNotMatch).`, {
-      hint: "Check the item's secret access key and this computer's clock.",
       cause: error,
     });
   }
@@ -116,9 +75,6 @@ export function toIamError(error: unknown, operation: string, endpoint: string |
     return new UserError(`AWS says the user or key does not exist (${op}: ${message || "NoSuchEntity"}).`, {
       cause: error,
     });
-  }
-  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
-    return new UserError(`AWS is throttling ${op}.`, { hint: "Wait a little and try again.", cause: error });
   }
   return new UserError(`${op} failed: ${name}${message ? `: ${message}` : ""}.`, { cause: error });
 }

@@ -59,7 +59,24 @@ const REQUEST_HANDLER = {
   throwOnRequestTimeout: true,
   socketTimeout: 10_000,
 };
-const MAX_ATTEMPTS = 3;
+/**
+ * Configuration for aws-op's own SDK clients: explicit credentials (never the default chain, which would read the
+ * caller's AWS_PROFILE and run aws-op again), the endpoint if one is set, bounded time, 3 attempts.
+ */
+export function sdkClientConfig(keys: LongTermKeys, options: { region: string; endpoint?: string }) {
+  return {
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    credentials: {
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.secretAccessKey,
+      ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}),
+    },
+    maxAttempts: 3,
+    requestHandler: REQUEST_HANDLER,
+  };
+}
+
 /** The longest one STS call (all attempts) may take. */
 export const STS_CALL_TIMEOUT_MS = 25_000;
 
@@ -69,17 +86,7 @@ function sendOptions(options: AwsEndpointOptions): { abortSignal: AbortSignal } 
 
 async function makeClient(keys: LongTermKeys, options: AwsEndpointOptions) {
   const sdk = await import("@aws-sdk/client-sts");
-  const client = new sdk.STSClient({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    credentials: {
-      accessKeyId: keys.accessKeyId,
-      secretAccessKey: keys.secretAccessKey,
-      ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}),
-    },
-    maxAttempts: MAX_ATTEMPTS,
-    requestHandler: REQUEST_HANDLER,
-  });
+  const client = new sdk.STSClient(sdkClientConfig(keys, options));
   return { sdk, client };
 }
 
