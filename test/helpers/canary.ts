@@ -14,19 +14,21 @@
 //   expect(canaries.scan(sandbox)).toEqual([]);
 import { randomBytes } from "node:crypto";
 import {
+  accessSync,
   chmodSync,
+  constants,
   existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, relative, sep } from "node:path";
 import { fakeOpPath, pathWithFakeOp } from "../fake-op/fixture.js";
-import { findExecutable } from "./moto.js";
 import type { Sandbox, SandboxOptions, Transcript } from "./sandbox.js";
 
 export type CanaryKind = "long-term secret" | "OTP seed" | "served session secret";
@@ -89,8 +91,22 @@ export interface CanaryHarness {
   scan(sandbox: Sandbox): CanaryFinding[];
 }
 
+/** An executable file on PATH (never a shell builtin's bare name, which would make the shim run itself). */
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
 function writeShim(dir: string, log: string, spec: ShimSpec): void {
-  const target = spec.target ?? (spec.name === "op" ? fakeOpPath : findExecutable(spec.name));
+  const target = spec.target ?? (spec.name === "op" ? fakeOpPath : findOnPath(spec.name));
   if (!target) throw new Error(`canary harness: ${spec.name} not found on PATH`);
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const lines = [
