@@ -1,8 +1,13 @@
 // Builds the product bundle (dist/) and the 1Password CLI test double (test-dist/).
-// The CLI is bundled with code splitting so that the cached path of `aws-op process` loads one small file,
-// while the AWS SDK, prompts and the other commands sit in chunks loaded only when needed.
+// `aws-op process` runs before every AWS command, so start-up time is the product (bench/, issue 5):
+// - dist/cli.js is ONE CommonJS file holding all of aws-op's own code. Node starts a CommonJS entry
+//   faster than an ES module (no ES loader, no per-file async loads), and code that is not run is only pre-parsed.
+//   Modules that src/ loads with `await import()` are still only evaluated when imported.
+// - The packages src/ loads with `await import()` (commander, AWS SDK, prompts, lock library) are ES module bundles in
+//   dist/vendor/, which dist/cli.js imports at run time: the cached path never reads them.
+// dist/package.json marks dist/*.js as CommonJS; the vendor files are .mjs.
 import { build } from "esbuild";
-import { chmodSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,10 +18,27 @@ const requireShim =
 
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
-rmSync(join(root, "dist"), { recursive: true, force: true });
+/** Packages that src/ must load with `await import()`, and how each exposes its API (cjs: as `default`). */
+const LAZY_PACKAGES = {
+  // Every command but the fast path of `process` (src/cli.ts) parses its argv with commander.
+  commander: "esm",
+  "@aws-sdk/client-sts": "esm",
+  "@aws-sdk/client-iam": "esm",
+  "@inquirer/prompts": "esm",
+  "proper-lockfile": "cjs",
+};
+const vendorFile = (name) => `${name.replace(/^@/, "").replace(/\//g, "-")}.mjs`;
+
+// Build into a fresh directory and swap it in, so a test or benchmark running meanwhile sees dist/ missing only
+// for a moment.
+const staging = join(root, "node_modules", ".cache", `aws-op-dist-${process.pid}`);
+rmSync(staging, { recursive: true, force: true });
 await build({
-  entryPoints: [join(root, "src/cli.ts")],
-  outdir: join(root, "dist"),
+  entryPoints: Object.fromEntries(
+    Object.keys(LAZY_PACKAGES).map((name) => [vendorFile(name).replace(/\.mjs$/, ""), `vendor-entry:${name}`]),
+  ),
+  outdir: join(staging, "vendor"),
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   splitting: true,
   format: "esm",
@@ -27,11 +49,68 @@ await build({
   minify: true,
   legalComments: "linked",
   chunkNames: "chunks/[name]-[hash]",
-  define: { AWS_OP_VERSION: JSON.stringify(version) },
-  banner: { js: `#!/usr/bin/env node\n${requireShim}` },
+  banner: { js: requireShim },
   logLevel: "warning",
+  plugins: [
+    {
+      name: "vendor-entries",
+      setup(b) {
+        b.onResolve({ filter: /^vendor-entry:/ }, (args) => ({
+          path: args.path.slice("vendor-entry:".length),
+          namespace: "vendor-entry",
+        }));
+        b.onLoad({ filter: /.*/, namespace: "vendor-entry" }, (args) => ({
+          contents:
+            LAZY_PACKAGES[args.path] === "cjs"
+              ? `export { default } from ${JSON.stringify(args.path)};`
+              : `export * from ${JSON.stringify(args.path)};`,
+          resolveDir: root,
+          loader: "js",
+        }));
+      },
+    },
+  ],
 });
-chmodSync(join(root, "dist/cli.js"), 0o755);
+await build({
+  entryPoints: [join(root, "src/cli.ts")],
+  outfile: join(staging, "cli.js"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  mainFields: ["module", "main"],
+  minify: true,
+  legalComments: "linked",
+  define: { AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
+  banner: {
+    js: `#!/usr/bin/env node\n"use strict";const __awsOpModuleUrl=require("node:url").pathToFileURL(__filename).href;`,
+  },
+  logLevel: "warning",
+  plugins: [
+    {
+      name: "lazy-packages",
+      setup(b) {
+        const names = Object.keys(LAZY_PACKAGES).map((n) => n.replace(/[/.]/g, "\\$&"));
+        b.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => {
+          if (args.kind !== "dynamic-import") {
+            return {
+              errors: [
+                {
+                  text: `${args.path} must be loaded with \`await import()\`: it is a separate file, kept off the cached path.`,
+                },
+              ],
+            };
+          }
+          return { path: `./vendor/${vendorFile(args.path)}`, external: true };
+        });
+      },
+    },
+  ],
+});
+writeFileSync(join(staging, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+chmodSync(join(staging, "cli.js"), 0o755);
+rmSync(join(root, "dist"), { recursive: true, force: true });
+renameSync(staging, join(root, "dist"));
 
 // The test double gets an absolute interpreter path so it runs even where PATH holds no `node`.
 rmSync(join(root, "test-dist"), { recursive: true, force: true });

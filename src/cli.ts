@@ -1,12 +1,16 @@
 // argv -> options -> command. The only module that reads process.env, touches process.stdout/stderr directly, or
 // calls process.exit. Commands other than `process` (the hot path) are loaded lazily to keep start-up small.
+// `aws-op process` runs before every AWS command, so its cached path stays close to bare Node.js start-up (bench/):
+// the plain argv AWS tools pass skips commander (see fastProcessOptions); commander, the op runner and the stdio
+// streams are only loaded or created when used. Import nothing else statically that the cached path does not need.
+import { writeSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
+import type * as Commander from "commander";
+import type { Command } from "commander";
 import { sdkSts } from "./aws/sts.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
-import { runOp } from "./onepassword/run-op.js";
 import * as processCommand from "./commands/process.js";
 
 declare const AWS_OP_VERSION: string | undefined;
@@ -20,23 +24,71 @@ function safeUserName(): string {
   }
 }
 
+/** How writeStdout writes: fd 1 directly, through process.stdout once that was needed, or not at all (EPIPE). */
+let stdoutMode: "fd" | "stream" | "closed" = "fd";
+
+/**
+ * Writes to stdout. Under an AWS tool stdout is a pipe, and creating process.stdout for a pipe loads Node's socket
+ * and stream modules: a few ms on every AWS command. So the text goes out with synchronous writes to fd 1 (what
+ * process.stdout does for pipes and files on Linux anyway); on Windows, or once a write would block, the stream
+ * takes over for good, which keeps the output in order.
+ */
+function writeStdout(text: string): void {
+  if (stdoutMode === "closed") return;
+  let data = Buffer.from(text, "utf8");
+  if (stdoutMode === "fd" && process.platform !== "win32") {
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(1, data, written);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") {
+        // The reader is gone (`aws-op --help | head -1`): drop the rest, as process.stdout does.
+        stdoutMode = "closed";
+        return;
+      }
+      if (code !== "EAGAIN") throw error;
+      data = data.subarray(written);
+    }
+  }
+  stdoutMode = "stream";
+  process.stdout.write(data);
+}
+
 export function createContext(): Context {
   // Children (op, exec'd commands) get the environment exactly as aws-op received it.
   const env = { ...process.env };
   // aws-op runs its own STS/IAM clients; the SDK's notice about future Node.js versions is noise on stderr.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  let userName: string | undefined;
   return {
     env,
     home: homedir(),
     platform: process.platform,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    stdout: (text) => void process.stdout.write(text),
+    stdout: writeStdout,
     stderr: (text) => void process.stderr.write(text),
-    isTTY: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
-    runOp,
+    // Getters: asking creates the stream, and the cached path of `process` needs none of them.
+    isTTY: {
+      get stdin() {
+        return !!process.stdin.isTTY;
+      },
+      get stdout() {
+        return !!process.stdout.isTTY;
+      },
+      get stderr() {
+        return !!process.stderr.isTTY;
+      },
+    },
+    // child_process is loaded only when op really runs.
+    runOp: async (options) => (await import("./onepassword/run-op.js")).runOp(options),
     sts: sdkSts,
-    userName: safeUserName(),
+    // A user database lookup (NSS), needed only to name role sessions.
+    get userName() {
+      return (userName ??= safeUserName());
+    },
     execPath: process.execPath,
     cliPath: fileURLToPath(import.meta.url),
   };
@@ -74,8 +126,56 @@ function formatError(error: unknown, debug: boolean): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The value flags of `process` (see addProfileOptions) and their option names, for fastProcessOptions. */
+const PROCESS_VALUE_FLAGS: Readonly<Record<string, keyof processCommand.ProcessOptions>> = {
+  "--profile": "profile",
+  "--item": "item",
+  "--vault": "vault",
+  "--account": "account",
+  "--mfa-serial": "mfaSerial",
+  "--session-duration": "sessionDuration",
+  "--op-timeout": "opTimeout",
+  "--op-cli": "opCli",
+};
+
+/**
+ * The options of `aws-op process` when argv has the plain form that credential_process lines use (`process`, then
+ * value flags of `process`, each once, as `--flag value` or `--flag=value`), else undefined: commander then parses
+ * argv and gives its usual help and errors. Loading commander costs more than everything else on the cached path.
+ * Where this answers, it must agree with commander (test/unit/cli-fast-path.test.ts).
+ */
+export function fastProcessOptions(argv: readonly string[]): processCommand.ProcessOptions | undefined {
+  if (argv[0] !== "process") return undefined;
+  const options: processCommand.ProcessOptions = {};
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const equals = arg.indexOf("=");
+    const flag = equals === -1 ? arg : arg.slice(0, equals);
+    const key = Object.hasOwn(PROCESS_VALUE_FLAGS, flag) ? PROCESS_VALUE_FLAGS[flag] : undefined;
+    if (key === undefined || options[key] !== undefined) return undefined;
+    const value = equals === -1 ? argv[++i] : arg.slice(equals + 1);
+    if (value === undefined || value === "" || value.startsWith("-")) return undefined;
+    options[key] = value;
+  }
+  return options;
+}
+
+let commander: typeof Commander | undefined;
+
+/** commander, loaded on first use: the fast path of `process` never needs it. */
+export async function loadCommander(): Promise<typeof Commander> {
+  commander ??= await import("commander");
+  return commander;
+}
+
+function loadedCommander(): typeof Commander {
+  if (!commander) throw new InternalError("buildProgram() needs `await loadCommander()` first");
+  return commander;
+}
+
+/** Needs `await loadCommander()` first. */
 export function buildProgram(ctx: Context, result: CliResult): Command {
-  const program = new Command("aws-op")
+  const program = new (loadedCommander().Command)("aws-op")
     .description("Serve AWS credentials from 1Password to every AWS tool through credential_process.")
     .version(VERSION, "-V, --version")
     .option("--debug", "show stack traces on errors")
@@ -283,6 +383,17 @@ Examples:
 export async function main(argv: string[], ctx: Context): Promise<number> {
   const result: CliResult = { exitCode: 0 };
   const debug = argv.includes("--debug");
+  const fastOptions = fastProcessOptions(argv);
+  if (fastOptions) {
+    try {
+      ctx.stdout(await processCommand.run(fastOptions, ctx));
+      return 0;
+    } catch (error) {
+      ctx.stderr(formatError(error, false));
+      return error instanceof UserError ? error.exitCode : 1;
+    }
+  }
+  const { CommanderError } = await loadCommander();
   const program = buildProgram(ctx, result);
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -303,7 +414,9 @@ if (invokedDirectly) {
   main(process.argv.slice(2), ctx).then(
     (code) => {
       // Exit once stdout is flushed: the SDK's sockets or lock timers must never keep an AWS tool waiting.
-      process.stdout.write("", () => process.exit(code));
+      // (writeStdout's own writes are synchronous: only the stream, if it was used, may hold some back.)
+      if (stdoutMode === "stream") process.stdout.write("", () => process.exit(code));
+      else process.exit(code);
     },
     (error: unknown) => {
       process.stderr.write(formatError(error, true));

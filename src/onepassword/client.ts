@@ -10,7 +10,6 @@ import {
   type ItemLocator,
 } from "./args.js";
 import { parseOpItem, type OpItem } from "./item.js";
-import { openTemplatePipe } from "./template-pipe.js";
 import { UserError } from "../errors.js";
 import { readOpErrorMessage, toOpError } from "./op-errors.js";
 import type { OpResult, OpRunner } from "./run-op.js";
@@ -77,6 +76,8 @@ async function runWithTemplate(
   template: object,
   context: { action: string; item?: string; vault?: string; account?: string },
 ): Promise<OpItem> {
+  // Loaded here: it needs child_process, which the cached path of `aws-op process` never loads.
+  const { openTemplatePipe } = await import("./template-pipe.js");
   const pipe = openTemplatePipe(JSON.stringify(template));
   try {
     const result = await runOpChecked(op, args, context, pipe.fd);

@@ -1,0 +1,155 @@
+// The cached path of `aws-op process` (issue 5): with a warm session cache it must not run op, must not load the
+// AWS SDK, and must not load the code that spawns processes or parses other commands. Not timed: the benchmark
+// (npm run bench) measures time; this pins what is loaded.
+//
+// Detector: node runs the built CLI with two preloads that append every module request to a log file: a CommonJS
+// hook on Module._load (dist/cli.js is CommonJS; Node built-ins such as child_process come through it) and an ES
+// module resolve hook (the SDK, commander, prompts and the lock library are ES module files under dist/vendor/).
+// The cold run proves that the detector sees the SDK and child_process when they are loaded.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
+import { cliPath, credentialProcessLine, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["moto_server"]);
+
+/** Module requests that must not happen on the cached path. */
+const FORBIDDEN_ON_WARM_PATH = [
+  /@aws-sdk|aws-sdk-client/, // the AWS SDK (node_modules or dist/vendor)
+  /child_process/, // the op runner and anything else that spawns
+  /commander/, // argv parsing beyond the fast path
+  /proper-lockfile/, // locks are for fetching, not for reading the cache
+  /inquirer/,
+  /\/dist\/vendor\//,
+];
+
+const CJS_HOOK = `
+const { appendFileSync } = require("node:fs");
+const Module = require("node:module");
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  appendFileSync(process.env.AWS_OP_TEST_LOAD_LOG, "require " + request + "\\n");
+  return load.call(this, request, ...rest);
+};
+`;
+const ESM_REGISTER = `
+import { register } from "node:module";
+register(new URL("./esm-hooks.mjs", import.meta.url), { data: { log: process.env.AWS_OP_TEST_LOAD_LOG } });
+`;
+const ESM_HOOKS = `
+import { appendFileSync } from "node:fs";
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(log, "import " + result.url + "\\n");
+  return result;
+}
+`;
+
+describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
+  let moto: Moto;
+  let sandbox: Sandbox;
+  let hooksDir: string;
+
+  beforeAll(async () => {
+    const world = await startAliceWorld();
+    moto = world.moto;
+    sandbox = world.sandbox;
+    sandbox.writeConfig(
+      [
+        "[profile work]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("work")}`,
+        "op_vault = Work",
+        "op_item = AWS work",
+        "",
+      ].join("\n"),
+    );
+    hooksDir = mkdtempSync(join(tmpdir(), "aws-op-load-hooks-"));
+    writeFileSync(join(hooksDir, "cjs-hook.cjs"), CJS_HOOK);
+    writeFileSync(join(hooksDir, "esm-register.mjs"), ESM_REGISTER);
+    writeFileSync(join(hooksDir, "esm-hooks.mjs"), ESM_HOOKS);
+  }, 60_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+    if (hooksDir) rmSync(hooksDir, { recursive: true, force: true });
+  });
+
+  /** Run `aws-op process --profile work` as credential_process does, recording every module it loads. */
+  async function processWithLoadLog(name: string): Promise<{ result: RunResult; loaded: string[] }> {
+    const log = join(hooksDir, `${name}.log`);
+    writeFileSync(log, "");
+    const result = await sandbox.exec(
+      process.execPath,
+      [
+        "--require",
+        join(hooksDir, "cjs-hook.cjs"),
+        "--import",
+        join(hooksDir, "esm-register.mjs"),
+        cliPath,
+        "process",
+        "--profile",
+        "work",
+      ],
+      { env: { AWS_OP_TEST_LOAD_LOG: log } },
+    );
+    return { result, loaded: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+  }
+
+  const forbiddenIn = (loaded: string[]) => loaded.filter((line) => FORBIDDEN_ON_WARM_PATH.some((re) => re.test(line)));
+
+  it("a cold run loads the AWS SDK and child_process, runs op once and calls STS once (the detector works)", async () => {
+    await sandbox.run(["clear", "--all"]);
+    moto.resetCalls();
+    const opBefore = sandbox.opCalls().length;
+    const { result, loaded } = await processWithLoadLog("cold");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(sandbox.opCalls().length - opBefore).toBe(1);
+    expect(moto.calls("GetSessionToken")).toBe(1);
+    expect(loaded.some((line) => /aws-sdk-client-sts|@aws-sdk\/client-sts/.test(line))).toBe(true);
+    expect(loaded.some((line) => /child_process/.test(line))).toBe(true);
+    expect(sandbox.cacheFiles()).toHaveLength(1);
+  });
+
+  it("a warm run spawns no op, calls no STS and loads neither the AWS SDK nor child_process nor commander", async () => {
+    // Primes the cache if the cold test did not run; otherwise already served from it.
+    const reference = await sandbox.run(["process", "--profile", "work"]);
+    expect(reference.status).toBe(0);
+    moto.resetCalls();
+    const opBefore = sandbox.opCalls().length;
+    const { result, loaded } = await processWithLoadLog("warm");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(sandbox.opCalls().length - opBefore).toBe(0);
+    expect(moto.calls("GetSessionToken")).toBe(0);
+    expect(forbiddenIn(loaded)).toEqual([]);
+    // The served session is the cached one.
+    const served = JSON.parse(result.stdout) as { AccessKeyId: string; Expiration: string };
+    expect(served).toEqual(JSON.parse(reference.stdout));
+    expect(result.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a warm run through the AWS CLI's argv forms (--profile=NAME, AWS_PROFILE) stays on the cached path", async () => {
+    for (const [args, env] of [
+      [["process", "--profile=work"], {}],
+      [["process"], { AWS_PROFILE: "work" }],
+    ] as const) {
+      const log = join(hooksDir, "forms.log");
+      writeFileSync(log, "");
+      const opBefore = sandbox.opCalls().length;
+      const result = await sandbox.exec(
+        process.execPath,
+        ["--require", join(hooksDir, "cjs-hook.cjs"), cliPath, ...args],
+        { env: { ...env, AWS_OP_TEST_LOAD_LOG: log } },
+      );
+      expect(result.status).toBe(0);
+      expect(sandbox.opCalls().length - opBefore).toBe(0);
+      expect(forbiddenIn(readFileSync(log, "utf8").split("\n").filter(Boolean))).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,117 @@
+// The fast path of `aws-op process` (src/cli.ts fastProcessOptions): the argv that credential_process lines pass is
+// parsed without commander. Wherever the fast path answers, it must give exactly the options commander would;
+// anything unusual must fall back to commander.
+import fc from "fast-check";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { ProcessOptions } from "../../src/commands/process.js";
+
+const received: ProcessOptions[] = [];
+vi.mock("../../src/commands/process.js", () => ({
+  run: async (options: ProcessOptions) => {
+    received.push({ ...options });
+    return "";
+  },
+}));
+
+const { buildProgram, fastProcessOptions, loadCommander, main } = await import("../../src/cli.js");
+type Context = Parameters<typeof main>[1];
+
+function fakeContext(): Context {
+  return { stdout: () => undefined, stderr: () => undefined } as unknown as Context;
+}
+
+/** The options commander hands to the `process` action for this argv (undefined: commander refused it). */
+async function commanderOptions(argv: string[]): Promise<ProcessOptions | undefined> {
+  received.length = 0;
+  const program = buildProgram(fakeContext(), { exitCode: 0 });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch {
+    return undefined;
+  }
+  return received[0];
+}
+
+describe("fastProcessOptions", () => {
+  beforeAll(async () => {
+    await loadCommander();
+  });
+
+  it.each([
+    [["process", "--profile", "work"], { profile: "work" }],
+    [["process", "--profile=work"], { profile: "work" }],
+    [["process"], {}],
+    [
+      ["process", "--profile", "dev team", "--vault", 'Work & Play "Ω"', "--item", "AWS prod / eu"],
+      { profile: "dev team", vault: 'Work & Play "Ω"', item: "AWS prod / eu" },
+    ],
+    [
+      [
+        "process",
+        "--account=my",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/alice",
+        "--session-duration",
+        "12h",
+        "--op-timeout=30",
+        "--op-cli",
+        "/mnt/c/op.exe",
+      ],
+      {
+        account: "my",
+        mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
+        sessionDuration: "12h",
+        opTimeout: "30",
+        opCli: "/mnt/c/op.exe",
+      },
+    ],
+    [["process", "--item=a=b"], { item: "a=b" }],
+  ])("%j gives %j, as commander does", async (argv, expected) => {
+    expect(fastProcessOptions(argv)).toEqual(expected);
+    expect(await commanderOptions(argv)).toEqual(expected);
+  });
+
+  it.each([
+    [["process", "--help"]],
+    [["process", "-h"]],
+    [["--debug", "process", "--profile", "work"]],
+    [["process", "--profile", "work", "--debug"]],
+    [["process", "--profile"]],
+    [["process", "--profile", "-x"]],
+    [["process", "--profile="]],
+    [["process", "--profile", "a", "--profile", "b"]],
+    [["process", "work"]],
+    [["process", "--region", "eu-west-1"]],
+    [["process", "--Profile", "work"]],
+    [["process", "--", "--profile", "work"]],
+    [["process", "-V"]],
+    [["list"]],
+    [[]],
+  ])("leaves %j to commander", (argv) => {
+    expect(fastProcessOptions(argv)).toBeUndefined();
+  });
+
+  it("agrees with commander on every argv it accepts (property)", async () => {
+    const flags = ["--profile", "--item", "--vault", "--account", "--mfa-serial", "--session-duration", "--op-timeout"];
+    const value = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom("a=b", "x y", "-x", "", "ü"));
+    const arg = fc.oneof(
+      fc.tuple(fc.constantFrom(...flags), value).map(([flag, v]) => [flag, v]),
+      fc.tuple(fc.constantFrom(...flags), value).map(([flag, v]) => [`${flag}=${v}`]),
+      fc.constantFrom(["--debug"], ["extra"], ["--"], ["-h"]),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(arg, { maxLength: 4 }), async (parts) => {
+        const argv = ["process", ...parts.flat()];
+        const fast = fastProcessOptions(argv);
+        if (fast !== undefined) expect(await commanderOptions(argv)).toEqual(fast);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("main serves the fast path through the same process command", async () => {
+    received.length = 0;
+    expect(await main(["process", "--profile", "work"], fakeContext())).toBe(0);
+    expect(received).toEqual([{ profile: "work" }]);
+  });
+});
