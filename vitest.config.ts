@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup/canary-scan.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // e2e suites start moto servers and many processes; two cores only.

@@ -51,7 +51,10 @@ describe.skipIf(!tools.available)("aws-op env end to end", () => {
 
   it('eval "$(aws-op env work)" then aws sts get-caller-identity works in sh', async () => {
     const script = `eval "$(${aws} env work)" && aws sts get-caller-identity --output json`;
-    const result = await sandbox.exec("sh", ["-c", script], { env: { AWS_PROFILE: "does-not-exist" } });
+    const result = await sandbox.exec("sh", ["-c", script], {
+      env: { AWS_PROFILE: "does-not-exist" },
+      stdoutMayHoldCredentials: true,
+    });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveProperty("Account", "123456789012");
@@ -59,7 +62,10 @@ describe.skipIf(!tools.available)("aws-op env end to end", () => {
 
   it("sh: a secret with ' \" $ % ` \\ and a line break survives eval in a real sh, and nothing in it runs", async () => {
     const script = `eval "$(${aws} env awkward)" && printf '%s|%s|%s' "$AWS_SECRET_ACCESS_KEY" "$AWS_REGION" "\${AWS_SESSION_TOKEN-unset}"`;
-    const result = await sandbox.exec("sh", ["-c", script], { env: { AWS_SESSION_TOKEN: "stale" } });
+    const result = await sandbox.exec("sh", ["-c", script], {
+      env: { AWS_SESSION_TOKEN: "stale" },
+      stdoutMayHoldCredentials: true,
+    });
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(`${AWKWARD_SECRET}|us-west-2|unset`);
   });
@@ -79,7 +85,7 @@ describe.skipIf(!tools.available)("aws-op env end to end", () => {
 
   it.skipIf(findExecutable("fish") === undefined)("fish output sourced by a real fish keeps the secret", async () => {
     const script = `${aws} env awkward --format fish | source; printf '%s' $AWS_SECRET_ACCESS_KEY`;
-    const result = await sandbox.exec("fish", ["--no-config", "-c", script]);
+    const result = await sandbox.exec("fish", ["--no-config", "-c", script], { stdoutMayHoldCredentials: true });
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(AWKWARD_SECRET);
   });

@@ -95,7 +95,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
         "--profile",
         "work",
       ],
-      { env: { AWS_OP_TEST_LOAD_LOG: log } },
+      { env: { AWS_OP_TEST_LOAD_LOG: log }, stdoutMayHoldCredentials: true },
     );
     return { result, loaded: readFileSync(log, "utf8").split("\n").filter(Boolean) };
   }
@@ -145,7 +145,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
       const result = await sandbox.exec(
         process.execPath,
         ["--require", join(hooksDir, "cjs-hook.cjs"), cliPath, ...args],
-        { env: { ...env, AWS_OP_TEST_LOAD_LOG: log } },
+        { env: { ...env, AWS_OP_TEST_LOAD_LOG: log }, stdoutMayHoldCredentials: true },
       );
       expect(result.status).toBe(0);
       expect(sandbox.opCalls().length - opBefore).toBe(0);

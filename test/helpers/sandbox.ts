@@ -4,8 +4,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCanaryHarness, scanForCanaries, type CanaryHarness } from "./canary.js";
 import {
   createTempStore,
+  readStore,
   env as fakeOpEnv,
   makeStore,
   pathWithFakeOp,
@@ -70,6 +72,11 @@ export interface SandboxOptions {
   env?: Record<string, string | undefined>;
   /** Records every run's argv, stdout and stderr (see test/helpers/canary.ts). */
   transcript?: Transcript;
+  /**
+   * Without a transcript of its own, every sandbox is scanned for secrets after its test file (see
+   * scanCreatedSandboxes and test/setup/canary-scan.ts); false opts out.
+   */
+  canaryScan?: boolean;
 }
 
 export interface TranscriptEntry {
@@ -122,7 +129,59 @@ export function spawnAsync(
   });
 }
 
-export function createSandbox(options: SandboxOptions = {}): Sandbox {
+interface ScannedSandbox {
+  sandbox: Sandbox;
+  harness: CanaryHarness;
+}
+
+const scannedSandboxes: ScannedSandbox[] = [];
+
+/** A value too short or too plain to search for without false alarms is no canary. */
+const MIN_CANARY_LENGTH = 16;
+
+/** Every secret in the fake op's store (concealed values, one-time password seeds) is a canary. */
+function addStoreCanaries(harness: CanaryHarness, storePath: string): void {
+  let store;
+  try {
+    store = readStore(storePath);
+  } catch {
+    return;
+  }
+  for (const account of store.accounts) {
+    for (const vault of account.vaults) {
+      for (const item of vault.items) {
+        for (const field of item.fields ?? []) {
+          if (!field.value) continue;
+          if (field.type === "CONCEALED" && field.value.length >= MIN_CANARY_LENGTH) {
+            harness.longTermSecrets.add(field.value);
+          } else if (field.type === "OTP") {
+            const seed = /[?&]secret=([^&]+)/i.exec(field.value)?.[1] ?? field.value;
+            if (seed.length >= MIN_CANARY_LENGTH) harness.otpSeeds.add(decodeURIComponent(seed));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Scan the sandboxes created since the last call for the secrets of their stores (items created during the test,
+ * e.g. by import or rotate, included) in every stderr, non-credential stdout, file written under HOME or TMPDIR,
+ * op argv and child argv/environment. Files the test itself wrote (writeConfig/writeCredentials) may hold them.
+ */
+export function scanCreatedSandboxes(): string[] {
+  const findings: string[] = [];
+  for (const { sandbox, harness } of scannedSandboxes.splice(0)) {
+    addStoreCanaries(harness, sandbox.store.storePath);
+    for (const finding of scanForCanaries(harness, sandbox)) findings.push(`${finding.kind} in ${finding.where}`);
+  }
+  return findings;
+}
+
+export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
+  const harness =
+    givenOptions.transcript === undefined && givenOptions.canaryScan !== false ? createCanaryHarness() : undefined;
+  const options = harness ? harness.sandboxOptions(givenOptions) : givenOptions;
   const home = mkdtempSync(join(tmpdir(), "aws-op-home-"));
   mkdirSync(join(home, ".aws"), { recursive: true });
   const configPath = join(home, ".aws", "config");
@@ -164,8 +223,14 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     cacheDir,
     store,
     env: envFor,
-    writeConfig: (text) => writeFileSync(configPath, text, { mode: 0o600 }),
-    writeCredentials: (text) => writeFileSync(credentialsPath, text, { mode: 0o600 }),
+    writeConfig: (text) => {
+      harness?.allowedFiles.add(configPath);
+      writeFileSync(configPath, text, { mode: 0o600 });
+    },
+    writeCredentials: (text) => {
+      harness?.allowedFiles.add(credentialsPath);
+      writeFileSync(credentialsPath, text, { mode: 0o600 });
+    },
     run: async (args, runOptions = {}) =>
       record(
         "aws-op",
@@ -181,5 +246,6 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       return existsSync(dir) ? readdirSync(dir) : [];
     },
   };
+  if (harness) scannedSandboxes.push({ sandbox, harness });
   return sandbox;
 }
