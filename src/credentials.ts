@@ -187,9 +187,10 @@ async function cachedOrFetched(
   if (cache) {
     try {
       cache.prepare();
-      // The holder may wait for a 1Password approval for up to the op timeout, then call STS.
+      // The holder may wait for a 1Password approval, then call STS: one fetch budget. Waiting longer than that
+      // would outlast the Go SDK's 60 s kill, so a waiter gives up with a message instead.
       const outcome = await acquireLock(cache.pathFor(key), {
-        timeoutMs: settings.opTimeoutMs + 20_000,
+        timeoutMs: Math.max(FETCH_BUDGET_MS, settings.opTimeoutMs + 5_000),
         poll: readFresh,
         sleep: deps.sleep,
       });
