@@ -8,7 +8,7 @@ import { homedir, userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
 import type * as Commander from "commander";
 import type { Command } from "commander";
-import { sdkSts } from "./aws/sts.js";
+import { preloadStsSdk, sdkSts } from "./aws/sts.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
 import * as processCommand from "./commands/process.js";
@@ -82,8 +82,13 @@ export function createContext(): Context {
         return !!process.stderr.isTTY;
       },
     },
-    // child_process is loaded only when op really runs.
-    runOp: async (options) => (await import("./onepassword/run-op.js")).runOp(options),
+    // child_process is loaded only when op really runs. op takes 0.5-1.5 s, and nearly every command that runs it
+    // calls STS next: the SDK loads meanwhile.
+    runOp: async (options) => {
+      const running = (await import("./onepassword/run-op.js")).runOp(options);
+      preloadStsSdk();
+      return running;
+    },
     sts: sdkSts,
     // A user database lookup (NSS), needed only to name role sessions.
     get userName() {

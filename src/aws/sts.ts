@@ -168,3 +168,8 @@ export const sdkSts: StsApi = {
     }
   },
 };
+
+/** Start loading the SDK now (while op runs, say), so that the first STS call does not wait for it. */
+export function preloadStsSdk(): void {
+  void import("@aws-sdk/client-sts").catch(() => undefined);
+}
