@@ -4,10 +4,17 @@
 //   -> read the item back and compare -> GetCallerIdentity with the new key (retried: new keys take seconds to work)
 //   -> clear cached sessions made from the item -> DeleteAccessKey the old key (retried).
 // A failure before the item holds the new key deletes the new key again; a failure after it says how to finish.
+// A journal (cache/rotation-journal.ts, no secrets) lets the next rotate finish one that was killed mid-way.
 import { maskKeyId } from "../aws/credential-output.js";
 import { iamEndpoint, sdkIam, type IamAccessKey, type IamApi } from "../aws/iam.js";
 import { endpointFromEnv, type LongTermKeys } from "../aws/sts.js";
-import { clearSessionsFor } from "../cache/session-cache.js";
+import {
+  deleteRotationJournal,
+  readRotationJournal,
+  writeRotationJournal,
+  type RotationJournal,
+} from "../cache/rotation-journal.js";
+import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import { resolveProfileSettings, type ProfileSettings } from "../config/profile.js";
 import { readFilesFor, sessionCacheFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
@@ -140,7 +147,68 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
       hint: "rotate replaces IAM user access keys; root keys and temporary credentials cannot be rotated this way.",
     });
   }
-  const existing = await deps.iam.listAccessKeys(oldKeys, { ...aws, userName });
+  const existingKeys = await deps.iam.listAccessKeys(oldKeys, { ...aws, userName });
+  const journalRoot = sessionCacheFor(ctx).root;
+  const itemId: ItemIdentity = { item: settings.item, vault: settings.vault, account: settings.account };
+  const journal = readRotationJournal(journalRoot, itemId);
+  const recordJournal = (entry: RotationJournal | undefined): void => {
+    try {
+      if (entry) writeRotationJournal(journalRoot, itemId, entry);
+      else deleteRotationJournal(journalRoot, itemId);
+    } catch (error) {
+      say(
+        `aws-op: could not record the rotation in progress (${(error as NodeJS.ErrnoException).code ?? "error"}); if it is interrupted, check "aws iam list-access-keys --user-name ${userName}".`,
+      );
+    }
+  };
+  const verifyKey = (keys: LongTermKeys) => waitUntilKeyWorks(ctx, keys, sts, identity.arn);
+  const deleteKey = (caller: LongTermKeys, accessKeyId: string) =>
+    deleteWithRetries(ctx, deps, caller, { ...aws, userName, accessKeyId });
+
+  // 0. A rotate that was killed mid-way is finished first.
+  if (journal?.userName === userName && journal.newKeyId !== undefined && journal.newKeyId === oldKeys.accessKeyId) {
+    // The item already holds the new key: what is left is to check it and delete its predecessor.
+    const leftover = existingKeys.find((k) => k.accessKeyId === journal.oldKeyId);
+    if (options.dryRun) {
+      say(
+        `An interrupted rotation stored ${maskKeyId(journal.newKeyId)} in the item${leftover ? `; rotate would now delete the old key ${maskKeyId(journal.oldKeyId)}` : ""}.`,
+      );
+      say("Dry run: nothing was changed.");
+      return;
+    }
+    const works = await verifyKey(oldKeys);
+    if (!works.ok) {
+      throw new UserError(
+        `An interrupted rotation stored ${maskKeyId(oldKeys.accessKeyId)} in the item, but AWS does not accept it.`,
+        { hint: "Check the key in the AWS console; the old key was left alone.", cause: works.lastError },
+      );
+    }
+    clearSessionsForItem(ctx, settings);
+    if (leftover && !(await deleteKey(oldKeys, leftover.accessKeyId))) {
+      throw new UserError(`Could not delete the old key ${maskKeyId(journal.oldKeyId)} of an interrupted rotation.`, {
+        hint: `Run "aws-op rotate ${options.profile}" again, or delete it by hand (aws iam delete-access-key --user-name ${userName}).`,
+      });
+    }
+    recordJournal(undefined);
+    ctx.stdout(
+      `Finished an interrupted rotation of IAM user ${userName} in 1Password item "${item.title}": ${maskKeyId(journal.oldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).\n`,
+    );
+    return;
+  }
+  // A key an interrupted rotate created but never stored: its secret died with that process, so nothing can use
+  // it. It is the journal's new key, or (killed before CreateAccessKey answered) one created after the journal.
+  const orphans =
+    journal?.userName === userName && journal.oldKeyId === oldKeys.accessKeyId
+      ? existingKeys.filter(
+          (k) =>
+            k.accessKeyId !== oldKeys.accessKeyId &&
+            (k.accessKeyId === journal.newKeyId ||
+              (journal.newKeyId === undefined &&
+                k.createDate !== undefined &&
+                k.createDate.getTime() >= Date.parse(journal.startedAt) - CLOCK_SLACK_MS)),
+        )
+      : [];
+  const existing = existingKeys.filter((k) => !orphans.includes(k));
   const others = existing.filter((k) => k.accessKeyId !== oldKeys.accessKeyId);
   if (existing.length >= 2) {
     throw new UserError(
@@ -151,7 +219,10 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     );
   }
 
-  const plan = `Rotate the access key of IAM user ${userName} (${identity.account}) kept in 1Password item "${item.title}": create a new key, store it in the item, verify it, then delete ${maskKeyId(oldKeys.accessKeyId)}.`;
+  const cleanup = orphans.map(
+    (k) => `delete ${maskKeyId(k.accessKeyId)}, which an interrupted rotation created but never stored, then `,
+  );
+  const plan = `Rotate the access key of IAM user ${userName} (${identity.account}) kept in 1Password item "${item.title}": ${cleanup.join("")}create a new key, store it in the item, verify it, then delete ${maskKeyId(oldKeys.accessKeyId)}.`;
   if (options.dryRun) {
     say(plan);
     say("Dry run: nothing was changed.");
@@ -170,13 +241,27 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     }
   }
 
+  for (const orphan of orphans) {
+    await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: orphan.accessKeyId });
+    say(`Deleted ${maskKeyId(orphan.accessKeyId)}, which an interrupted rotation created but never stored.`);
+  }
+
   // 2. The new key. From here until the item holds it, any failure deletes it again.
+  const started: RotationJournal = {
+    version: 1,
+    userName,
+    oldKeyId: oldKeys.accessKeyId,
+    startedAt: ctx.now().toISOString(),
+  };
+  recordJournal(started);
   const created = await deps.iam.createAccessKey(oldKeys, { ...aws, userName });
   const newKeys: LongTermKeys = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
+  recordJournal({ ...started, newKeyId: newKeys.accessKeyId });
   say(`Created access key ${maskKeyId(newKeys.accessKeyId)}.`);
   const undoCreate = async (reason: unknown): Promise<never> => {
     try {
       await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
+      recordJournal(undefined);
       say(`Deleted the new key ${maskKeyId(newKeys.accessKeyId)} again; the item and the old key are unchanged.`);
     } catch {
       say(
@@ -212,25 +297,13 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   say(`Stored ${maskKeyId(newKeys.accessKeyId)} in 1Password item "${item.title}".`);
 
   // 5. The new key works (retrying: IAM is eventually consistent).
-  let verified = false;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= VERIFY_ATTEMPTS && !verified; attempt++) {
-    try {
-      const who = await ctx.sts.getCallerIdentity(newKeys, sts);
-      if (who.arn !== identity.arn) {
-        throw new UserError(`The new key belongs to ${who.arn}, not ${identity.arn}.`);
-      }
-      verified = true;
-    } catch (error) {
-      lastError = error;
-      if (attempt < VERIFY_ATTEMPTS) await ctx.sleep(VERIFY_INTERVAL_MS);
-    }
-  }
-  if (!verified) {
+  const works = await verifyKey(newKeys);
+  if (!works.ok) {
     // Put the old key back into the item and remove the new one: the old key still works.
     try {
       await editItem(op, locator, rotatedTemplate(readBack, newKeys, oldKeys));
       await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
+      recordJournal(undefined);
     } catch (error) {
       throw afterWrite(
         error,
@@ -242,7 +315,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     }
     throw new UserError(
       `The new key ${maskKeyId(newKeys.accessKeyId)} was not accepted by AWS within 20 s; the old key ${maskKeyId(oldKeys.accessKeyId)} is back in the item and the new key was deleted.`,
-      { hint: "Try again in a minute.", cause: lastError },
+      { hint: "Try again in a minute.", cause: works.lastError },
     );
   }
   say(`Verified ${maskKeyId(newKeys.accessKeyId)} with STS GetCallerIdentity.`);
@@ -252,26 +325,60 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   if (cleared > 0) say(`Removed ${cleared} cached session${cleared === 1 ? "" : "s"}.`);
 
   // 7. The old key goes last.
-  let deleted = false;
-  for (let attempt = 1; attempt <= DELETE_ATTEMPTS && !deleted; attempt++) {
-    try {
-      await deps.iam.deleteAccessKey(newKeys, { ...aws, userName, accessKeyId: oldKeys.accessKeyId });
-      deleted = true;
-    } catch {
-      if (attempt < DELETE_ATTEMPTS) await ctx.sleep(DELETE_INTERVAL_MS);
-    }
-  }
+  const deleted = await deleteKey(newKeys, oldKeys.accessKeyId);
   if (!deleted) {
     throw new UserError(
       `Rotated: 1Password item "${item.title}" now holds ${maskKeyId(newKeys.accessKeyId)}, but the old key ${maskKeyId(oldKeys.accessKeyId)} could not be deleted and is still active.`,
       {
-        hint: `Finish by hand: aws-op exec ${options.profile} -- aws iam delete-access-key --user-name ${userName} --access-key-id <the key ending in ${oldKeys.accessKeyId.slice(-4)}> (see aws iam list-access-keys).`,
+        hint: `Run "aws-op rotate ${options.profile}" again to finish, or by hand: aws-op exec ${options.profile} -- aws iam delete-access-key --user-name ${userName} --access-key-id <the key ending in ${oldKeys.accessKeyId.slice(-4)}> (see aws iam list-access-keys).`,
       },
     );
   }
+  recordJournal(undefined);
   ctx.stdout(
     `Rotated the access key of IAM user ${userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).\n`,
   );
+}
+
+/** Clocks differ: IAM's CreateDate of a key made just after the journal may read a little earlier. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/** GetCallerIdentity with the key until it works as the same user (new keys take seconds to be accepted). */
+async function waitUntilKeyWorks(
+  ctx: Context,
+  keys: LongTermKeys,
+  sts: { region: string; endpoint?: string },
+  expectedArn: string,
+): Promise<{ ok: boolean; lastError?: unknown }> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= VERIFY_ATTEMPTS; attempt++) {
+    try {
+      const who = await ctx.sts.getCallerIdentity(keys, sts);
+      if (who.arn !== expectedArn) throw new UserError(`The new key belongs to ${who.arn}, not ${expectedArn}.`);
+      return { ok: true };
+    } catch (error) {
+      lastError = error;
+      if (attempt < VERIFY_ATTEMPTS) await ctx.sleep(VERIFY_INTERVAL_MS);
+    }
+  }
+  return { ok: false, lastError };
+}
+
+async function deleteWithRetries(
+  ctx: Context,
+  deps: RotateDeps,
+  caller: LongTermKeys,
+  options: { region: string; endpoint?: string; userName: string; accessKeyId: string },
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
+    try {
+      await deps.iam.deleteAccessKey(caller, options);
+      return true;
+    } catch {
+      if (attempt < DELETE_ATTEMPTS) await ctx.sleep(DELETE_INTERVAL_MS);
+    }
+  }
+  return false;
 }
 
 /** A failure after the item was written: both keys are active; say which one the item should hold. */

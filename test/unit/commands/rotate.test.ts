@@ -131,10 +131,63 @@ describe("rotate", () => {
     const error = await run({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
     expect(error).toMatchObject({
       message: expect.stringMatching(/now holds AKIA\*+0002, but the old key AKIA\*+0001 could not be deleted/),
-      hint: expect.stringMatching(/Finish by hand: .*aws iam delete-access-key --user-name alice/),
+      hint: expect.stringMatching(
+        /rotate work" again to finish, or by hand: .*aws iam delete-access-key --user-name alice/,
+      ),
     });
     expect(world.events.filter((e) => e.startsWith(`iam DeleteAccessKey ${OLD.accessKeyId}`))).toHaveLength(3);
     expect(valueOf(world, "aws_access_key_id")).toBe(NEW.accessKeyId);
+  });
+
+  it("a second rotate finishes one that could not delete the old key (the journal remembers it)", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const deps = fakeIam(world, { failDeleteOld: 3 });
+    await run({ profile: "work", yes: true }, world.ctx, deps).catch(() => undefined);
+    expect([...deps.keys].sort()).toEqual([OLD.accessKeyId, NEW.accessKeyId].sort());
+    world.events.length = 0;
+    await run({ profile: "work", yes: true }, world.ctx, deps);
+    expect([...deps.keys]).toEqual([NEW.accessKeyId]);
+    expect(world.events).not.toContain("iam CreateAccessKey alice");
+    expect(world.stdout.join("")).toContain("Finished an interrupted rotation of IAM user alice");
+  });
+
+  it("deletes a key that an interrupted rotate created but never stored, then rotates", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    const deps = fakeIam(world);
+    // The first rotate dies while writing the item: the new key exists in IAM, the item still holds the old one.
+    const world2 = {
+      ...world.ctx,
+      runOp: async (o: Parameters<typeof world.ctx.runOp>[0]) => {
+        if (o.args[1] === "edit") throw new Error("killed");
+        return world.ctx.runOp(o);
+      },
+    };
+    await run({ profile: "work", yes: true }, world2, {
+      ...deps,
+      iam: { ...deps.iam, deleteAccessKey: async () => Promise.reject(new Error("killed too")) },
+    }).catch(() => undefined);
+    expect([...deps.keys].sort()).toEqual([OLD.accessKeyId, NEW.accessKeyId].sort());
+    expect(valueOf(world, "aws_access_key_id")).toBe(OLD.accessKeyId);
+    world.events.length = 0;
+    // The next rotate sees the journal: NEW is an orphan (its secret is gone), so it is deleted, and rotation goes on.
+    const created: string[] = [];
+    await run({ profile: "work", yes: true }, world.ctx, {
+      ...deps,
+      iam: {
+        ...deps.iam,
+        async createAccessKey(k, o) {
+          const key = await deps.iam.createAccessKey(k, o);
+          created.push(key.accessKeyId);
+          return key;
+        },
+      },
+    });
+    expect(world.events.indexOf(`iam DeleteAccessKey ${NEW.accessKeyId} as ${OLD.accessKeyId}`)).toBeLessThan(
+      world.events.indexOf("iam CreateAccessKey alice"),
+    );
+    expect(created).toHaveLength(1);
+    expect([...deps.keys]).toEqual([NEW.accessKeyId]);
+    expect(world.stderr.join("")).toContain("which an interrupted rotation created but never stored");
   });
 
   it("stops before creating a key when the user has two already", async () => {
