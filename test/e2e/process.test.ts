@@ -1,6 +1,7 @@
 // The built CLI run as AWS tools run it: AWS CLI v1, boto3 and the JS SDK v3 against moto, with the fake op first
 // on PATH and an awkward item name in an awkward vault.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem, shellPluginItem } from "../fake-op/fixture.js";
@@ -9,6 +10,7 @@ import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/s
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
 const VAULT = 'Work & Play "Ω"';
+const AWS_CLI_V2 = "/usr/bin/aws";
 const ITEM = 'AWS "prod" / eu & ünï';
 
 describe.skipIf(!tools.available)("aws-op process end to end", () => {
@@ -122,6 +124,38 @@ describe.skipIf(!tools.available)("aws-op process end to end", () => {
     const result = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", "plugin", "--output", "json"]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).Arn).toMatch(/user\/bob$/);
+  });
+
+  it("AWS CLI v2 (Debian's awscli, /usr/bin/aws) gets credentials through credential_process", async (context) => {
+    if (!existsSync(AWS_CLI_V2)) {
+      if (process.env.CI === "true") throw new Error(`${AWS_CLI_V2} (AWS CLI v2) is missing: .ci/run installs awscli`);
+      context.skip();
+    }
+    // AWS CLI v2 2.9 predates AWS_ENDPOINT_URL: the endpoint goes on the command line.
+    const result = await sandbox.exec(AWS_CLI_V2, [
+      "sts",
+      "get-caller-identity",
+      "--profile",
+      "longterm",
+      "--endpoint-url",
+      moto.url,
+      "--output",
+      "json",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout).Arn).toBe(alice.arn);
+    const session = await sandbox.exec(AWS_CLI_V2, [
+      "sts",
+      "get-caller-identity",
+      "--profile",
+      "work",
+      "--endpoint-url",
+      moto.url,
+      "--output",
+      "json",
+    ]);
+    expect(session.stderr).toBe("");
+    expect(JSON.parse(session.stdout)).toHaveProperty("Account", "123456789012");
   });
 
   it("boto3 gets credentials through credential_process", async () => {
