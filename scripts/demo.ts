@@ -2,7 +2,7 @@
 // plays the 1Password CLI, a throw-away HOME holds the AWS config, moto plays STS where it is installed (otherwise
 // the profile serves the item's keys directly with op_session_duration = off).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -92,27 +92,20 @@ async function main(): Promise<void> {
     heading("The profile aws-op configured (~/.aws/config)");
     const setupArgs = [cli, "setup", "demo", "--vault", VAULT, "--item", ITEM, "--region", "eu-west-1", "--yes"];
     if (!moto) setupArgs.push("--session-duration", "off");
+    console.log(
+      `$ aws-op ${setupArgs
+        .slice(1)
+        .map((a) => (/^[\w./=-]+$/.test(a) ? a : JSON.stringify(a)))
+        .join(" ")}`,
+    );
     const setup = await run(process.execPath, setupArgs, env);
-    if (setup.status !== 0) {
-      // Fallback for a build without `setup`: write the block the way setup does.
-      mkdirSync(join(home, ".aws"), { recursive: true, mode: 0o700 });
-      writeFileSync(
-        join(home, ".aws", "config"),
-        [
-          "[profile demo]",
-          "region = eu-west-1",
-          `credential_process = "${process.execPath}" "${cli}" process --profile demo`,
-          `op_vault = ${VAULT}`,
-          `op_item = ${ITEM}`,
-          ...(moto ? [] : ["op_session_duration = off"]),
-          "",
-        ].join("\n"),
-        { mode: 0o600 },
-      );
-    } else if (setup.stderr.trim()) {
-      console.log(setup.stderr.trimEnd());
-    }
+    if (setup.status !== 0) throw new Error(`aws-op setup failed:\n${setup.stderr}`);
+    console.log(setup.stderr.trimEnd());
     console.log(readFileSync(join(home, ".aws", "config"), "utf8").trimEnd());
+
+    const itemReads = () =>
+      readCallLog(store.logPath).filter((c) => c.argv[0] === "item" && c.argv[1] === "get").length;
+    const readsBySetup = itemReads();
 
     heading("What `aws-op process --profile demo` serves (secrets shortened here)");
     const served = await run(process.execPath, [cli, "process", "--profile", "demo"], env);
@@ -142,9 +135,10 @@ async function main(): Promise<void> {
     }
 
     heading("1Password CLI calls made");
-    const calls = readCallLog(store.logPath).filter((c) => c.argv[0] === "item" && c.argv[1] === "get");
+    const calls = itemReads() - readsBySetup;
     console.log(
-      `${calls.length} × op item get (${moto ? "one session, cached for every later AWS command" : "sessions off: one per AWS command"})`,
+      `setup: ${readsBySetup} × op item get (to show the fields and check the keys)\n` +
+        `process + 5 AWS CLI calls: ${calls} × op item get (${moto ? "one session, cached for every later AWS command" : "sessions off: one per AWS command"})`,
     );
   } finally {
     await moto?.stop();
