@@ -9,6 +9,7 @@ import {
   resolveProfileSettings,
   type AwsFiles,
   type SettingFlags,
+  type ProfileSettings,
 } from "./config/profile.js";
 import type { CredentialDeps } from "./credentials.js";
 import type { OpRunner } from "./onepassword/run-op.js";
@@ -38,6 +39,27 @@ export function sessionCacheFor(ctx: Context): SessionCache {
 
 export function readFilesFor(ctx: Context): AwsFiles {
   return readAwsFiles(awsFilePaths(ctx.env, ctx.home));
+}
+
+/** The options of commands that act on one profile (exec, env, rotate). */
+export interface ProfileCommandOptions {
+  profile: string;
+  opTimeout?: string;
+  opCli?: string;
+}
+
+/** Read the AWS files and resolve one profile's settings, with the op flags of a profile command on top. */
+export function resolveProfileFor(
+  ctx: Context,
+  options: ProfileCommandOptions,
+): { files: AwsFiles; flags: SettingFlags; settings: ProfileSettings } {
+  const flags: SettingFlags = {
+    profile: options.profile,
+    ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
+    ...(options.opCli ? { opCli: options.opCli } : {}),
+  };
+  const files = readFilesFor(ctx);
+  return { files, flags, settings: resolveProfileSettings({ env: ctx.env, files, flags }) };
 }
 
 /** Dependencies of the credential pipeline, with profiles resolved from the given files. */

@@ -1,8 +1,7 @@
 // `aws-op env PROFILE [--format F]`: print the profile's credentials as environment variables for a shell
 // (`eval "$(aws-op env work)"`), or in the credential_process JSON format. Goes through the one provider pipeline,
 // so sessions and roles are cached exactly as for `process`.
-import { resolveProfileSettings } from "../config/profile.js";
-import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
+import { credentialDepsFor, resolveProfileFor, type Context } from "../context.js";
 import { getCredentials } from "../credentials.js";
 import { UserError } from "../errors.js";
 import { terminalMfaPrompt } from "../ui/tty-prompt.js";
@@ -21,13 +20,7 @@ export async function run(options: EnvOptions, ctx: Context): Promise<string> {
   if (!isEnvFormat(format)) {
     throw new UserError(`Unknown format "${format}".`, { hint: `Use one of: ${ENV_FORMATS.join(", ")}.` });
   }
-  const flags = {
-    profile: options.profile,
-    ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
-    ...(options.opCli ? { opCli: options.opCli } : {}),
-  };
-  const files = readFilesFor(ctx);
-  const settings = resolveProfileSettings({ env: ctx.env, files, flags });
+  const { files, flags, settings } = resolveProfileFor(ctx, options);
   const credentials = await getCredentials(settings, {
     ...credentialDepsFor(ctx, files, flags),
     promptMfaCode: terminalMfaPrompt(ctx.platform),

@@ -3,8 +3,7 @@
 // never argv. Inherited variables that could make the child resolve another identity are removed.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { resolveProfileSettings } from "../config/profile.js";
-import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
+import { credentialDepsFor, resolveProfileFor, type Context } from "../context.js";
 import { getCredentials } from "../credentials.js";
 import { UserError } from "../errors.js";
 import { terminalMfaPrompt } from "../ui/tty-prompt.js";
@@ -130,13 +129,7 @@ export async function run(options: ExecOptions, ctx: Context, runChild: ChildRun
       hint: "Exit that shell first, or pass --force to nest (the inner profile's credentials replace the outer ones).",
     });
   }
-  const flags = {
-    profile: options.profile,
-    ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
-    ...(options.opCli ? { opCli: options.opCli } : {}),
-  };
-  const files = readFilesFor(ctx);
-  const settings = resolveProfileSettings({ env: ctx.env, files, flags });
+  const { files, flags, settings } = resolveProfileFor(ctx, options);
   if (options.noSession && (settings.role || settings.sourceProfile)) {
     throw new UserError(`Profile "${options.profile}" assumes a role, which always gives session credentials.`, {
       hint: "Drop --no-session, or use the profile that holds the long-term keys.",

@@ -15,8 +15,8 @@ import {
   type RotationJournal,
 } from "../cache/rotation-journal.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
-import { resolveProfileSettings, type ProfileSettings } from "../config/profile.js";
-import { readFilesFor, sessionCacheFor, type Context } from "../context.js";
+import type { ProfileSettings } from "../config/profile.js";
+import { resolveProfileFor, sessionCacheFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import type { ItemLocator } from "../onepassword/args.js";
 import { editItem, readItem, type ItemTemplate, type OpContext, type TemplateField } from "../onepassword/client.js";
@@ -112,12 +112,7 @@ function describeOtherKey(key: IamAccessKey): string {
 }
 
 export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps = defaultDeps): Promise<void> {
-  const flags = {
-    profile: options.profile,
-    ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
-    ...(options.opCli ? { opCli: options.opCli } : {}),
-  };
-  const settings = resolveProfileSettings({ env: ctx.env, files: readFilesFor(ctx), flags });
+  const { settings } = resolveProfileFor(ctx, options);
   if (!settings.item) {
     throw new UserError(`Profile "${options.profile}" has no op_item: its keys come from op_source_profile.`, {
       hint: `Rotate the source profile instead: aws-op rotate ${settings.sourceProfile ?? "<source profile>"}`,
