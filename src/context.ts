@@ -83,6 +83,9 @@ export function credentialDepsFor(ctx: Context, files: AwsFiles, flags: SettingF
           ...(flags.opTimeout ? { opTimeout: flags.opTimeout } : {}),
         },
       }),
-    userName: ctx.userName,
+    // A user database lookup: only role session names need it, so only they pay for it.
+    get userName() {
+      return ctx.userName;
+    },
   };
 }
