@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:
 import { isAbsolute, join } from "node:path";
 import { endpointFromEnv } from "../aws/sts.js";
 import { cacheDirectory } from "../cache/paths.js";
-import { parseCredentialProcessLine } from "../config/command-line.js";
+import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
 import { listProfileNames, readProfileValues, resolveProfileSettings, type AwsFiles } from "../config/profile.js";
 import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
 import { getCredentials } from "../credentials.js";
@@ -64,7 +64,7 @@ function isExecutableFile(path: string): boolean {
 }
 
 function checkLine(ctx: Context, files: AwsFiles, profile: string): { ok: boolean; detail: string; fix?: string } {
-  const setup = `Run "aws-op setup ${profile}" to write it.`;
+  const setup = `Run "aws-op setup ${shellWordForDisplay(profile)}" to write it.`;
   const line = readProfileValues(files, profile)?.credential_process;
   if (!line) return { ok: false, detail: "the profile has no credential_process line", fix: setup };
   const parsed = parseCredentialProcessLine(line, ctx.platform);
@@ -203,7 +203,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
           return {
             ok: false,
             detail: `${f.credentials.path} holds aws_access_key_id for [${profile}]; AWS tools use it instead of credential_process`,
-            fix: `aws-op import ${profile} --vault ${settings?.vault ? JSON.stringify(settings.vault) : "VAULT"}`,
+            fix: `aws-op import ${shellWordForDisplay(profile)} --vault ${settings?.vault ? JSON.stringify(settings.vault) : "VAULT"}`,
           };
         }
         return { detail: "none" };

@@ -6,7 +6,7 @@ import { maskKeyId } from "../aws/credential-output.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
 import { endpointFromEnv } from "../aws/sts.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
-import { buildCredentialProcessLine, requireQuotableProfileName } from "../config/command-line.js";
+import { buildCredentialProcessLine, requireQuotableProfileName, shellWordForDisplay } from "../config/command-line.js";
 import { IniEditError, parseIni } from "../config/ini.js";
 import { configSectionName, profileFromConfigSection } from "../config/names.js";
 import { parseOpTimeoutMs, type AwsFiles, type ProfileSettings } from "../config/profile.js";
@@ -185,7 +185,7 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
   const op = opContextFor(ctx, options.opCli ?? existing.op_cli, options.opTimeout);
   if (!usesSource && !chosen.item) {
     if (!interactive) {
-      throw missing("--item", `aws-op setup ${profile} --vault Work --item "AWS ${profile}"`);
+      throw missing("--item", `aws-op setup ${shellWordForDisplay(profile)} --vault Work --item "AWS ${profile}"`);
     }
     chosen = await askForItem(op, await ask(), chosen, ctx);
   }
@@ -282,7 +282,9 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     say(
       `${c.yellow("!")} ${files.credentials.path} still holds static keys for [${profile}]; AWS tools use them instead of credential_process.`,
     );
-    say(`  Move them into 1Password: aws-op import ${profile} --vault ${JSON.stringify(chosen.vault ?? "VAULT")}`);
+    say(
+      `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${JSON.stringify(chosen.vault ?? "VAULT")}`,
+    );
   }
 
   if (after === before) {
@@ -304,5 +306,5 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
   }
   writeAwsFile(files.config, after);
   say(`${c.green("✓")} Wrote [${section.name}] to ${files.config.path}.`);
-  say(`  Try it: aws sts get-caller-identity --profile ${profile}`);
+  say(`  Try it: aws sts get-caller-identity --profile ${shellWordForDisplay(profile)}`);
 }

@@ -71,6 +71,14 @@ export function requireQuotableProfileName(profile: string): void {
   }
 }
 
+/**
+ * One word of a command shown to the user to copy into a POSIX shell (hints, "Try it"): bare when safe, else
+ * single-quoted, so a profile named "my carol" is one argument and a `$` in a name is not expanded.
+ */
+export function shellWordForDisplay(value: string): string {
+  return BARE_WORD.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 function isAbsolutePath(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
 }

@@ -190,6 +190,15 @@ describe("aws-op doctor", () => {
     expect(out).not.toContain("\u001b[");
   });
 
+  it("quotes a profile name with a space in its fixes (regression: 'aws-op import my w' imported two profiles)", async () => {
+    const t = context();
+    writeFileSync(t.credentialsPath, "[my w]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n");
+    writeFileSync(t.configPath, '[profile "my w"]\nop_item = AWS work\nop_vault = Work\n');
+    expect(await doctor({ offline: true, profile: "my w" }, t.ctx)).toBe(1);
+    expect(t.out()).toContain(`    fix: aws-op import 'my w' --vault "Work"`);
+    expect(t.out()).toContain(`    fix: Run "aws-op setup 'my w'" to write it.`);
+  });
+
   it("flags a credential_process line without absolute paths", async () => {
     const t = context();
     writeFileSync(t.configPath, "[profile w]\ncredential_process = aws-op process --profile w\nop_item = AWS work\n");

@@ -107,6 +107,14 @@ describe("aws-op setup", () => {
     expect(t.err()).toContain('aws-op import work --vault "Work"');
   });
 
+  it("quotes a profile name with a space in the commands it suggests (regression: they split it in two)", async () => {
+    const t = makeContext({ store: store() });
+    writeFileSync(t.credentialsPath, `[my work]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
+    await run({ profile: "my work", vault: "Work", item: "AWS work", offline: true }, t.ctx);
+    expect(t.err()).toContain(`aws-op import 'my work' --vault "Work"`);
+    expect(t.err()).toContain("Try it: aws sts get-caller-identity --profile 'my work'");
+  });
+
   it("writes role profiles with op_source_profile and no op_item, checked by assuming the role", async () => {
     const t = makeContext({ store: store() });
     await run({ profile: "work", vault: "Work", item: "AWS work", offline: true }, t.ctx);

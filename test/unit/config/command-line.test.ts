@@ -12,6 +12,7 @@ import {
   buildCredentialProcessLine,
   parseCredentialProcessLine,
   requireQuotableProfileName,
+  shellWordForDisplay,
 } from "../../../src/config/command-line.js";
 import { splitPosix, splitWindows } from "../../../src/config/shell-split.js";
 import { UserError } from "../../../src/errors.js";
@@ -240,6 +241,17 @@ describe.skipIf(!hasPython)("against the real parsers", () => {
       const result = spawnSync("/bin/sh", ["-c", line], { encoding: "utf8" });
       expect(result.status).toBe(0);
       expect(result.stdout.split("\0").slice(0, -1)).toEqual([join(dir, "cli.js"), "process", "--profile", profile]);
+    }
+  });
+});
+
+describe("commands shown to copy into a shell", () => {
+  it("quote a profile name as one word that a real sh reads back unchanged (regression: 'my carol' was two words)", () => {
+    expect(shellWordForDisplay("work")).toBe("work");
+    expect(shellWordForDisplay("my carol")).toBe("'my carol'");
+    for (const word of ["my carol", "bob's", "a&b;c", "$HOME `id`", "a\\b", "ünï"]) {
+      const result = spawnSync("/bin/sh", ["-c", `printf '%s' ${shellWordForDisplay(word)}`], { encoding: "utf8" });
+      expect(result.stdout).toBe(word);
     }
   });
 });
