@@ -189,7 +189,19 @@ export function buildProgram(ctx: Context, result: CliResult): Command {
       writeOut: (text) => ctx.stdout(text),
       writeErr: (text) => ctx.stderr(text),
     })
-    .showHelpAfterError('(run "aws-op --help" for usage)');
+    .showHelpAfterError('(run "aws-op --help" for usage)')
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-op import --all --vault Private           (move plain-text keys from ~/.aws/credentials to 1Password)
+  aws-op setup work --vault Work --item "AWS work"
+  aws sts get-caller-identity --profile work    (AWS tools run "aws-op process" through credential_process)
+  aws-op exec work -- terraform plan
+  aws-op doctor
+
+Run "aws-op <command> --help" for a command's options and examples.`,
+    );
 
   addProfileOptions(
     program
