@@ -46,6 +46,13 @@ export async function runOpChecked(
 
 /** `op item get`: every field of the item in one call. */
 export async function readItem(op: OpContext, locator: ItemLocator): Promise<OpItem> {
+  // 1Password service accounts cannot search across vaults: op refuses `item get` without --vault for them.
+  if (op.env.OP_SERVICE_ACCOUNT_TOKEN && !locator.vault) {
+    throw new UserError(
+      `1Password service accounts must name the vault of item "${locator.item}" (OP_SERVICE_ACCOUNT_TOKEN is set).`,
+      { hint: "Set op_vault in the profile (or pass --vault) to the vault the service account can read." },
+    );
+  }
   const result = await runOpChecked(op, itemGetArgs(locator), {
     action: `reading item "${locator.item}"`,
     ...locator,

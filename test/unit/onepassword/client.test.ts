@@ -88,6 +88,15 @@ describe("onepassword client against the fake op", () => {
     await expect(createItem(op, { vault: "Work & Play" }, template)).rejects.toThrow(/approval prompt was dismissed/);
   });
 
+  it("a service account (OP_SERVICE_ACCOUNT_TOKEN) without a vault gets a clear error and op is not run", async () => {
+    const { op, store } = context({ OP_SERVICE_ACCOUNT_TOKEN: "ops_not-a-real-token" });
+    await expect(readItem(op, { item: "Existing" })).rejects.toThrow(
+      /service accounts must name the vault of item "Existing"/,
+    );
+    expect(readCallLog(store.logPath)).toEqual([]);
+    expect((await readItem(op, { item: "Existing", vault: "Work & Play" })).title).toBe("Existing");
+  });
+
   it("lists accounts, vaults and items, and reads the version", async () => {
     const { op } = context();
     expect((await listAccounts(op))[0]).toMatchObject({ shorthand: "my", email: "dev@example.com" });
