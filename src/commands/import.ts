@@ -217,7 +217,9 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
     try {
       if (options.dryRun) {
         const itemRef = reuse ? reuse.title : title;
-        applyEdits(planConfig, planCreds, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext);
+        applyEdits(planConfig, planCreds, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext, {
+          ...(reuse ? {} : { mfaSerial: candidate.mfaSerial }),
+        });
         outcomes.push({
           profile,
           status: "planned",
@@ -257,7 +259,9 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
       const itemRef = (existing.titles.get(itemTitle) ?? 0) === 1 ? itemTitle : itemId;
       const config = parseIni(files.config.text ?? "");
       const credentials = parseIni(files.credentials.text ?? "");
-      applyEdits(config, credentials, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext);
+      applyEdits(config, credentials, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext, {
+        ...(reuse ? {} : { mfaSerial: candidate.mfaSerial }),
+      });
       writeAwsFiles([
         { file: files.config, text: config.toString() },
         { file: files.credentials, text: credentials.toString() },
@@ -318,6 +322,7 @@ function applyEdits(
   vault: string,
   account: string | undefined,
   keepPlaintext: boolean | undefined,
+  created: { mfaSerial?: string | undefined },
 ): void {
   const section = findConfigSection(files, profile).name;
   config.setAll(section, {
@@ -325,6 +330,9 @@ function applyEdits(
     op_item: itemRef,
     op_vault: vault,
     ...(account ? { op_account: account } : {}),
+    // The new item holds the MFA serial too; in the config it tells "aws-op list" (which runs no op) that the
+    // profile uses MFA.
+    ...(created.mfaSerial ? { op_mfa_serial: created.mfaSerial } : {}),
   });
   if (!keepPlaintext) removeKeys(credentials, profile);
 }

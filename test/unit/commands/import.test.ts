@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../../src/commands/import.js";
+import { listProfiles } from "../../../src/commands/list.js";
 import { parseIni } from "../../../src/config/ini.js";
 import {
   ensureFakeOpBuilt,
@@ -203,6 +204,18 @@ describe("aws-op import", () => {
     await run({ profiles: ["work"], vault: "Keys", keepPlaintext: true }, t.ctx);
     expect(readFileSync(t.credentialsPath, "utf8")).toBe(CREDENTIALS);
     expect(parseIni(readFileSync(t.configPath, "utf8")).get("profile work", "op_item")).toBe("AWS work");
+  });
+
+  it("puts the profile's mfa_serial into the new item and op_mfa_serial into the config, so list shows MFA yes", async () => {
+    const t = setup();
+    const mfa = "arn:aws:iam::123456789012:mfa/work";
+    writeFileSync(t.configPath, `${CONFIG}mfa_serial = ${mfa}\n`);
+    await run({ profiles: ["work"], vault: "Keys" }, t.ctx);
+    const item = readStore(t.store.storePath).accounts[0]?.vaults[0]?.items[0];
+    const field = item?.fields?.find((f) => f.label === "mfa_serial");
+    expect([field?.type, field?.value]).toEqual(["STRING", mfa]);
+    expect(parseIni(readFileSync(t.configPath, "utf8")).get("profile work", "op_mfa_serial")).toBe(mfa);
+    expect(listProfiles(t.ctx).map((p) => [p.profile, p.mfa])).toEqual([["work", true]]);
   });
 
   it("needs --vault and a profile list or --all", async () => {
