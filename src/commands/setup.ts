@@ -166,7 +166,8 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
   const roleArn = nonEmpty(options.roleArn) ?? nonEmpty(existing.op_role_arn);
   const sourceProfile = nonEmpty(options.sourceProfile) ?? nonEmpty(existing.op_source_profile);
   let chosen: Chosen = {};
-  const item = nonEmpty(options.item) ?? nonEmpty(existing.op_item);
+  // A new --source-profile replaces the profile's own item: the role's keys now come from the source.
+  const item = nonEmpty(options.item) ?? (nonEmpty(options.sourceProfile) ? undefined : nonEmpty(existing.op_item));
   const vault = nonEmpty(options.vault) ?? nonEmpty(existing.op_vault);
   const account = nonEmpty(options.account) ?? nonEmpty(existing.op_account);
   if (item) chosen.item = item;
@@ -246,12 +247,13 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     say(`${c.green("✓")} The role works: ${identity.arn}`);
   }
 
-  const entries: Record<string, string> = { credential_process: line };
+  const entries: Record<string, string | undefined> = { credential_process: line };
   const put = (key: string, value: string | undefined): void => {
     const v = nonEmpty(value);
     if (v !== undefined) entries[key] = v;
   };
   if (!usesSource) put("op_item", chosen.item);
+  else if (existing.op_item !== undefined) entries.op_item = undefined;
   put("op_vault", chosen.vault);
   put("op_account", chosen.account);
   put("op_mfa_serial", options.mfaSerial);

@@ -142,6 +142,19 @@ describe("aws-op setup", () => {
     expect(t.err()).toContain("arn:aws:iam::123456789012:user/u-0001");
   });
 
+  it("turning an item profile into a role profile with --source-profile drops its stale op_item", async () => {
+    const t = makeContext({ store: store() });
+    await run({ profile: "work", vault: "Work", item: "AWS work", offline: true }, t.ctx);
+    await run({ profile: "admin", vault: "Work", item: "AWS other", offline: true }, t.ctx);
+    await run(
+      { profile: "admin", roleArn: "arn:aws:iam::123456789012:role/Admin", sourceProfile: "work", offline: true },
+      t.ctx,
+    );
+    const section = parseIni(readFileSync(t.configPath, "utf8")).getSection("profile admin");
+    expect(section?.op_item).toBeUndefined();
+    expect(section?.op_source_profile).toBe("work");
+  });
+
   it("refuses --source-profile without --role-arn, and profile names no parser can take", async () => {
     const t = makeContext({ store: store() });
     await expect(run({ profile: "a", sourceProfile: "work" }, t.ctx)).rejects.toThrow(
