@@ -1,7 +1,7 @@
 // The built CLI run as AWS tools run it: AWS CLI v1, boto3 and the JS SDK v3 against moto, with the fake op first
 // on PATH and an awkward item name in an awkward vault.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem, shellPluginItem } from "../fake-op/fixture.js";
@@ -118,6 +118,20 @@ describe.skipIf(!tools.available)("aws-op process end to end", () => {
     >;
     expect(direct).toEqual({ Version: 1, AccessKeyId: alice.accessKeyId, SecretAccessKey: alice.secretAccessKey });
     expect(sandbox.cacheFiles()).toEqual(filesBefore);
+  });
+
+  it("sessions off in a fresh HOME: not even the cache directory is created", async () => {
+    const fresh = createSandbox({
+      store: makeStore({
+        vaults: [makeVault(VAULT, [scriptRecipeItem({ title: ITEM, ...alice })])],
+      }),
+    });
+    const result = await fresh.run(["process", "--vault", VAULT, "--item", ITEM, "--session-duration", "off"]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveProperty("SecretAccessKey", alice.secretAccessKey);
+    expect(existsSync(fresh.cacheDir)).toBe(false);
+    expect(readdirSync(fresh.home)).toEqual([".aws"]);
+    expect(readdirSync(join(fresh.home, ".aws"))).toEqual([]);
   });
 
   it("reads items made for 1Password's AWS shell plugin", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -158,7 +158,8 @@ describe("getCredentials: sessions", () => {
     const creds = await getCredentials(settings({ sessionDuration: "off" }), h.deps);
     expect(creds).toEqual({ accessKeyId: "AKIALONGTERM00000001", secretAccessKey: "long-term-secret", source: "item" });
     expect(h.sts.calls).toHaveLength(0);
-    expect(h.deps.cache!.list()).toHaveLength(0);
+    // Not even the cache directory (nor a lock or MFA state in it) is created.
+    expect(existsSync(h.deps.cache!.root)).toBe(false);
   });
 
   it("sends the MFA serial and the item's current code", async () => {
