@@ -144,7 +144,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
       const opBefore = sandbox.opCalls().length;
       const result = await sandbox.exec(
         process.execPath,
-        ["--require", join(hooksDir, "cjs-hook.cjs"), cliPath, ...args],
+        ["--require", join(hooksDir, "cjs-hook.cjs"), "--import", join(hooksDir, "esm-register.mjs"), cliPath, ...args],
         { env: { ...env, AWS_OP_TEST_LOAD_LOG: log }, stdoutMayHoldCredentials: true },
       );
       expect(result.status).toBe(0);
