@@ -160,7 +160,13 @@ export const sdkSts: StsApi = {
     const { sdk, client } = await makeClient(keys, options);
     try {
       const out = await client.send(new sdk.GetCallerIdentityCommand({}), sendOptions(options));
-      return { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" };
+      if (!out.Arn || !out.Account) {
+        // Not STS (a wrong AWS_ENDPOINT_URL answering 200), or a broken proxy: an identity nobody can check.
+        throw new UserError("STS GetCallerIdentity returned an answer without an identity.", {
+          hint: "Check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them; otherwise try again.",
+        });
+      }
+      return { account: out.Account, arn: out.Arn, userId: out.UserId ?? "" };
     } catch (error) {
       throw toAwsError(error, { operation: "GetCallerIdentity", endpoint: options.endpoint });
     } finally {

@@ -1,0 +1,38 @@
+// The real SDK-backed STS client against a scripted loopback STS.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sdkSts } from "../../../src/aws/sts.js";
+import { startFakeSts, type FakeSts } from "../../e2e/hardening/fake-sts.js";
+
+describe("sdkSts", () => {
+  let sts: FakeSts;
+  beforeAll(async () => {
+    sts = await startFakeSts();
+  });
+  afterAll(async () => {
+    await sts?.stop();
+  });
+
+  it("refuses a GetCallerIdentity answer without an identity (regression: doctor showed an empty ARN as a pass)", async () => {
+    const keys = { accessKeyId: "AKIAEXAMPLE000000001", secretAccessKey: "s" };
+    await expect(sdkSts.getCallerIdentity(keys, { region: "us-east-1", endpoint: sts.url })).rejects.toThrow(
+      /GetCallerIdentity returned an answer without an identity/,
+    );
+    expect(sts.requests.map((r) => r.action)).toEqual(["GetCallerIdentity"]);
+  });
+
+  it("gets session credentials with explicit keys, sending the MFA serial and code", async () => {
+    const keys = { accessKeyId: "AKIAEXAMPLE000000002", secretAccessKey: "s" };
+    const creds = await sdkSts.getSessionToken(keys, {
+      region: "us-east-1",
+      endpoint: sts.url,
+      durationSeconds: 900,
+      serialNumber: "arn:aws:iam::123456789012:mfa/alice",
+      tokenCode: "123456",
+    });
+    expect(creds.sessionToken).toBeTruthy();
+    expect(creds.expiration!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    const request = sts.requests.at(-1)!;
+    expect(request).toMatchObject({ action: "GetSessionToken", accessKeyId: keys.accessKeyId, tokenCode: "123456" });
+    expect(request.params.get("DurationSeconds")).toBe("900");
+  });
+});
