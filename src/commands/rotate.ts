@@ -209,7 +209,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     throw new UserError(
       `IAM user ${userName} already has another access key besides the one in 1Password: ${others.map(describeOtherKey).join(", ")}. AWS allows two, and rotate needs the second slot.`,
       {
-        hint: "If that key is unused, delete it (aws iam delete-access-key --user-name USER --access-key-id ID), then run rotate again.",
+        hint: `If that key is unused, delete it (aws iam delete-access-key --user-name ${userName} --access-key-id <its full ID, from aws iam list-access-keys>), then run rotate again.`,
       },
     );
   }
