@@ -144,6 +144,18 @@ describe("getCredentials: sessions", () => {
     expect(h.opCalls).toHaveLength(2);
   });
 
+  it("calls STS at AWS_ENDPOINT_URL_STS before AWS_ENDPOINT_URL, in the profile's region", async () => {
+    const h = harness();
+    h.deps.env = { AWS_ENDPOINT_URL: "http://all.example", AWS_ENDPOINT_URL_STS: "http://sts.example" };
+    await getCredentials(settings(), h.deps);
+    h.deps.env = { AWS_ENDPOINT_URL: "http://all.example" };
+    await getCredentials(settings({ region: "us-east-1" }), h.deps);
+    expect(h.sts.calls.map((c) => c.params)).toMatchObject([
+      { endpoint: "http://sts.example", region: "eu-west-1" },
+      { endpoint: "http://all.example", region: "us-east-1" },
+    ]);
+  });
+
   it("keeps separate cache entries for different items, vaults and durations", async () => {
     const h = harness();
     await getCredentials(settings(), h.deps);

@@ -84,6 +84,11 @@ describe("resolveProfileSettings", () => {
     });
   });
 
+  it("uses the profile's region for STS, else us-east-1", () => {
+    expect(resolve("[default]\nop_item = I\nregion = eu-west-1\n").region).toBe("eu-west-1");
+    expect(resolve("[default]\nop_item = I\n").region).toBe("us-east-1");
+  });
+
   it("reads op_session_duration = off", () => {
     expect(resolve("[default]\nop_item = I\nop_session_duration = off\n").sessionDuration).toBe("off");
   });
