@@ -125,6 +125,8 @@ async function setUp(): Promise<Setup> {
       ],
     }),
     fakeOp: { latencyMs: 0 },
+    // No canary harness: its logging shell shim in front of `op` would add a shell start-up to every op call.
+    canaryScan: false,
   });
   // The plain shell-script recipe: op inject fills a credential_process JSON template on every call.
   const templatePath = join(sandbox.home, ".aws", "op-template.json");
