@@ -1,5 +1,7 @@
 // Runs the 1Password CLI. The only place in aws-op that starts `op`: always an argument array (never a shell
-// string), never a secret in argv, with a hard timeout that kills op and anything it started.
+// string), never a secret in argv, with a hard timeout that kills op and anything it started. op runs in its own
+// process group (so the timeout can kill all of it); for the same reason a Ctrl-C at the AWS tool would not reach
+// it, so while op runs, SIGINT/SIGTERM/SIGHUP to aws-op kill op's group first and then end aws-op by that signal.
 import { spawn } from "node:child_process";
 import { UserError } from "../errors.js";
 
@@ -23,6 +25,33 @@ export interface RunOpOptions {
 /** The process runner that core code receives, so tests can hand in a fake. */
 export type OpRunner = (options: RunOpOptions) => Promise<OpResult>;
 
+/** Process groups of op runs in progress. */
+const runningGroups = new Set<number>();
+const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const pid of runningGroups) killTree(pid);
+  runningGroups.clear();
+  removeSignalHandlers();
+  // No handler left: the signal's default action ends aws-op, and its parent sees "killed by SIGxxx".
+  process.kill(process.pid, signal);
+}
+
+function removeSignalHandlers(): void {
+  for (const signal of FORWARDED_SIGNALS) process.off(signal, onSignal);
+}
+
+function track(pid: number | undefined): void {
+  if (pid === undefined || process.platform === "win32") return;
+  if (runningGroups.size === 0) for (const signal of FORWARDED_SIGNALS) process.on(signal, onSignal);
+  runningGroups.add(pid);
+}
+
+function untrack(pid: number | undefined): void {
+  if (pid === undefined || !runningGroups.delete(pid)) return;
+  if (runningGroups.size === 0) removeSignalHandlers();
+}
+
 export const runOp: OpRunner = (options) =>
   new Promise((resolve, reject) => {
     const child = spawn(options.cli, [...options.args], {
@@ -32,6 +61,7 @@ export const runOp: OpRunner = (options) =>
       stdio: [options.stdinFd ?? "ignore", "pipe", "pipe"],
       windowsHide: true,
     });
+    track(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;
@@ -43,6 +73,7 @@ export const runOp: OpRunner = (options) =>
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      untrack(child.pid);
       if (error.code === "ENOENT") {
         reject(
           new UserError(`The 1Password CLI ("${options.cli}") was not found.`, {
@@ -59,6 +90,7 @@ export const runOp: OpRunner = (options) =>
     });
     child.on("close", (exitCode, signal) => {
       clearTimeout(timer);
+      untrack(child.pid);
       if (timedOut) {
         const seconds = Math.round(options.timeoutMs / 100) / 10;
         reject(

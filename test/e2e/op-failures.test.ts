@@ -1,11 +1,20 @@
 // Every failure of the 1Password CLI, as the fake op produces it with the real CLI's texts, reaches the AWS tool as
 // exit 1, nothing on stdout (the credential_process protocol), and one or two plain lines on stderr naming the fix.
+import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureFakeOpBuilt, makeStore, makeVault, scriptRecipeItem, type FailureMode } from "../fake-op/fixture.js";
-import { createSandbox, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import {
+  ensureFakeOpBuilt,
+  makeStore,
+  makeVault,
+  readCallLog,
+  scriptRecipeItem,
+  type FailureMode,
+} from "../fake-op/fixture.js";
+import { hasProc, waitForGroupToEnd } from "../helpers/processes.js";
+import { cliPath, createSandbox, type RunResult, type Sandbox } from "../helpers/sandbox.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
@@ -81,6 +90,32 @@ describe("aws-op process when op fails", () => {
     });
     expectCleanFailure(result, /did not answer within 1 s and was stopped[\s\S]*AWS_OP_TIMEOUT/);
   });
+
+  it.runIf(hasProc)(
+    "SIGTERM to aws-op while op waits kills op's whole process group too (op runs in a group of its own)",
+    async () => {
+      const child = spawn(process.execPath, [cliPath, "process", "--profile", "work"], {
+        env: sandbox.env({ FAKE_OP_FAIL: "hang" }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      const closed = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on("close", (_code, signal) => resolve(signal)),
+      );
+      const before = sandbox.opCalls().length;
+      const deadline = Date.now() + 10_000;
+      while (readCallLog(sandbox.store.logPath).length === before && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const opGroup = readCallLog(sandbox.store.logPath).at(-1)?.pid ?? 0;
+      expect(opGroup).toBeGreaterThan(0);
+      child.kill("SIGTERM");
+      expect(await closed).toBe("SIGTERM");
+      expect(stdout).toBe("");
+      expect(await waitForGroupToEnd(opGroup)).toEqual([]);
+    },
+  );
 
   it("AWS_OP_TIMEOUT sets the timeout too", async () => {
     const result = await sandbox.run(["process", "--profile", "work"], {

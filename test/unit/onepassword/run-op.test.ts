@@ -1,6 +1,5 @@
 // runOp against the built fake op: a hung op is killed together with everything it started (its process group),
 // and the failure is a message, not a hang.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runOp } from "../../../src/onepassword/run-op.js";
 import {
@@ -11,24 +10,9 @@ import {
   makeStore,
   readCallLog,
 } from "../../fake-op/fixture.js";
+import { hasProc, waitForGroupToEnd } from "../../helpers/processes.js";
 
-/** Live (not zombie) members of process group `pgid` (Linux /proc). */
-function groupMembers(pgid: number): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return Number(fields[2]) === pgid && fields[0] !== "Z";
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-describe.runIf(existsSync("/proc/self/stat"))("runOp timeout", () => {
+describe.runIf(hasProc)("runOp timeout", () => {
   beforeAll(async () => {
     await ensureFakeOpBuilt();
   }, 60_000);
@@ -45,8 +29,6 @@ describe.runIf(existsSync("/proc/self/stat"))("runOp timeout", () => {
     // op ran in its own process group (its pid), where the double left a `sleep` child.
     const pgid = readCallLog(store.logPath)[0]?.pid ?? 0;
     expect(pgid).toBeGreaterThan(0);
-    const deadline = Date.now() + 3_000;
-    while (groupMembers(pgid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(groupMembers(pgid)).toEqual([]);
+    expect(await waitForGroupToEnd(pgid)).toEqual([]);
   });
 });
