@@ -129,6 +129,7 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
     expect(existsSync(ready)).toBe(true);
     child.kill("SIGTERM");
     const outcome = await closed;
+    sandbox.recordOutput("aws-op", ["exec", "work", "--", "sh", "-c", "(signal test)"], { stderr });
     expect(stderr).toBe("");
     expect(readFileSync(marker, "utf8")).toBe("TERM\n");
     expect(outcome).toEqual({ code: 143, signal: null });

@@ -10,7 +10,7 @@ import { cliPath, createSandbox, type Sandbox } from "../helpers/sandbox.js";
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
 
 class Terminal {
-  private raw = "";
+  raw = "";
   private exit: Promise<number>;
   constructor(readonly pty: IPty) {
     pty.onData((data) => (this.raw += data));
@@ -48,6 +48,8 @@ describe("interactive aws-op setup in a terminal", () => {
   }, 60_000);
 
   afterEach(() => {
+    // The terminal shows what stderr would: it is scanned for secrets like any other output.
+    if (terminal) sandbox.recordOutput("aws-op (in a pty)", ["setup"], { stderr: terminal.raw });
     try {
       terminal?.pty.kill();
     } catch {

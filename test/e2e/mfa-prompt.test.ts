@@ -58,6 +58,10 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
       });
       pty.onExit(() => resolve(text));
     });
+    sandbox.recordOutput("aws (in a pty)", ["sts", "get-caller-identity"], {
+      stderr: screen,
+      stdout: readFileSync(out, "utf8"),
+    });
     expect(screen).toContain("aws-op: MFA code for arn:aws:iam::123456789012:mfa/alice");
     expect(JSON.parse(readFileSync(out, "utf8"))).toHaveProperty("Account", "123456789012");
     expect(moto.calls("GetSessionToken")).toBe(1);
@@ -75,6 +79,7 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    sandbox.recordOutput("aws-op", ["process", "--profile", "mfa"], { stdout, stderr });
     expect(status).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/needs to ask for an MFA code, but this process has no terminal/);

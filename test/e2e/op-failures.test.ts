@@ -112,6 +112,7 @@ describe("aws-op process when op fails", () => {
       expect(opGroup).toBeGreaterThan(0);
       child.kill("SIGTERM");
       expect(await closed).toBe("SIGTERM");
+      sandbox.recordOutput("aws-op", ["process", "--profile", "work"], { stdout });
       expect(stdout).toBe("");
       expect(await waitForGroupToEnd(opGroup)).toEqual([]);
     },

@@ -59,6 +59,16 @@ export interface Sandbox {
   run(args: string[], options?: RunOptions): Promise<RunResult>;
   /** Run any command in the sandbox environment. */
   exec(command: string, args: string[], options?: RunOptions): Promise<RunResult>;
+  /**
+   * Add output a test captured itself (a pty screen, a child it spawned directly) to the sandbox's transcript, so
+   * that the secret scan covers it too.
+   */
+  recordOutput(
+    command: string,
+    args: string[],
+    output: { stdout?: string; stderr?: string },
+    options?: RunOptions,
+  ): void;
   opCalls(): string[][];
   cacheFiles(): string[];
 }
@@ -240,6 +250,14 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
       ),
     exec: async (command, args, execOptions = {}) =>
       record(command, args, execOptions, await spawnAsync(command, args, envFor(execOptions.env), execOptions)),
+    recordOutput: (command, args, output, recordOptions = {}) => {
+      record(command, args, recordOptions, {
+        status: null,
+        signal: null,
+        stdout: output.stdout ?? "",
+        stderr: output.stderr ?? "",
+      });
+    },
     opCalls: () => readCallLog(store.logPath).map((entry) => entry.argv),
     cacheFiles: () => {
       const dir = join(cacheDir, "aws-op", "sessions");
