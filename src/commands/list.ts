@@ -6,6 +6,7 @@ import {
   readProfileValues,
   resolveProfileSettings,
   type ProfileSettings,
+  type AwsFiles,
 } from "../config/profile.js";
 import { readFilesFor, sessionCacheFor, type Context } from "../context.js";
 import { sessionDescriptor } from "../credentials.js";
@@ -59,6 +60,16 @@ function cachedUntil(ctx: Context, profile: string, settings: ProfileSettings | 
   return best === undefined ? null : new Date(best).toISOString();
 }
 
+/** A role profile uses the MFA of its source profile's session (followed down a chain, loops stopped). */
+function usesMfa(files: AwsFiles, profile: string, seen: Set<string> = new Set()): boolean {
+  const values = readProfileValues(files, profile) ?? {};
+  if (values.op_mfa_serial?.trim()) return true;
+  const source = values.op_source_profile?.trim();
+  if (!source || seen.has(source)) return false;
+  seen.add(profile);
+  return usesMfa(files, source, seen);
+}
+
 export function listProfiles(ctx: Context): ListedProfile[] {
   const files = readFilesFor(ctx);
   const result: ListedProfile[] = [];
@@ -79,7 +90,7 @@ export function listProfiles(ctx: Context): ListedProfile[] {
       item: values.op_item?.trim() || null,
       roleArn: values.op_role_arn?.trim() || null,
       sourceProfile: values.op_source_profile?.trim() || null,
-      mfa: !!values.op_mfa_serial?.trim(),
+      mfa: usesMfa(files, profile),
       sessionCachedUntil: cachedUntil(ctx, profile, settings),
       error,
     });

@@ -92,7 +92,8 @@ describe("aws-op list", () => {
     expect(t.out().split("\n")).toEqual([
       "PROFILE  VAULT  ITEM             MFA  SESSION CACHED UNTIL",
       `work     Work   AWS work         yes  ${until}`,
-      "admin    -      (role via work)  no   none",
+      // A role's session comes from its source's, made with the source's MFA (regression: shown as "no").
+      "admin    -      (role via work)  yes  none",
       "",
     ]);
   });
@@ -103,7 +104,7 @@ describe("aws-op list", () => {
     const rows = JSON.parse(t.out()) as { profile: string; sessionCachedUntil: string | null; mfa: boolean }[];
     expect(rows.map((r) => [r.profile, r.mfa, r.sessionCachedUntil])).toEqual([
       ["work", true, null],
-      ["admin", false, null],
+      ["admin", true, null],
     ]);
   });
 
