@@ -1,7 +1,8 @@
 // FAKE_OP_FAIL / FAKE_OP_FAIL_ON / FAKE_OP_LATENCY_MS on the built double.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { groupMembers, hasProc } from "../../helpers/processes.js";
 import {
   FAILURE_MODES,
   type FailureMode,
@@ -143,22 +144,6 @@ describe("fake op: process failure modes", () => {
   });
 });
 
-/** The members of process group `pgid` (Linux /proc). */
-function groupMembers(pgid: number): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return Number(fields[2]) === pgid && fields[0] !== "Z";
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -167,7 +152,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
   }
 }
 
-describe.runIf(existsSync("/proc/self/stat"))("fake op: hang", () => {
+describe.runIf(hasProc)("fake op: hang", () => {
   it("never answers and leaves a child in its process group, so only a group kill cleans up", async () => {
     const child = spawn(fakeOpPath, GET, {
       env: { PATH: process.env.PATH ?? "", ...env({ store: temp.storePath, fail: "hang" }) },
