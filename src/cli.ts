@@ -101,15 +101,25 @@ export function createContext(): Context {
 
 /** Options that every command resolving a profile takes. */
 function addProfileOptions(command: Command): Command {
+  return addOpOptions(
+    command
+      .option("--profile <name>", "AWS profile to read op_* settings from (default: $AWS_PROFILE or default)")
+      .option("--item <item>", "1Password item title or ID (op_item)")
+      .option("--vault <vault>", "1Password vault name or ID (op_vault)")
+      .option("--account <account>", "1Password account shorthand, sign-in address or ID (op_account)")
+      .option("--mfa-serial <arn>", "ARN of the MFA device (op_mfa_serial)")
+      .option(
+        "--session-duration <duration>",
+        'STS session length, e.g. 1h, 12h, 3600, or "off" (op_session_duration)',
+      ),
+  );
+}
+
+/** The flags of every command that runs op. */
+function addOpOptions(command: Command, opCliSources = "op_cli; AWS_OP_CLI"): Command {
   return command
-    .option("--profile <name>", "AWS profile to read op_* settings from (default: $AWS_PROFILE or default)")
-    .option("--item <item>", "1Password item title or ID (op_item)")
-    .option("--vault <vault>", "1Password vault name or ID (op_vault)")
-    .option("--account <account>", "1Password account shorthand, sign-in address or ID (op_account)")
-    .option("--mfa-serial <arn>", "ARN of the MFA device (op_mfa_serial)")
-    .option("--session-duration <duration>", 'STS session length, e.g. 1h, 12h, 3600, or "off" (op_session_duration)')
     .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", "the 1Password CLI executable, e.g. op.exe under WSL (op_cli; AWS_OP_CLI)");
+    .option("--op-cli <path>", `the 1Password CLI executable, e.g. op.exe under WSL (${opCliSources})`);
 }
 
 export interface CliResult {
@@ -235,15 +245,15 @@ Examples:
       await clear.run({ ...(profile ? { profile } : {}), ...(options.all ? { all: true } : {}) }, ctx);
     });
 
-  program
-    .command("exec")
-    .description("run a command (default: your shell) with the profile's credentials in its environment")
-    .argument("<profile>", "the AWS profile")
-    .argument("[command...]", "the command and its arguments, after --")
-    .option("--force", "run even inside another aws-op exec")
-    .option("--no-session", "give the long-term keys instead of a session (less safe)")
-    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+  addOpOptions(
+    program
+      .command("exec")
+      .description("run a command (default: your shell) with the profile's credentials in its environment")
+      .argument("<profile>", "the AWS profile")
+      .argument("[command...]", "the command and its arguments, after --")
+      .option("--force", "run even inside another aws-op exec")
+      .option("--no-session", "give the long-term keys instead of a session (less safe)"),
+  )
     .addHelpText(
       "after",
       "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec admin -- terraform plan",
@@ -269,13 +279,13 @@ Examples:
       },
     );
 
-  program
-    .command("env")
-    .description("print the profile's credentials as environment variables for a shell")
-    .argument("<profile>", "the AWS profile")
-    .option("--format <format>", "sh, fish, powershell, cmd, dotenv or json (credential_process format)", "sh")
-    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+  addOpOptions(
+    program
+      .command("env")
+      .description("print the profile's credentials as environment variables for a shell")
+      .argument("<profile>", "the AWS profile")
+      .option("--format <format>", "sh, fish, powershell, cmd, dotenv or json (credential_process format)", "sh"),
+  )
     .addHelpText(
       "after",
       '\nExamples:\n  eval "$(aws-op env work)"\n  aws-op env work --format fish | source\n  aws-op env work --format powershell | Invoke-Expression',
@@ -285,14 +295,14 @@ Examples:
       ctx.stdout(await env.run({ profile, ...options }, ctx));
     });
 
-  program
-    .command("rotate")
-    .description("replace the access key in the profile's 1Password item with a new one, then delete the old key")
-    .argument("<profile>", "the AWS profile whose item holds the key")
-    .option("--dry-run", "show what would happen; change nothing")
-    .option("-y, --yes", "do not ask for confirmation")
-    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+  addOpOptions(
+    program
+      .command("rotate")
+      .description("replace the access key in the profile's 1Password item with a new one, then delete the old key")
+      .argument("<profile>", "the AWS profile whose item holds the key")
+      .option("--dry-run", "show what would happen; change nothing")
+      .option("-y, --yes", "do not ask for confirmation"),
+  )
     .addHelpText(
       "after",
       "\nExamples:\n  aws-op rotate work\n  aws-op rotate work --dry-run\n  aws-op rotate work --yes",
@@ -304,29 +314,29 @@ Examples:
       },
     );
 
-  program
-    .command("setup")
-    .description("write or update [profile PROFILE] in ~/.aws/config to get its keys from a 1Password item")
-    .argument("[profile]", "the AWS profile to set up (asked for in a terminal when missing)")
-    .option("--vault <vault>", "1Password vault name or ID (op_vault)")
-    .option("--item <item>", "1Password item title or ID holding the access key (op_item)")
-    .option("--account <account>", "1Password account shorthand, sign-in address or ID (op_account)")
-    .option("--region <region>", "region to write into the profile")
-    .option("--mfa-serial <arn>", "ARN of the MFA device (op_mfa_serial)")
-    .option("--session-duration <duration>", 'STS session length, e.g. 1h, 12h, or "off" (op_session_duration)')
-    .option("--role-arn <arn>", "role to assume (op_role_arn)")
-    .option(
-      "--source-profile <profile>",
-      "aws-op profile whose keys assume the role; no item needed (op_source_profile)",
-    )
-    .option("--role-session-name <name>", "role session name (op_role_session_name)")
-    .option("--external-id <id>", "external ID for the role (op_external_id)")
-    .option("--role-duration <duration>", "role session length, 15m to 12h (op_role_duration)")
-    .option("--dry-run", "print the change as a diff; write nothing")
-    .option("-y, --yes", "write without asking for confirmation")
-    .option("--offline", "do not check the keys with AWS STS")
-    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+  addOpOptions(
+    program
+      .command("setup")
+      .description("write or update [profile PROFILE] in ~/.aws/config to get its keys from a 1Password item")
+      .argument("[profile]", "the AWS profile to set up (asked for in a terminal when missing)")
+      .option("--vault <vault>", "1Password vault name or ID (op_vault)")
+      .option("--item <item>", "1Password item title or ID holding the access key (op_item)")
+      .option("--account <account>", "1Password account shorthand, sign-in address or ID (op_account)")
+      .option("--region <region>", "region to write into the profile")
+      .option("--mfa-serial <arn>", "ARN of the MFA device (op_mfa_serial)")
+      .option("--session-duration <duration>", 'STS session length, e.g. 1h, 12h, or "off" (op_session_duration)')
+      .option("--role-arn <arn>", "role to assume (op_role_arn)")
+      .option(
+        "--source-profile <profile>",
+        "aws-op profile whose keys assume the role; no item needed (op_source_profile)",
+      )
+      .option("--role-session-name <name>", "role session name (op_role_session_name)")
+      .option("--external-id <id>", "external ID for the role (op_external_id)")
+      .option("--role-duration <duration>", "role session length, 15m to 12h (op_role_duration)")
+      .option("--dry-run", "print the change as a diff; write nothing")
+      .option("-y, --yes", "write without asking for confirmation")
+      .option("--offline", "do not check the keys with AWS STS"),
+  )
     .addHelpText(
       "after",
       `
@@ -344,18 +354,18 @@ Examples:
       });
     });
 
-  program
-    .command("import")
-    .description("move plain-text keys from ~/.aws/credentials into 1Password items")
-    .argument("[profiles...]", "the profiles to import")
-    .option("--all", "import every profile with plain-text keys")
-    .option("--vault <vault>", "1Password vault to create the items in (required)")
-    .option("--account <account>", "1Password account shorthand, sign-in address or ID")
-    .option("--dry-run", "show the plan and the file diffs (secrets masked); change nothing")
-    .option("--keep-plaintext", "leave the keys in the credentials file (they keep winning over credential_process)")
-    .option("--json", "print the results as JSON")
-    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", "the 1Password CLI executable (op_cli; AWS_OP_CLI)")
+  addOpOptions(
+    program
+      .command("import")
+      .description("move plain-text keys from ~/.aws/credentials into 1Password items")
+      .argument("[profiles...]", "the profiles to import")
+      .option("--all", "import every profile with plain-text keys")
+      .option("--vault <vault>", "1Password vault to create the items in (required)")
+      .option("--account <account>", "1Password account shorthand, sign-in address or ID")
+      .option("--dry-run", "show the plan and the file diffs (secrets masked); change nothing")
+      .option("--keep-plaintext", "leave the keys in the credentials file (they keep winning over credential_process)")
+      .option("--json", "print the results as JSON"),
+  )
     .addHelpText(
       "after",
       `
@@ -380,14 +390,15 @@ Examples:
       list.run(options, ctx);
     });
 
-  program
-    .command("doctor")
-    .description("check op, 1Password, each aws-op profile, its item, AWS STS and the cache; ✓ or ✗ with the fix")
-    .argument("[profile]", "check only this profile")
-    .option("--json", "print JSON")
-    .option("--offline", "skip the AWS STS check")
-    .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", "the 1Password CLI executable (AWS_OP_CLI)")
+  addOpOptions(
+    program
+      .command("doctor")
+      .description("check op, 1Password, each aws-op profile, its item, AWS STS and the cache; ✓ or ✗ with the fix")
+      .argument("[profile]", "check only this profile")
+      .option("--json", "print JSON")
+      .option("--offline", "skip the AWS STS check"),
+    "AWS_OP_CLI",
+  )
     .addHelpText("after", "\nExamples:\n  aws-op doctor\n  aws-op doctor work --offline\n  aws-op doctor --json")
     .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
       const doctor = await import("./commands/doctor.js");
