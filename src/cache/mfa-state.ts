@@ -2,24 +2,19 @@
 // session within the same 30-second window must wait for the next code. Holds no code and no secret: only a hash
 // of the serial and a step number.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDirectory, isTrustedPrivateFile, writeFileAtomic } from "./private-files.js";
+import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic } from "./private-files.js";
 
 function statePath(root: string, serial: string): string {
   return join(root, "mfa", `${createHash("sha256").update(serial).digest("hex").slice(0, 32)}.json`);
 }
 
+function isMfaState(value: unknown): value is { step: number } {
+  return typeof (value as { step?: unknown } | null)?.step === "number";
+}
+
 export function readLastMfaStep(root: string, serial: string): number | undefined {
-  const path = statePath(root, serial);
-  try {
-    if (!isTrustedPrivateFile(path)) return undefined;
-    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
-    const step = (parsed as { step?: unknown }).step;
-    return typeof step === "number" ? step : undefined;
-  } catch {
-    return undefined;
-  }
+  return readPrivateJson(statePath(root, serial), isMfaState)?.step;
 }
 
 export function writeLastMfaStep(root: string, serial: string, step: number): void {

@@ -7,6 +7,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
   renameSync,
   rmSync,
   chmodSync,
@@ -90,5 +91,23 @@ export function writeFileAtomic(path: string, data: string, mode = 0o600): void 
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * A JSON file aws-op wrote for itself: undefined when it is absent, untrusted (see isTrustedPrivateFile),
+ * unreadable, not JSON, or not of the expected shape. Such a file is simply written anew later.
+ */
+export function readPrivateJson<T>(
+  path: string,
+  isExpected: (value: unknown) => value is T,
+  report?: PrivacyReport,
+): T | undefined {
+  try {
+    if (!isTrustedPrivateFile(path, report)) return undefined;
+    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
+    return isExpected(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -3,9 +3,9 @@
 // died with the process) is deleted, and a key stored but whose predecessor was not yet deleted gets it deleted.
 // Holds no secret: the IAM user name, key ids and a time.
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePrivateDirectory, isTrustedPrivateFile, writeFileAtomic } from "./private-files.js";
+import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic } from "./private-files.js";
 import type { ItemIdentity } from "./session-cache.js";
 
 export interface RotationJournal {
@@ -37,14 +37,7 @@ function isJournal(value: unknown): value is RotationJournal {
 }
 
 export function readRotationJournal(root: string, item: ItemIdentity): RotationJournal | undefined {
-  const path = journalPath(root, item);
-  try {
-    if (!isTrustedPrivateFile(path)) return undefined;
-    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
-    return isJournal(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  return readPrivateJson(journalPath(root, item), isJournal);
 }
 
 export function writeRotationJournal(root: string, item: ItemIdentity, journal: RotationJournal): void {

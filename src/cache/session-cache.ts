@@ -1,10 +1,10 @@
 // The session cache: STS session (and assumed-role) credentials, never long-term keys, one file per cache key,
 // so that `op` runs once per session instead of once per AWS command.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { AwsCredentials } from "../aws/credential-output.js";
-import { ensurePrivateDirectory, isTrustedPrivateFile, writeFileAtomic, type PrivacyReport } from "./private-files.js";
+import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic, type PrivacyReport } from "./private-files.js";
 
 /** Everything that changes the credentials a cache entry holds. No secret goes in here. */
 export interface CacheDescriptor {
@@ -111,20 +111,7 @@ export class SessionCache {
 
   /** The entry for `key`, or undefined when absent, unreadable, corrupt or untrusted (it is then replaced). */
   read(key: string): CacheEntry | undefined {
-    const path = this.pathFor(key);
-    let text: string;
-    try {
-      if (!isTrustedPrivateFile(path, this.report)) return undefined;
-      text = readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
-    try {
-      const parsed: unknown = JSON.parse(text);
-      return isCacheEntry(parsed) ? parsed : undefined;
-    } catch {
-      return undefined;
-    }
+    return readPrivateJson(this.pathFor(key), isCacheEntry, this.report);
   }
 
   write(key: string, entry: CacheEntry): void {
