@@ -11,8 +11,8 @@ import {
   type SettingFlags,
   type ProfileSettings,
 } from "./config/profile.js";
-import type { CredentialDeps } from "./credentials.js";
 import type { OpRunner } from "./onepassword/run-op.js";
+import { buildChain, type Chain, type ProviderDeps, type Purpose } from "./providers/chain.js";
 
 export interface Context {
   env: NodeJS.ProcessEnv;
@@ -63,8 +63,14 @@ export function resolveProfileFor(
 }
 
 /** Dependencies of the credential pipeline, with profiles resolved from the given files. */
-export function credentialDepsFor(ctx: Context, files: AwsFiles, flags: SettingFlags = {}): CredentialDeps {
+export function providerDepsFor(
+  ctx: Context,
+  files: AwsFiles,
+  options: { flags?: SettingFlags; promptMfaCode?: ProviderDeps["promptMfaCode"] } = {},
+): ProviderDeps {
+  const flags = options.flags ?? {};
   return {
+    promptMfaCode: options.promptMfaCode,
     env: ctx.env,
     now: ctx.now,
     runOp: ctx.runOp,
@@ -88,4 +94,16 @@ export function credentialDepsFor(ctx: Context, files: AwsFiles, flags: SettingF
       return ctx.userName;
     },
   };
+}
+
+/** The provider chain for a profile's settings and a purpose, with its dependencies from the context. */
+export function credentialChainFor(
+  ctx: Context,
+  settings: ProfileSettings,
+  purpose: Purpose,
+  files: AwsFiles,
+  options: { flags?: SettingFlags; promptMfaCode?: ProviderDeps["promptMfaCode"] } = {},
+): Chain {
+  // Not spread: userName is a getter (a user database lookup only role session names need).
+  return buildChain(settings, purpose, providerDepsFor(ctx, files, options));
 }

@@ -4,7 +4,7 @@
 import { UserError } from "../errors.js";
 import { readSdkError, toCommonAwsError } from "./aws-errors.js";
 import { maskKeyId } from "./credential-output.js";
-import { endpointFromEnv, sdkClientConfig, type LongTermKeys } from "./sts.js";
+import { endpointFromEnv, sdkClientConfig, type CallerKeys } from "./sts.js";
 
 export interface IamAccessKey {
   accessKeyId: string;
@@ -25,11 +25,11 @@ export interface IamOptions {
 
 /** What rotate needs from IAM. Without `userName`, IAM acts on the user who owns the calling key. */
 export interface IamApi {
-  listAccessKeys(keys: LongTermKeys, options: IamOptions & { userName?: string }): Promise<IamAccessKey[]>;
-  createAccessKey(keys: LongTermKeys, options: IamOptions & { userName?: string }): Promise<NewAccessKey>;
-  deleteAccessKey(keys: LongTermKeys, options: IamOptions & { accessKeyId: string; userName?: string }): Promise<void>;
+  listAccessKeys(keys: CallerKeys, options: IamOptions & { userName?: string }): Promise<IamAccessKey[]>;
+  createAccessKey(keys: CallerKeys, options: IamOptions & { userName?: string }): Promise<NewAccessKey>;
+  deleteAccessKey(keys: CallerKeys, options: IamOptions & { accessKeyId: string; userName?: string }): Promise<void>;
   updateAccessKey(
-    keys: LongTermKeys,
+    keys: CallerKeys,
     options: IamOptions & { accessKeyId: string; status: "Active" | "Inactive"; userName?: string },
   ): Promise<void>;
 }
@@ -39,7 +39,7 @@ export function iamEndpoint(env: NodeJS.ProcessEnv): { endpoint?: string } {
   return endpoint ? { endpoint } : {};
 }
 
-async function makeClient(keys: LongTermKeys, options: IamOptions) {
+async function makeClient(keys: CallerKeys, options: IamOptions) {
   const sdk = await import("@aws-sdk/client-iam");
   // IAM is a global service; the SDK signs for us-east-1 whatever region is given. Bounded time as for STS.
   const client = new sdk.IAMClient(sdkClientConfig(keys, options));

@@ -13,7 +13,8 @@ export interface AwsEndpointOptions {
   timeoutMs?: number;
 }
 
-export interface LongTermKeys {
+/** The credentials an STS or IAM call is signed with: long-term keys, or temporary ones with their session token. */
+export interface CallerKeys {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -27,11 +28,11 @@ export interface CallerIdentity {
 
 export interface StsApi {
   getSessionToken(
-    keys: LongTermKeys,
+    keys: CallerKeys,
     options: AwsEndpointOptions & { durationSeconds: number; serialNumber?: string; tokenCode?: string },
   ): Promise<AwsCredentials>;
   assumeRole(
-    keys: LongTermKeys,
+    keys: CallerKeys,
     options: AwsEndpointOptions & {
       roleArn: string;
       roleSessionName: string;
@@ -41,7 +42,7 @@ export interface StsApi {
       tokenCode?: string;
     },
   ): Promise<AwsCredentials & { assumedRoleArn?: string }>;
-  getCallerIdentity(keys: LongTermKeys, options: AwsEndpointOptions): Promise<CallerIdentity>;
+  getCallerIdentity(keys: CallerKeys, options: AwsEndpointOptions): Promise<CallerIdentity>;
 }
 
 /** Endpoint for a service from the environment, as the AWS SDKs read it (service-specific first). */
@@ -63,7 +64,7 @@ const REQUEST_HANDLER = {
  * Configuration for aws-op's own SDK clients: explicit credentials (never the default chain, which would read the
  * caller's AWS_PROFILE and run aws-op again), the endpoint if one is set, bounded time, 3 attempts.
  */
-export function sdkClientConfig(keys: LongTermKeys, options: { region: string; endpoint?: string }) {
+export function sdkClientConfig(keys: CallerKeys, options: { region: string; endpoint?: string }) {
   return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -84,7 +85,7 @@ function sendOptions(options: AwsEndpointOptions): { abortSignal: AbortSignal } 
   return { abortSignal: AbortSignal.timeout(Math.max(1, options.timeoutMs ?? STS_CALL_TIMEOUT_MS)) };
 }
 
-async function makeClient(keys: LongTermKeys, options: AwsEndpointOptions) {
+async function makeClient(keys: CallerKeys, options: AwsEndpointOptions) {
   const sdk = await import("@aws-sdk/client-sts");
   const client = new sdk.STSClient(sdkClientConfig(keys, options));
   return { sdk, client };

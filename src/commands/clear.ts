@@ -3,6 +3,7 @@ import { UserError } from "../errors.js";
 import { sessionCacheFor, readFilesFor, type Context } from "../context.js";
 import { resolveProfileSettings } from "../config/profile.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
+import { itemIdentityOf } from "../providers/chain.js";
 
 export interface ClearOptions {
   profile?: string;
@@ -29,7 +30,7 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
       files: readFilesFor(ctx),
       flags: { profile: options.profile },
     });
-    if (settings.item) item = { item: settings.item, vault: settings.vault, account: settings.account };
+    if (settings.item) item = itemIdentityOf(settings, ctx.env);
   } catch {
     // A profile that no longer resolves can still have entries recorded under its name.
   }

@@ -8,8 +8,7 @@ import { endpointFromEnv } from "../aws/sts.js";
 import { cacheDirectory } from "../cache/paths.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
 import { listProfileNames, readProfileValues, resolveProfileSettings, type AwsFiles } from "../config/profile.js";
-import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
-import { getCredentials } from "../credentials.js";
+import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { readItem, readOpVersion, whoami, type OpContext } from "../onepassword/client.js";
 import { resolveAwsFields } from "../onepassword/item.js";
@@ -234,7 +233,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
           const endpoint = endpointFromEnv(ctx.env, "STS");
           let use = keys;
           if (s.role || !s.item) {
-            use = await getCredentials(s, credentialDepsFor(ctx, f));
+            use = await credentialChainFor(ctx, s, "session", f).provider.retrieve();
           } else if (!use) {
             return { ok: false, detail: "skipped: the item could not be read", fix: "Fix the item check above." };
           }

@@ -1,8 +1,7 @@
 // `aws-op env PROFILE [--format F]`: print the profile's credentials as environment variables for a shell
 // (`eval "$(aws-op env work)"`), or in the credential_process JSON format. Goes through the one provider pipeline,
 // so sessions and roles are cached exactly as for `process`.
-import { credentialDepsFor, resolveProfileFor, type Context } from "../context.js";
-import { getCredentials } from "../credentials.js";
+import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { terminalMfaPrompt } from "../ui/tty-prompt.js";
 import { ENV_FORMATS, formatEnvironment, isEnvFormat } from "./env-format.js";
@@ -21,9 +20,10 @@ export async function run(options: EnvOptions, ctx: Context): Promise<string> {
     throw new UserError(`Unknown format "${format}".`, { hint: `Use one of: ${ENV_FORMATS.join(", ")}.` });
   }
   const { files, flags, settings } = resolveProfileFor(ctx, options);
-  const credentials = await getCredentials(settings, {
-    ...credentialDepsFor(ctx, files, flags),
+  const chain = credentialChainFor(ctx, settings, "session", files, {
+    flags,
     promptMfaCode: terminalMfaPrompt(ctx.platform),
   });
+  const credentials = await chain.provider.retrieve();
   return formatEnvironment(credentials, format, settings.region);
 }

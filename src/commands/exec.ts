@@ -3,8 +3,7 @@
 // never argv. Inherited variables that could make the child resolve another identity are removed.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { credentialDepsFor, resolveProfileFor, type Context } from "../context.js";
-import { getCredentials } from "../credentials.js";
+import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { terminalMfaPrompt } from "../ui/tty-prompt.js";
 import { credentialVariables } from "./env-format.js";
@@ -130,23 +129,17 @@ export async function run(options: ExecOptions, ctx: Context, runChild: ChildRun
     });
   }
   const { files, flags, settings } = resolveProfileFor(ctx, options);
-  if (options.noSession && (settings.role || settings.sourceProfile)) {
-    throw new UserError(`Profile "${options.profile}" assumes a role, which always gives session credentials.`, {
-      hint: "Drop --no-session, or use the profile that holds the long-term keys.",
-    });
-  }
-  if (options.noSession) {
+  // --no-session as in aws-vault: no GetSessionToken. A role is then assumed straight from the long-term keys.
+  const chain = credentialChainFor(ctx, settings, options.noSession ? "no-session" : "session", files, {
+    flags,
+    promptMfaCode: terminalMfaPrompt(ctx.platform),
+  });
+  if (options.noSession && chain.provider === chain.item) {
     ctx.stderr(
       "aws-op: --no-session: the command gets the long-term access keys from 1Password, which never expire. Prefer a session unless the command needs them.\n",
     );
   }
-  const credentials = await getCredentials(
-    settings,
-    { ...credentialDepsFor(ctx, files, flags), promptMfaCode: terminalMfaPrompt(ctx.platform) },
-    {
-      ...(options.noSession ? { noSession: true } : {}),
-    },
-  );
+  const credentials = await chain.provider.retrieve();
   const env = childEnvironment(ctx.env, options.profile, credentials, settings.region);
   const [command, ...args] = options.command.length > 0 ? options.command : [defaultCommand(ctx.env, ctx.platform)];
   return exitCodeOf(await runChild(command ?? "/bin/sh", args, env));

@@ -1,6 +1,5 @@
 // `aws-op list`: the profiles aws-op serves (those with op_item or op_source_profile), where their keys live, and
 // until when a cached session can serve them. Reads only the AWS files and the cache: no op call, no network.
-import { cacheKey } from "../cache/session-cache.js";
 import {
   listProfileNames,
   readProfileValues,
@@ -8,8 +7,7 @@ import {
   type ProfileSettings,
   type AwsFiles,
 } from "../config/profile.js";
-import { readFilesFor, sessionCacheFor, type Context } from "../context.js";
-import { sessionDescriptor } from "../credentials.js";
+import { credentialChainFor, readFilesFor, sessionCacheFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { formatTable } from "../ui/table.js";
 
@@ -37,27 +35,13 @@ export function formatLocalTime(date: Date): string {
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}`;
 }
 
-function cachedUntil(ctx: Context, profile: string, settings: ProfileSettings | undefined): string | null {
-  const cache = sessionCacheFor(ctx);
-  const now = ctx.now().getTime();
-  const live = (expiration: string | undefined): number | undefined => {
-    const t = expiration ? Date.parse(expiration) : NaN;
-    return Number.isFinite(t) && t > now ? t : undefined;
-  };
-  if (settings && !settings.role && !settings.sourceProfile && settings.item && settings.sessionDuration !== "off") {
-    // The exact entry `aws-op process` would serve.
-    const entry = cache.read(cacheKey(sessionDescriptor(settings, settings.sessionDuration, ctx.env)));
-    const t = live(entry?.credentials.Expiration);
-    return t === undefined ? null : new Date(t).toISOString();
-  }
-  // Role profiles: the newest live entry recorded for the profile.
-  let best: number | undefined;
-  for (const { entry } of cache.list()) {
-    if (entry.profile !== profile) continue;
-    const t = live(entry.credentials.Expiration);
-    if (t !== undefined && (best === undefined || t > best)) best = t;
-  }
-  return best === undefined ? null : new Date(best).toISOString();
+/** Until when the exact entry `aws-op process` would serve is live (the chain's cache key), or null. */
+function cachedUntil(ctx: Context, files: AwsFiles, settings: ProfileSettings): string | null {
+  const key = credentialChainFor(ctx, settings, "session", files).cacheKey;
+  if (key === undefined) return null;
+  const expiration = sessionCacheFor(ctx).read(key)?.credentials.Expiration;
+  const t = expiration ? Date.parse(expiration) : NaN;
+  return Number.isFinite(t) && t > ctx.now().getTime() ? new Date(t).toISOString() : null;
 }
 
 /** A role profile uses the MFA of its source profile's session (followed down a chain, loops stopped). */
@@ -76,10 +60,10 @@ export function listProfiles(ctx: Context): ListedProfile[] {
   for (const profile of listProfileNames(files)) {
     const values = readProfileValues(files, profile) ?? {};
     if (!values.op_item?.trim() && !values.op_source_profile?.trim()) continue;
-    let settings: ProfileSettings | undefined;
+    let sessionCachedUntil: string | null = null;
     let error: string | null = null;
     try {
-      settings = resolveProfileSettings({ env: ctx.env, files, flags: { profile } });
+      sessionCachedUntil = cachedUntil(ctx, files, resolveProfileSettings({ env: ctx.env, files, flags: { profile } }));
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       error = e.message;
@@ -91,7 +75,7 @@ export function listProfiles(ctx: Context): ListedProfile[] {
       roleArn: values.op_role_arn?.trim() || null,
       sourceProfile: values.op_source_profile?.trim() || null,
       mfa: usesMfa(files, profile),
-      sessionCachedUntil: cachedUntil(ctx, profile, settings),
+      sessionCachedUntil,
       error,
     });
   }

@@ -2,8 +2,7 @@
 // nothing at all on failure (cli.ts prints the error on stderr).
 import { formatCredentialProcessOutput } from "../aws/credential-output.js";
 import { resolveProfileSettings, type SettingFlags } from "../config/profile.js";
-import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
-import { getCredentials } from "../credentials.js";
+import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 
 export type ProcessOptions = SettingFlags;
 
@@ -11,8 +10,8 @@ export type ProcessOptions = SettingFlags;
 export async function run(options: ProcessOptions, ctx: Context): Promise<string> {
   const files = readFilesFor(ctx);
   const settings = resolveProfileSettings({ env: ctx.env, files, flags: options });
-  const credentials = await getCredentials(settings, {
-    ...credentialDepsFor(ctx, files, options),
+  const chain = credentialChainFor(ctx, settings, "session", files, {
+    flags: options,
     // stdout and stderr belong to the AWS tool that runs us: a question goes to the terminal device.
     promptMfaCode: async (serialNumber, item) => {
       const { askMfaCodeOnTerminal, TERMINAL_ANSWER_TIMEOUT_MS } = await import("../ui/tty-prompt.js");
@@ -22,5 +21,5 @@ export async function run(options: ProcessOptions, ctx: Context): Promise<string
       });
     },
   });
-  return formatCredentialProcessOutput(credentials);
+  return formatCredentialProcessOutput(await chain.provider.retrieve());
 }

@@ -7,7 +7,7 @@
 // A journal (cache/rotation-journal.ts, no secrets) lets the next rotate finish one that was killed mid-way.
 import { maskKeyId } from "../aws/credential-output.js";
 import { iamEndpoint, sdkIam, type IamAccessKey, type IamApi } from "../aws/iam.js";
-import { endpointFromEnv, type LongTermKeys } from "../aws/sts.js";
+import { endpointFromEnv, type CallerKeys } from "../aws/sts.js";
 import {
   deleteRotationJournal,
   readRotationJournal,
@@ -18,6 +18,7 @@ import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import type { ProfileSettings } from "../config/profile.js";
 import { resolveProfileFor, sessionCacheFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
+import { itemIdentityOf } from "../providers/chain.js";
 import type { ItemLocator } from "../onepassword/args.js";
 import { editItem, readItem, type ItemTemplate, type OpContext, type TemplateField } from "../onepassword/client.js";
 import { FIELD_LABELS, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
@@ -62,7 +63,7 @@ export function userNameFromArn(arn: string): string | undefined {
  * replaced. `op item edit --template` replaces all fields, so anything left out here (the one-time password
  * above all) would be deleted.
  */
-export function rotatedTemplate(item: OpItem, oldKeys: LongTermKeys, newKeys: LongTermKeys): ItemTemplate {
+export function rotatedTemplate(item: OpItem, oldKeys: CallerKeys, newKeys: CallerKeys): ItemTemplate {
   const idLabels = new Set(FIELD_LABELS.accessKeyId.map(normalizeLabel));
   const secretLabels = new Set(FIELD_LABELS.secretAccessKey.map(normalizeLabel));
   let replacedId = 0;
@@ -103,7 +104,7 @@ export function rotatedTemplate(item: OpItem, oldKeys: LongTermKeys, newKeys: Lo
 export function clearSessionsForItem(ctx: Context, settings: ProfileSettings): number {
   return clearSessionsFor(sessionCacheFor(ctx), {
     ...(settings.profile ? { profile: settings.profile } : {}),
-    item: { item: settings.item, vault: settings.vault, account: settings.account },
+    item: itemIdentityOf(settings, ctx.env),
   });
 }
 
@@ -134,7 +135,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   // 1. The current key, and whose it is.
   const item = await readItem(op, locator);
   const fields = resolveAwsFields(item);
-  const oldKeys: LongTermKeys = { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey };
+  const oldKeys: CallerKeys = { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey };
   const identity = await ctx.sts.getCallerIdentity(oldKeys, sts);
   const userName = userNameFromArn(identity.arn);
   if (!userName) {
@@ -144,7 +145,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   }
   const existingKeys = await deps.iam.listAccessKeys(oldKeys, { ...aws, userName });
   const journalRoot = sessionCacheFor(ctx).root;
-  const itemId: ItemIdentity = { item: settings.item, vault: settings.vault, account: settings.account };
+  const itemId: ItemIdentity = itemIdentityOf(settings, ctx.env);
   const journal = readRotationJournal(journalRoot, itemId);
   const recordJournal = (entry: RotationJournal | undefined): void => {
     try {
@@ -156,8 +157,8 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
       );
     }
   };
-  const verifyKey = (keys: LongTermKeys) => waitUntilKeyWorks(ctx, keys, sts, identity.arn);
-  const deleteKey = (caller: LongTermKeys, accessKeyId: string) =>
+  const verifyKey = (keys: CallerKeys) => waitUntilKeyWorks(ctx, keys, sts, identity.arn);
+  const deleteKey = (caller: CallerKeys, accessKeyId: string) =>
     deleteWithRetries(ctx, deps, caller, { ...aws, userName, accessKeyId });
 
   // 0. A rotate that was killed mid-way is finished first.
@@ -250,7 +251,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   };
   recordJournal(started);
   const created = await deps.iam.createAccessKey(oldKeys, { ...aws, userName });
-  const newKeys: LongTermKeys = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
+  const newKeys: CallerKeys = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
   recordJournal({ ...started, newKeyId: newKeys.accessKeyId });
   say(`Created access key ${maskKeyId(newKeys.accessKeyId)}.`);
   const undoCreate = async (reason: unknown): Promise<never> => {
@@ -341,7 +342,7 @@ const CLOCK_SLACK_MS = 5 * 60_000;
 /** GetCallerIdentity with the key until it works as the same user (new keys take seconds to be accepted). */
 async function waitUntilKeyWorks(
   ctx: Context,
-  keys: LongTermKeys,
+  keys: CallerKeys,
   sts: { region: string; endpoint?: string },
   expectedArn: string,
 ): Promise<{ ok: boolean; lastError?: unknown }> {
@@ -362,7 +363,7 @@ async function waitUntilKeyWorks(
 async function deleteWithRetries(
   ctx: Context,
   deps: RotateDeps,
-  caller: LongTermKeys,
+  caller: CallerKeys,
   options: { region: string; endpoint?: string; userName: string; accessKeyId: string },
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
@@ -380,8 +381,8 @@ async function deleteWithRetries(
 function afterWrite(
   cause: unknown,
   what: string,
-  newKeys: LongTermKeys,
-  oldKeys: LongTermKeys,
+  newKeys: CallerKeys,
+  oldKeys: CallerKeys,
   userName: string,
 ): UserError {
   return new UserError(

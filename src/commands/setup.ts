@@ -10,8 +10,7 @@ import { buildCredentialProcessLine, requireQuotableProfileName, shellWordForDis
 import { IniEditError, parseIni } from "../config/ini.js";
 import { configSectionName, profileFromConfigSection } from "../config/names.js";
 import { parseOpTimeoutMs, type AwsFiles, type ProfileSettings } from "../config/profile.js";
-import { credentialDepsFor, readFilesFor, type Context } from "../context.js";
-import { getCredentials } from "../credentials.js";
+import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { listAccounts, listItems, listVaults, readItem, type OpContext } from "../onepassword/client.js";
 import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
@@ -242,7 +241,7 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
           : {}),
       },
     };
-    const credentials = await getCredentials(settings, credentialDepsFor(ctx, files));
+    const credentials = await credentialChainFor(ctx, settings, "session", files).provider.retrieve();
     const identity = await ctx.sts.getCallerIdentity(credentials, { region, ...(endpoint ? { endpoint } : {}) });
     say(`${c.green("✓")} The role works: ${identity.arn}`);
   }

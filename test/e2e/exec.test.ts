@@ -17,7 +17,19 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
   beforeAll(async () => {
     ({ moto, sandbox, alice } = await startAliceWorld());
     sandbox.writeConfig(
-      ["[profile work]", "region = eu-west-1", "op_vault = Work", "op_item = AWS work", ""].join("\n"),
+      [
+        "[profile work]",
+        "region = eu-west-1",
+        "op_vault = Work",
+        "op_item = AWS work",
+        "",
+        "[profile admin]",
+        "region = eu-west-1",
+        "op_source_profile = work",
+        "op_role_arn = arn:aws:iam::123456789012:role/admin",
+        "op_role_session_name = alice-admin",
+        "",
+      ].join("\n"),
     );
   }, 60_000);
 
@@ -55,6 +67,26 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
     expect(JSON.parse(result.stdout).Arn).toBe(alice.arn);
     expect(result.stderr).toMatch(/--no-session.*long-term/);
     expect(result.stderr).not.toContain(alice.secretAccessKey);
+  });
+
+  it("--no-session on a role profile assumes the role straight from the long-term keys (regression: the role was dropped)", async () => {
+    moto.resetCalls();
+    const result = await sandbox.run([
+      "exec",
+      "admin",
+      "--no-session",
+      "--",
+      "aws",
+      "sts",
+      "get-caller-identity",
+      "--output",
+      "json",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).Arn).toBe("arn:aws:sts::123456789012:assumed-role/admin/alice-admin");
+    expect(moto.calls("GetSessionToken")).toBe(0);
+    expect(moto.calls("AssumeRole")).toBe(1);
   });
 
   it("gives the child credentials, region and the marker through the environment, and removes AWS_PROFILE", async () => {

@@ -104,12 +104,6 @@ describe.skipIf(!tools.available)("roles end to end", () => {
     expect(JSON.parse(env.stdout)).toEqual(JSON.parse(process.stdout));
   });
 
-  it("exec --no-session refuses a role profile instead of silently giving the user's own keys", async () => {
-    const result = await sandbox.run(["exec", "admin", "--no-session", "--", "true"]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/assumes a role/);
-  });
-
   it("a chained role asking for more than 1 hour fails with a clear message and no STS call", async () => {
     moto.resetCalls();
     const result = await sandbox.run(["process", "--profile", "chained"]);

@@ -5,10 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { run as clear } from "../../../src/commands/clear.js";
 import { run as doctor, type Check } from "../../../src/commands/doctor.js";
 import { formatLocalTime, run as list } from "../../../src/commands/list.js";
-import { cacheKey, SessionCache, toCacheEntry } from "../../../src/cache/session-cache.js";
+import { SessionCache, toCacheEntry } from "../../../src/cache/session-cache.js";
 import { resolveProfileSettings } from "../../../src/config/profile.js";
-import { readFilesFor } from "../../../src/context.js";
-import { sessionDescriptor } from "../../../src/credentials.js";
+import { credentialChainFor, readFilesFor } from "../../../src/context.js";
 import {
   ensureFakeOpBuilt,
   RFC6238_SECRET_BASE32,
@@ -65,10 +64,12 @@ function context(): TestContext {
 function cacheSession(t: TestContext, profile: string, expiresInMs: number): void {
   const files = readFilesFor(t.ctx);
   const settings = resolveProfileSettings({ env: t.ctx.env, files, flags: { profile } });
-  const descriptor = sessionDescriptor(settings, 3600, t.ctx.env);
+  // The entry `aws-op process` would serve: the chain's key and descriptor.
+  const chain = credentialChainFor(t.ctx, settings, "session", files);
+  const descriptor = chain.provider.descriptor;
   const cache = new SessionCache(t.cacheDir);
   cache.write(
-    cacheKey(descriptor),
+    chain.cacheKey ?? "",
     toCacheEntry(
       {
         accessKeyId: "ASIA1",

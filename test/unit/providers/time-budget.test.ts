@@ -4,13 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { AwsEndpointOptions, StsApi } from "../../../src/aws/sts.js";
 import { STS_CALL_TIMEOUT_MS } from "../../../src/aws/sts.js";
 import type { ProfileSettings } from "../../../src/config/profile.js";
-import {
-  FETCH_BUDGET_MS,
-  getCredentials,
-  STS_MIN_BUDGET_MS,
-  stsTimeoutMs,
-  type CredentialDeps,
-} from "../../../src/credentials.js";
+import { getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
+import { FETCH_BUDGET_MS, STS_MIN_BUDGET_MS, stsTimeoutMs } from "../../../src/providers/provider.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../../../src/onepassword/client.js";
 
 const ITEM = JSON.stringify({
@@ -46,7 +41,7 @@ function setup(opMs: number) {
       return { account: "1", arn: "a", userId: "u" };
     },
   };
-  const deps: CredentialDeps = {
+  const deps: ProviderDeps = {
     env: {},
     now: () => new Date(clock.now),
     runOp: async () => {

@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AwsCredentials } from "../../src/aws/credential-output.js";
-import type { StsApi } from "../../src/aws/sts.js";
-import { SessionCache } from "../../src/cache/session-cache.js";
-import type { ProfileSettings } from "../../src/config/profile.js";
-import { getCredentials, type CredentialDeps } from "../../src/credentials.js";
-import type { OpRunner } from "../../src/onepassword/run-op.js";
-import { generateTotp, parseOtpUri } from "../../src/onepassword/totp.js";
+import type { AwsCredentials } from "../../../src/aws/credential-output.js";
+import type { StsApi } from "../../../src/aws/sts.js";
+import { SessionCache } from "../../../src/cache/session-cache.js";
+import type { ProfileSettings } from "../../../src/config/profile.js";
+import { getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
+import type { OpRunner } from "../../../src/onepassword/run-op.js";
+import { generateTotp, parseOtpUri } from "../../../src/onepassword/totp.js";
 
 const OTP_URI = "otpauth://totp/aws?secret=JBSWY3DPEHPK3PXP";
 
@@ -39,7 +39,7 @@ function itemJson(extra: object[] = []): string {
 }
 
 interface Harness {
-  deps: CredentialDeps;
+  deps: ProviderDeps;
   opCalls: string[][];
   sts: { calls: { op: string; keys: string; params: { tokenCode?: string } }[] };
   clock: { now: number };
@@ -82,7 +82,7 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
     },
   };
   const profiles: Record<string, ProfileSettings> = {};
-  const deps: CredentialDeps = {
+  const deps: ProviderDeps = {
     env: {},
     now: () => new Date(clock.now),
     runOp,
@@ -293,5 +293,138 @@ describe("getCredentials: roles", () => {
       role: { roleArn: "arn:aws:iam::1:role/Y", durationSeconds: 900 },
     });
     await expect(getCredentials(h.profiles.x, h.deps)).rejects.toThrow(/loop/);
+  });
+});
+
+describe("the cache key: everything that selects the credentials", () => {
+  it("regression: OP_ACCOUNT is part of the cache key (two accounts, two entries, two op calls)", async () => {
+    const h = harness();
+    h.deps.env = { OP_ACCOUNT: "personal" };
+    const personal = await getCredentials(settings(), h.deps);
+    h.deps.env = { OP_ACCOUNT: "work" };
+    const work = await getCredentials(settings(), h.deps);
+    expect(work.accessKeyId).not.toBe(personal.accessKeyId);
+    expect(work.source).toBe("sts");
+    expect(h.opCalls).toHaveLength(2);
+    expect(h.deps.cache!.list()).toHaveLength(2);
+    // Each account served again from its own entry.
+    h.deps.env = { OP_ACCOUNT: "personal" };
+    expect(await getCredentials(settings(), h.deps)).toMatchObject({
+      source: "cache",
+      accessKeyId: personal.accessKeyId,
+    });
+    expect(h.opCalls).toHaveLength(2);
+  });
+
+  it("--account / op_account wins over OP_ACCOUNT, as in op: the same account is the same entry", async () => {
+    const h = harness();
+    h.deps.env = { OP_ACCOUNT: "personal" };
+    await getCredentials(settings({ account: "work" }), h.deps);
+    h.deps.env = { OP_ACCOUNT: "work" };
+    await getCredentials(settings(), h.deps);
+    h.deps.env = {};
+    await getCredentials(settings({ account: "work" }), h.deps);
+    expect(h.opCalls).toHaveLength(1);
+  });
+
+  it("a service account token selects the entry by a one-way digest, never the token itself", async () => {
+    const h = harness();
+    const token = "ops_eyJzaWduSW5BZGRyZXNzIjoibXkuMXBhc3N3b3JkLmNvbSJ9TAIL";
+    h.deps.env = { OP_SERVICE_ACCOUNT_TOKEN: token };
+    await getCredentials(settings(), h.deps);
+    h.deps.env = { OP_SERVICE_ACCOUNT_TOKEN: `${token}2` };
+    await getCredentials(settings(), h.deps);
+    h.deps.env = {};
+    await getCredentials(settings(), h.deps);
+    expect(h.opCalls).toHaveLength(3);
+    const stored = JSON.stringify(h.deps.cache!.list().map((e) => e.entry.descriptor));
+    expect(stored).toMatch(/"serviceAccount":"[0-9a-f]{32}"/);
+    expect(stored).not.toContain("ops_eyJ");
+    expect(stored).not.toContain("TAIL");
+  });
+
+  it("the op executable (op_cli) is part of the key", async () => {
+    const h = harness();
+    await getCredentials(settings(), h.deps);
+    await getCredentials(settings({ opCli: "op.exe" }), h.deps);
+    expect(h.opCalls).toHaveLength(2);
+  });
+
+  it("a source role's session name change is a new entry (regression: left out of the chained role's key)", async () => {
+    const h = harness();
+    h.profiles.work = settings({ profile: "work" });
+    const base = (roleSessionName: string): ProfileSettings =>
+      settings({
+        profile: "base",
+        item: undefined,
+        sourceProfile: "work",
+        role: { roleArn: "arn:aws:iam::1:role/Base", roleSessionName, durationSeconds: 3600 },
+      });
+    h.profiles.base = base("first");
+    const chained = settings({
+      profile: "c",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::1:role/C", durationSeconds: 3600 },
+    });
+    const first = await getCredentials(chained, h.deps);
+    h.profiles.base = base("second");
+    const second = await getCredentials(chained, h.deps);
+    expect(second.accessKeyId).not.toBe(first.accessKeyId);
+    expect(
+      h.sts.calls
+        .filter((c) => c.op === "AssumeRole")
+        .map((c) => (c.params as { roleSessionName?: string }).roleSessionName),
+    ).toEqual(["first", "aws-op-alice", "second", "aws-op-alice"]);
+  });
+
+  it("the STS endpoint and a role's external ID and duration are part of the key", async () => {
+    const h = harness();
+    const role = (extra: Partial<NonNullable<ProfileSettings["role"]>>): ProfileSettings =>
+      settings({ role: { roleArn: "arn:aws:iam::1:role/R", durationSeconds: 3600, ...extra } });
+    await getCredentials(role({}), h.deps);
+    await getCredentials(role({ externalId: "x" }), h.deps);
+    await getCredentials(role({ durationSeconds: 1800 }), h.deps);
+    h.deps.env = { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1" };
+    await getCredentials(role({}), h.deps);
+    // One session per endpoint (two), one role entry per variant (four).
+    expect(h.sts.calls.map((c) => c.op)).toEqual([
+      "GetSessionToken",
+      "AssumeRole",
+      "AssumeRole",
+      "AssumeRole",
+      "GetSessionToken",
+      "AssumeRole",
+    ]);
+  });
+});
+
+describe("purpose no-session (exec --no-session)", () => {
+  it("a role profile assumes its role straight from the long-term keys, with MFA, and no GetSessionToken", async () => {
+    const item = itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: OTP_URI, totp: "000000" }]);
+    const h = harness({ item });
+    h.profiles.work = settings({ profile: "work", mfaSerial: "arn:aws:iam::123456789012:mfa/alice" });
+    const admin = settings({
+      profile: "admin",
+      item: undefined,
+      sourceProfile: "work",
+      role: { roleArn: "arn:aws:iam::123456789012:role/Admin", durationSeconds: 3600 },
+    });
+    const creds = await getCredentials(admin, h.deps, "no-session");
+    expect(creds.arn).toBe("arn:aws:iam::123456789012:role/Admin/x");
+    expect(h.sts.calls.map((c) => c.op)).toEqual(["AssumeRole"]);
+    expect(h.sts.calls[0]).toMatchObject({
+      keys: "AKIALONGTERM00000001",
+      params: { serialNumber: "arn:aws:iam::123456789012:mfa/alice" },
+    });
+    expect(h.sts.calls[0]!.params.tokenCode).toMatch(/^\d{6}$/);
+  });
+
+  it("a profile without a role gets the long-term keys, nothing cached", async () => {
+    const h = harness();
+    const creds = await getCredentials(settings(), h.deps, "no-session");
+    expect(creds).toMatchObject({ accessKeyId: "AKIALONGTERM00000001", source: "item" });
+    expect(h.sts.calls).toHaveLength(0);
+    expect(h.deps.cache!.list()).toHaveLength(0);
   });
 });

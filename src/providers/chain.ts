@@ -1,0 +1,185 @@
+// One function builds the provider chain for a profile and a purpose (aws-vault's GetProviderForProfile). It is the
+// only code that branches on op_role_arn, op_source_profile and op_session_duration = off; `process`, `env`,
+// `exec`, `doctor`, `setup`, `list`, `clear` and `rotate` take their providers, cache keys and item from it.
+import { endpointFromEnv, type StsApi } from "../aws/sts.js";
+import type { SessionCache } from "../cache/session-cache.js";
+import type { ProfileSettings } from "../config/profile.js";
+import { UserError } from "../errors.js";
+import type { OpContext } from "../onepassword/client.js";
+import { AssumeRoleProvider } from "./assume-role.js";
+import { CachingProvider, cacheKeyOf } from "./cached.js";
+import { ItemKeysProvider, opAccountIdentity, type ItemSource } from "./item-keys.js";
+import type { CredentialProvider, ServedCredentials } from "./provider.js";
+import { SessionTokenProvider } from "./session-token.js";
+
+export interface ProviderDeps {
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  runOp: OpContext["run"];
+  sts: StsApi;
+  /** undefined: caching is off or impossible (then nothing is written). */
+  cache: SessionCache | undefined;
+  warn: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
+  /** Settings of another profile, for op_source_profile. */
+  loadProfile: (name: string) => ProfileSettings;
+  /** Local user name, for the default role session name. */
+  userName: string;
+  /** Ask the person for an MFA code (on the terminal) when the item has no one-time password field. */
+  promptMfaCode?: ((serialNumber: string, item: string) => Promise<string>) | undefined;
+}
+
+/**
+ * What the credentials are for.
+ * - "session": process, env, exec (and the credential server of issue 10, which serves the same chain): a cached
+ *   session from the item's keys (unless op_session_duration = off), the profile's role on top.
+ * - "no-session": aws-vault's --no-session: no GetSessionToken anywhere in the chain. A profile without a role gets
+ *   the long-term keys; a role is assumed straight from them (with MFA if configured), never dropped.
+ * Console sign-in (issue 11) adds its purpose here: a federation token on the item's keys, or the role's
+ * credentials for a role profile.
+ */
+export type Purpose = "session" | "no-session";
+
+export interface Chain {
+  /** The provider that serves: retrieve() gives the credentials. */
+  provider: CredentialProvider;
+  /** The cache key of what `provider` serves; undefined when it is never cached (long-term keys). */
+  cacheKey: string | undefined;
+  /** The item whose keys are at the bottom of the chain, as op will find it. */
+  item: ItemKeysProvider;
+  /** Settings of the profile that holds the item (the profile itself, or the end of its op_source_profile chain). */
+  itemSettings: ProfileSettings;
+}
+
+/** AssumeRole from role credentials ("role chaining") is limited to one hour by AWS. */
+export const CHAINED_ROLE_MAX_SECONDS = 3600;
+
+export function defaultRoleSessionName(userName: string): string {
+  const clean = `aws-op-${userName}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
+  return clean.length >= 2 ? clean : "aws-op";
+}
+
+export function buildChain(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps): Chain {
+  return build(settings, purpose, deps, []);
+}
+
+/** The credentials of the chain for these settings. */
+export async function getCredentials(
+  settings: ProfileSettings,
+  deps: ProviderDeps,
+  purpose: Purpose = "session",
+): Promise<ServedCredentials> {
+  return buildChain(settings, purpose, deps).provider.retrieve();
+}
+
+function build(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps, chain: string[]): Chain {
+  const here = [...chain, settings.profile ?? "?"];
+  if (settings.role) {
+    // op_source_profile names where the role's keys come from; without it, the profile's own item.
+    const source = settings.sourceProfile ? build(loadSource(settings, deps, chain), purpose, deps, here) : undefined;
+    const base = source ?? buildItemChain(withoutRole(settings), purpose, deps);
+    return { ...base, ...withRole(settings, settings.role, base, deps) };
+  }
+  if (settings.sourceProfile && !settings.item) return build(loadSource(settings, deps, chain), purpose, deps, here);
+  return buildItemChain(settings, purpose, deps);
+}
+
+/** The item's keys, exchanged for a cached session unless the purpose or the profile says no. */
+function buildItemChain(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps): Chain {
+  const item = new ItemKeysProvider(itemSourceOf(settings), {
+    env: deps.env,
+    now: deps.now,
+    runOp: deps.runOp,
+    warn: deps.warn,
+    sleep: deps.sleep,
+    stateRoot: deps.cache?.root,
+    promptMfaCode: deps.promptMfaCode,
+  });
+  if (purpose === "no-session" || settings.sessionDuration === "off") {
+    return { provider: item, cacheKey: undefined, item, itemSettings: settings };
+  }
+  const session = new SessionTokenProvider(
+    item,
+    { ...stsTarget(settings, deps), durationSeconds: settings.sessionDuration },
+    deps,
+  );
+  return cachedChain(session, settings, deps, { item, itemSettings: settings });
+}
+
+function withRole(
+  settings: ProfileSettings,
+  role: NonNullable<ProfileSettings["role"]>,
+  base: Chain,
+  deps: ProviderDeps,
+): Pick<Chain, "provider" | "cacheKey"> {
+  if (base.provider.descriptor.kind === "role" && role.durationSeconds > CHAINED_ROLE_MAX_SECONDS) {
+    throw new UserError(
+      `op_role_duration for profile "${settings.profile ?? "?"}" is ${role.durationSeconds / 3600} h, but its source profile "${settings.sourceProfile ?? "?"}" is itself a role: AWS limits chained roles to 1 hour.`,
+      { hint: "Set op_role_duration = 1h (or less) on this profile." },
+    );
+  }
+  const assumed = new AssumeRoleProvider(
+    base.provider,
+    {
+      ...stsTarget(settings, deps),
+      roleArn: role.roleArn,
+      roleSessionName: role.roleSessionName ?? defaultRoleSessionName(deps.userName),
+      externalId: role.externalId,
+      durationSeconds: role.durationSeconds,
+    },
+    deps,
+  );
+  return cachedChain(assumed, settings, deps, base);
+}
+
+function cachedChain(
+  provider: CredentialProvider,
+  settings: ProfileSettings,
+  deps: ProviderDeps,
+  rest: Pick<Chain, "item" | "itemSettings">,
+): Chain {
+  const cached = new CachingProvider(provider, { profile: settings.profile, opTimeoutMs: settings.opTimeoutMs }, deps);
+  return { ...rest, provider: cached, cacheKey: cacheKeyOf(cached) };
+}
+
+function stsTarget(settings: ProfileSettings, deps: ProviderDeps): { region: string; endpoint: string | undefined } {
+  return { region: settings.region, endpoint: endpointFromEnv(deps.env, "STS") };
+}
+
+export function itemSourceOf(settings: ProfileSettings): ItemSource {
+  if (!settings.item) throw new UserError(`Profile "${settings.profile ?? "?"}" has no op_item.`);
+  return {
+    item: settings.item,
+    vault: settings.vault,
+    account: settings.account,
+    mfaSerial: settings.mfaSerial,
+    opCli: settings.opCli,
+    opTimeoutMs: settings.opTimeoutMs,
+  };
+}
+
+/** The item as the cache records it (for clearing the sessions made from it): item, vault, account as op resolves it. */
+export function itemIdentityOf(
+  settings: ProfileSettings,
+  env: NodeJS.ProcessEnv,
+): { item: string | undefined; vault: string | undefined; account: string | undefined } {
+  const account = opAccountIdentity(settings.account, env).account;
+  return { item: settings.item, vault: settings.vault, account: typeof account === "string" ? account : undefined };
+}
+
+function loadSource(settings: ProfileSettings, deps: ProviderDeps, chain: string[]): ProfileSettings {
+  const name = settings.sourceProfile ?? "";
+  if (chain.includes(name) || name === settings.profile) {
+    throw new UserError(`op_source_profile forms a loop: ${[...chain, settings.profile ?? "?", name].join(" -> ")}.`, {
+      hint: "Point op_source_profile at a profile that holds op_item.",
+    });
+  }
+  return deps.loadProfile(name);
+}
+
+function withoutRole(settings: ProfileSettings): ProfileSettings {
+  const copy: ProfileSettings = { ...settings };
+  delete copy.role;
+  delete copy.sourceProfile;
+  return copy;
+}

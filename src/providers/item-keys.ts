@@ -1,0 +1,162 @@
+// The source of every chain: the long-term access keys in a 1Password item, and the MFA code that goes with them
+// (the item's one-time password, or a question to the person). Its descriptor names the item as `op` will find it:
+// the account op resolves, vault, item, MFA serial and the op executable.
+import { createHash } from "node:crypto";
+import type { CallerKeys } from "../aws/sts.js";
+import { readLastMfaStep, writeLastMfaStep } from "../cache/mfa-state.js";
+import type { CacheDescriptor } from "../cache/session-cache.js";
+import { UserError } from "../errors.js";
+import type { ItemLocator } from "../onepassword/args.js";
+import { readItem, type OpContext } from "../onepassword/client.js";
+import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
+import { generateTotp, parseOtpUri, totpCounter } from "../onepassword/totp.js";
+import type { CredentialProvider, ServedCredentials } from "./provider.js";
+
+/** What reading an item and asking for an MFA code need from the outside world. */
+export interface ItemKeysDeps {
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  runOp: OpContext["run"];
+  warn: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
+  /** The cache root, for the last MFA step per device; undefined: caching is off (nothing is written). */
+  stateRoot: string | undefined;
+  /** Ask the person for an MFA code (on the terminal) when the item has no one-time password field. */
+  promptMfaCode?: ((serialNumber: string, item: string) => Promise<string>) | undefined;
+}
+
+/** Where the keys are: the item as op finds it, and how op runs. */
+export interface ItemSource {
+  item: string;
+  vault?: string | undefined;
+  account?: string | undefined;
+  mfaSerial?: string | undefined;
+  opCli: string;
+  opTimeoutMs: number;
+}
+
+export interface MfaCode {
+  serialNumber: string;
+  tokenCode: string;
+}
+
+/**
+ * The 1Password account op will use, as far as it selects what an item name means: --account / op_account, else
+ * OP_ACCOUNT (op's own order); a service account by a one-way digest of its token (never the token: descriptors are
+ * stored in the cache files), a Connect server by its address.
+ */
+export function opAccountIdentity(account: string | undefined, env: NodeJS.ProcessEnv): CacheDescriptor {
+  const token = env.OP_SERVICE_ACCOUNT_TOKEN?.trim();
+  return {
+    account: account ?? (env.OP_ACCOUNT?.trim() || undefined),
+    serviceAccount: token
+      ? createHash("sha256").update(`aws-op service account\0${token}`).digest("hex").slice(0, 32)
+      : undefined,
+    connect: env.OP_CONNECT_HOST?.trim() || undefined,
+  };
+}
+
+export function itemLocatorOf(source: Pick<ItemSource, "item" | "vault" | "account">): ItemLocator {
+  return {
+    item: source.item,
+    ...(source.vault ? { vault: source.vault } : {}),
+    ...(source.account ? { account: source.account } : {}),
+  };
+}
+
+export class ItemKeysProvider implements CredentialProvider {
+  readonly descriptor: CacheDescriptor;
+
+  constructor(
+    readonly source: ItemSource,
+    private readonly deps: ItemKeysDeps,
+  ) {
+    this.descriptor = {
+      kind: "item",
+      ...opAccountIdentity(source.account, deps.env),
+      vault: source.vault,
+      item: source.item,
+      mfaSerial: source.mfaSerial,
+      opCli: source.opCli,
+    };
+  }
+
+  /** One `op item get`: the AWS fields of the item. */
+  async readFields(): Promise<AwsItemFields> {
+    const op: OpContext = {
+      run: this.deps.runOp,
+      cli: this.source.opCli,
+      env: this.deps.env,
+      timeoutMs: this.source.opTimeoutMs,
+    };
+    return resolveAwsFields(await readItem(op, itemLocatorOf(this.source)));
+  }
+
+  /** The long-term keys, served as they are (exec --no-session, op_session_duration = off). */
+  async retrieve(): Promise<ServedCredentials> {
+    const fields = await this.readFields();
+    return {
+      accessKeyId: fields.accessKeyId,
+      secretAccessKey: fields.secretAccessKey,
+      ...(fields.accountId ? { accountId: fields.accountId } : {}),
+      source: "item",
+    };
+  }
+
+  /** The keys and, when MFA is configured, a code for them: one op call for both. */
+  async readKeysAndMfa(): Promise<{ keys: CallerKeys; mfa: MfaCode | undefined; accountId: string | undefined }> {
+    const fields = await this.readFields();
+    return {
+      keys: { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
+      mfa: await this.mfaFor(fields),
+      accountId: fields.accountId,
+    };
+  }
+
+  /**
+   * The MFA serial and a code that AWS has not seen yet. The code is op's current one; when that time step was
+   * already used for this device (a session a few seconds ago), wait for the next step and compute its code.
+   */
+  private async mfaFor(fields: AwsItemFields): Promise<MfaCode | undefined> {
+    const deps = this.deps;
+    const item = this.source.item;
+    const serialNumber = this.source.mfaSerial ?? fields.mfaSerial;
+    if (!serialNumber) return undefined;
+    if (!fields.totp && !fields.otpUri) {
+      if (deps.promptMfaCode) return { serialNumber, tokenCode: await deps.promptMfaCode(serialNumber, item) };
+      throw new UserError(
+        `MFA is configured (${serialNumber}) but 1Password item "${item}" has no one-time password field.`,
+        {
+          hint: "Add the MFA device's secret to the item as a One-Time Password field, or remove op_mfa_serial / the item's MFA serial.",
+        },
+      );
+    }
+    const params = fields.otpUri ? parseOtpUri(fields.otpUri) : undefined;
+    const root = deps.stateRoot;
+    let tokenCode = fields.totp;
+    if (params) {
+      let step = totpCounter(params, deps.now().getTime());
+      const last = root ? readLastMfaStep(root, serialNumber) : undefined;
+      if (last !== undefined && step <= last) {
+        // AWS refuses a code it has seen: wait (at most one period) for the next one.
+        const nextStepAt = (last + 1) * params.period * 1000;
+        const waitMs = Math.min(nextStepAt - deps.now().getTime(), params.period * 1000) + 250;
+        deps.warn(
+          `aws-op: the current MFA code was already used; waiting ${Math.ceil(waitMs / 1000)} s for the next one.`,
+        );
+        await deps.sleep(Math.max(waitMs, 0));
+        step = Math.max(totpCounter(params, deps.now().getTime()), last + 1);
+      }
+      tokenCode = generateTotp(params, step);
+      if (root) {
+        try {
+          writeLastMfaStep(root, serialNumber, step);
+        } catch {
+          // Best effort: without it a second session in the same window may be refused once.
+        }
+      }
+    }
+    if (!tokenCode) throw new UserError(`Could not get an MFA code from 1Password item "${item}".`);
+    return { serialNumber, tokenCode };
+  }
+}

@@ -1,0 +1,64 @@
+// The credential pipeline as small composable providers, in the spirit of aws-vault's vault/ package:
+//   item keys (1Password) -> session token (GetSessionToken, MFA) -> assumed role  [-> federation token, later]
+// each wrapped, where it yields temporary credentials, in a caching provider (cached.ts). chain.ts builds the chain
+// for a profile and a purpose; it is the only code that branches on op_role_arn, op_source_profile and
+// op_session_duration = off. Nothing here prints, exits or reads process.env: warnings go through deps.warn.
+//
+// How to add a provider (e.g. GetFederationToken for console sign-in, issue 11):
+// 1. One file here with a class implementing CredentialProvider: a `descriptor` that says everything that selects
+//    what it returns (its source's descriptor under `source`, never a secret) and `retrieve(budget)` that asks its
+//    source (or the item: ItemKeysProvider.readKeysAndMfa) and calls STS with `stsCallOptions(...)`, so the call
+//    shares the one fetch budget.
+// 2. Wrap it in `cachedProvider(...)` in chain.ts if what it returns is temporary (long-term keys are never cached).
+// 3. Add the purpose that needs it to `Purpose` in chain.ts and one branch in `buildChain`. Commands never build
+//    providers themselves: they ask buildChain (via credentialChainFor in context.ts) and call retrieve().
+import type { AwsCredentials } from "../aws/credential-output.js";
+import { STS_CALL_TIMEOUT_MS, type AwsEndpointOptions } from "../aws/sts.js";
+import type { CacheDescriptor } from "../cache/session-cache.js";
+
+export interface ServedCredentials extends AwsCredentials {
+  /** Where they came from: the cache, a fresh STS call, or the item itself (long-term keys). */
+  source: "cache" | "sts" | "item";
+  /** For roles: the assumed-role ARN. */
+  arn?: string;
+}
+
+/** When the fetch that is under way started: every call in it shares one budget (FETCH_BUDGET_MS). */
+export interface FetchBudget {
+  startedAt: number;
+}
+
+export interface CredentialProvider {
+  /** Everything that selects the credentials retrieve() returns, for the cache key. No secret goes in here. */
+  readonly descriptor: CacheDescriptor;
+  /** The credentials; `budget` is the fetch this retrieval is part of (a new one starts when absent). */
+  retrieve(budget?: FetchBudget): Promise<ServedCredentials>;
+}
+
+/**
+ * Everything one fetch does (1Password approval, then STS) should end within this long: the Go SDK kills a
+ * credential process after 60 s. A slow approval leaves STS only what is left, but at least STS_MIN_BUDGET_MS.
+ */
+export const FETCH_BUDGET_MS = 55_000;
+export const STS_MIN_BUDGET_MS = 3_000;
+
+/** How long an STS call that starts now may take, for a fetch that started at `startedAt`. */
+export function stsTimeoutMs(startedAt: number, now: Date): number {
+  const left = startedAt + FETCH_BUDGET_MS - now.getTime();
+  return Math.min(STS_CALL_TIMEOUT_MS, Math.max(STS_MIN_BUDGET_MS, left));
+}
+
+/** Where and how an STS call of a provider goes: the profile's region, the endpoint from the environment. */
+export interface StsTarget {
+  region: string;
+  endpoint: string | undefined;
+}
+
+/** The endpoint options of one STS call within `budget`. */
+export function stsCallOptions(target: StsTarget, budget: FetchBudget, now: Date): AwsEndpointOptions {
+  return {
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    timeoutMs: stsTimeoutMs(budget.startedAt, now),
+  };
+}

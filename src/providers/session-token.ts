@@ -1,0 +1,39 @@
+// GetSessionToken: the item's long-term keys (with MFA when configured) exchanged for a session. aws-vault's
+// sessiontokenprovider.go. Its descriptor holds the item's under `source`, the duration and the STS endpoint.
+import type { StsApi } from "../aws/sts.js";
+import type { CacheDescriptor } from "../cache/session-cache.js";
+import type { ItemKeysProvider } from "./item-keys.js";
+import {
+  stsCallOptions,
+  type CredentialProvider,
+  type FetchBudget,
+  type ServedCredentials,
+  type StsTarget,
+} from "./provider.js";
+
+export class SessionTokenProvider implements CredentialProvider {
+  readonly descriptor: CacheDescriptor;
+
+  constructor(
+    private readonly item: ItemKeysProvider,
+    private readonly options: StsTarget & { durationSeconds: number },
+    private readonly deps: { sts: StsApi; now: () => Date },
+  ) {
+    this.descriptor = {
+      kind: "session",
+      source: item.descriptor,
+      duration: options.durationSeconds,
+      endpoint: options.endpoint,
+    };
+  }
+
+  async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
+    const { keys, mfa, accountId } = await this.item.readKeysAndMfa();
+    const credentials = await this.deps.sts.getSessionToken(keys, {
+      ...stsCallOptions(this.options, budget, this.deps.now()),
+      durationSeconds: this.options.durationSeconds,
+      ...(mfa ? { serialNumber: mfa.serialNumber, tokenCode: mfa.tokenCode } : {}),
+    });
+    return { ...credentials, ...(accountId ? { accountId } : {}), source: "sts" };
+  }
+}
