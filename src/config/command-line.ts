@@ -8,7 +8,15 @@
 //   the Windows rules).
 // The one quoting all four agree on is a double-quoted word holding no `"`, `$`, backtick, `%`, `!`, control
 // character, and no backslash that is doubled, ends the word or stands before a quote; or a bare word of characters
-// that no parser treats specially. Paths are always double-quoted: `~` and `$HOME` are not expanded by botocore.
+// that no parser treats specially. `~` and `$HOME` are never written: botocore does not expand them.
+// Before any of them runs it, each SDK's INI parser reads the value, and the AWS SDK for Go is the strict one:
+// - aws-sdk-go-v2 config >= 1.25 (Terraform today) cuts a value at the first `#` or `;` anywhere, and strips the
+//   quotes of a value that both starts and ends with one;
+// - older releases (aws-sdk-go v1, aws-sdk-go-v2 config < 1.25, Debian's 1.17: checked by test/e2e/go-ruby-sdks)
+//   read a value that starts with `"` as one quoted string and silently drop the rest of the line, so the line ran
+//   `node` alone, which printed nothing and exited 0.
+// So the line never contains `#` or `;`, and on POSIX it never starts with a quote: paths are bare words when they
+// can be, else quoted after their leading `/` (`/"opt/aws op/cli.js"`), which every parser above reads alike.
 // Absolute paths of the Node.js binary and the CLI script make the line work where `node` is not on PATH (nvm
 // users, GUI apps and IDEs started with a thin PATH).
 import { UserError } from "../errors.js";
@@ -29,10 +37,16 @@ export function unsafeQuotingReason(value: string): string | undefined {
     if (c === '"') return 'it contains a double quote (")';
     if (c === "$" || c === "`") return `it contains "${c}", which /bin/sh expands inside quotes`;
     if (c === "%" || c === "!") return `it contains "${c}", which cmd.exe expands inside quotes`;
+    if (c === "#" || c === ";") return `it contains "${c}", where the AWS SDK for Go cuts the line as a comment`;
     if (c === "\\") {
       const next = value.charAt(i + 1);
       if (next === "" || next === "\\" || next === '"') {
         return "it contains a backslash that shells read as an escape (doubled, or at the end)";
+      }
+      // The newer Go INI reader unescapes \' and \n. A Windows path (`C:\...\nodejs`) keeps its \n: Windows
+      // cannot be tested here, and refusing it would refuse Node's default install folder.
+      if (next === "'" || (next === "n" && !isWindowsPath(value))) {
+        return `it contains "\\${next}", which the AWS SDK for Go reads as an escape`;
       }
     }
   }
@@ -66,7 +80,7 @@ export function requireQuotableProfileName(profile: string): void {
       : unsafeQuotingReason(profile);
   if (reason !== undefined) {
     throw new UserError(`The profile name ${JSON.stringify(profile)} cannot be used with aws-op: ${reason}.`, {
-      hint: "credential_process is parsed by shlex, /bin/sh, cmd.exe and botocore's Windows split; rename the profile using letters, digits and . _ - (spaces are fine).",
+      hint: "credential_process is parsed by shlex, /bin/sh, cmd.exe, botocore's Windows split and the AWS SDK for Go's INI reader; rename the profile using letters, digits and . _ - (spaces are fine).",
     });
   }
 }
@@ -79,11 +93,24 @@ export function shellWordForDisplay(value: string): string {
   return BARE_WORD.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-function isAbsolutePath(path: string): boolean {
-  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+/**
+ * A path as one word of the line: bare when safe, else double-quoted after a leading `/` (never a quote first,
+ * for the older Go SDK's parser; see the header). Windows paths keep the whole-word quotes cmd.exe expects.
+ */
+function pathWord(path: string): string {
+  if (BARE_WORD.test(path)) return path;
+  return path.startsWith("/") && path.length > 1 ? `/"${path.slice(1)}"` : `"${path}"`;
 }
 
-/** `"NODE" "CLI" process --profile NAME`, the same argument list under shlex, sh -c, cmd.exe and the Windows split. */
+function isWindowsPath(path: string): boolean {
+  return /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+function isAbsolutePath(path: string): boolean {
+  return path.startsWith("/") || isWindowsPath(path);
+}
+
+/** `NODE CLI process --profile NAME`, the same argument list under shlex, sh -c, cmd.exe and the Windows split. */
 export function buildCredentialProcessLine(parts: CredentialProcessParts): string {
   requireQuotableProfileName(parts.profile);
   for (const [path, what] of [
@@ -98,7 +125,8 @@ export function buildCredentialProcessLine(parts: CredentialProcessParts): strin
       });
     }
   }
-  return `"${parts.nodePath}" "${parts.cliPath}" process --profile ${quoteWord(parts.profile, "The profile name")}`;
+  const profile = quoteWord(parts.profile, "The profile name");
+  return `${pathWord(parts.nodePath)} ${pathWord(parts.cliPath)} process --profile ${profile}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildCredentialProcessLine } from "../../src/config/command-line.js";
 import { createCanaryHarness, scanForCanaries, type CanaryHarness } from "./canary.js";
 import {
   createTempStore,
@@ -20,9 +21,9 @@ import {
 
 export const cliPath = join(repoRoot, "dist", "cli.js");
 
-/** The credential_process line for a profile, as `aws-op setup` writes it. */
+/** The credential_process line for a profile, exactly as `aws-op setup` writes it. */
 export function credentialProcessLine(profile: string): string {
-  return `"${process.execPath}" "${cliPath}" process --profile ${profile}`;
+  return buildCredentialProcessLine({ nodePath: process.execPath, cliPath, profile });
 }
 
 export interface RunResult {

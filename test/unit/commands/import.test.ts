@@ -100,7 +100,7 @@ describe("aws-op import", () => {
     expect(config.getSection("profile work")).toEqual({
       region: "eu-west-1",
       output: "json",
-      credential_process: `"${NODE_PATH}" "${CLI_PATH}" process --profile work`,
+      credential_process: `${NODE_PATH} ${CLI_PATH} process --profile work`,
       op_item: "AWS work",
       op_vault: "Keys",
     });

@@ -50,7 +50,7 @@ describe("aws-op setup", () => {
     expect(doc.getSection("profile work")).toEqual({
       region: "eu-west-1",
       output: "json",
-      credential_process: `"${NODE_PATH}" "${CLI_PATH}" process --profile work`,
+      credential_process: `${NODE_PATH} ${CLI_PATH} process --profile work`,
       op_item: "AWS work",
       op_vault: "Work",
     });
@@ -86,7 +86,7 @@ describe("aws-op setup", () => {
     await run({ profile: "new", vault: "Work", item: "AWS work", dryRun: true, offline: true }, t.ctx);
     expect(readFileSync(t.configPath, "utf8")).toBe(EXISTING);
     expect(t.out()).toContain("+[profile new]");
-    expect(t.out()).toContain(`+credential_process = "${NODE_PATH}"`);
+    expect(t.out()).toContain(`+credential_process = ${NODE_PATH} `);
     expect(t.err()).toContain("Dry run");
     expect(t.stsCalls).toEqual([]);
   });
@@ -131,7 +131,7 @@ describe("aws-op setup", () => {
     );
     const section = parseIni(readFileSync(t.configPath, "utf8")).getSection("profile admin");
     expect(section).toEqual({
-      credential_process: `"${NODE_PATH}" "${CLI_PATH}" process --profile admin`,
+      credential_process: `${NODE_PATH} ${CLI_PATH} process --profile admin`,
       op_role_arn: "arn:aws:iam::123456789012:role/Admin",
       op_source_profile: "work",
       op_role_session_name: "ann",

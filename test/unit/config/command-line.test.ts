@@ -1,7 +1,9 @@
 // The credential_process line must give the same argument list to every parser that runs it: botocore's POSIX
 // shlex split, botocore's Windows split, /bin/sh -c (JS, Go, Java SDKs) and cmd.exe /C. The splitters below are
 // small independent references written from the parsers' documentation; POSIX results are also checked against
-// real python3 shlex and a real `sh -c`, Windows results against botocore's own _windows_shell_split.
+// real python3 shlex and a real `sh -c`, Windows results against botocore's own _windows_shell_split. Before any
+// split, the AWS SDK for Go's INI reader reads the value: both of its generations are modelled below (the older one
+// also runs for real in test/e2e/go-ruby-sdks.test.ts).
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,6 +106,29 @@ function referenceCmd(line: string): string[] {
   return referenceWindows(line);
 }
 
+/**
+ * Reference: the value the AWS SDK for Go v2's INI reader (config >= 1.25, internal/ini tokenize.go + strings.go)
+ * hands to `sh -c`: cut at the first `#` or `;`, trailing blanks trimmed, one layer of surrounding quotes removed,
+ * then `\"`, `\'` and `\n` unescaped.
+ */
+function referenceGoValue(line: string): string {
+  let value = line.split("#")[0] ?? "";
+  value = (value.split(";")[0] ?? "").replace(/[ \t]+$/, "");
+  const wrapped = value.length > 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0];
+  if (wrapped) value = value.slice(1, -1);
+  return value.replaceAll('\\"', '"').replaceAll("\\'", "'").replaceAll("\\n", "\n");
+}
+
+/**
+ * Reference: the older Go INI lexer (aws-sdk-go v1, aws-sdk-go-v2 config < 1.25): a value that starts with `"` is
+ * one quoted-string token, and the rest of the line is dropped.
+ */
+function referenceOldGoValue(line: string): string {
+  if (!line.startsWith('"')) return line;
+  const end = line.indexOf('"', 1);
+  return end < 0 ? line : line.slice(1, end);
+}
+
 const awkwardChar = fc.constantFrom(..." _-.@+=,:/'&|;<>()[]{}*?~#^ñΩé中\\\"$`%!\t".split(""), "a", "b", "Z", "0");
 const awkwardString = fc.array(awkwardChar, { minLength: 1, maxLength: 16 }).map((cs) => cs.join(""));
 
@@ -121,13 +146,27 @@ function tryBuild(
 }
 
 describe("credential_process line", () => {
-  it("is the quoted node path, the quoted script path, then process --profile NAME", () => {
+  it("is the node path, the script path, then process --profile NAME, each bare when it can be", () => {
     expect(buildCredentialProcessLine({ nodePath: "/usr/bin/node", cliPath: "/x/cli.js", profile: "work" })).toBe(
-      '"/usr/bin/node" "/x/cli.js" process --profile work',
+      "/usr/bin/node /x/cli.js process --profile work",
     );
     expect(buildCredentialProcessLine({ nodePath: "/n", cliPath: "/c.js", profile: "my team's prod" })).toBe(
-      '"/n" "/c.js" process --profile "my team\'s prod"',
+      '/n /c.js process --profile "my team\'s prod"',
     );
+  });
+
+  it("regression: never starts with a quote (the older Go SDK read the line as the node path alone)", () => {
+    const line = buildCredentialProcessLine({
+      nodePath: "/Users/Ann Lee/.nvm/versions/node/v24.1.0/bin/node",
+      cliPath: "/Users/Ann Lee/lib/node_modules/aws-op/dist/cli.js",
+      profile: "work",
+    });
+    expect(line).toBe(
+      '/"Users/Ann Lee/.nvm/versions/node/v24.1.0/bin/node" /"Users/Ann Lee/lib/node_modules/aws-op/dist/cli.js" ' +
+        "process --profile work",
+    );
+    expect(referenceOldGoValue(line)).toBe(line);
+    expect(referenceGoValue(line)).toBe(line);
   });
 
   it("gives the same argument list to shlex, sh, the Windows split and cmd.exe for every name it accepts", () => {
@@ -142,6 +181,9 @@ describe("credential_process line", () => {
         expect(referenceWindows(line)).toEqual(expected);
         expect(splitWindows(line)).toEqual(expected);
         expect(referenceCmd(line)).toEqual(expected);
+        // Both Go INI readers hand sh the line unchanged.
+        expect(referenceGoValue(line)).toBe(line);
+        expect(referenceOldGoValue(line)).toBe(line);
       }),
       { numRuns: 3000 },
     );
@@ -163,6 +205,11 @@ describe("credential_process line", () => {
     ["a`b", "/bin/sh expands"],
     ["a%PATH%", "cmd.exe expands"],
     ["a!b", "cmd.exe expands"],
+    ["a#b", "AWS SDK for Go"],
+    ["a;b", "AWS SDK for Go"],
+    ["team #2", "AWS SDK for Go"],
+    ["a\\'b", "AWS SDK for Go"],
+    ["a\\nb", "AWS SDK for Go"],
     ["a\\\\b", "backslash"],
     ["trailing\\", "backslash"],
     ["line\nbreak", "control character"],
@@ -201,10 +248,10 @@ describe.skipIf(!hasPython)("against the real parsers", () => {
   const names = [
     "work",
     "my team's prod",
-    "a&b|c;d",
+    "a&b|c",
     "x (y) <z>",
     "ünï Ω 中文",
-    "tilde~ hash# star* q?",
+    "tilde~ star* q?",
     "caret^ brace{}",
     "a\\b",
     "under_score.dot-dash@at+plus=eq,comma:colon/slash",
