@@ -73,7 +73,8 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
     expect(twice).toBe(once);
     expect(twice.match(/\[profile work\]/g)).toHaveLength(1);
     expect(twice.match(/credential_process/g)).toHaveLength(1);
-    const line = `credential_process = "${process.execPath}" "${cliPath}" process --profile work`;
+    // Bare paths (this checkout has no characters that need quotes): the line never starts with a quote.
+    const line = `credential_process = ${process.execPath} ${cliPath} process --profile work`;
     // Only lines were added, at the end of [profile work]; the rest is byte-identical.
     const added = [line, "op_item = AWS work", "op_vault = Work", "op_session_duration = 1h"].join("\n");
     expect(twice).toBe(
