@@ -62,12 +62,27 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
+/**
+ * Why the AWS SDK for Go (Terraform and most Go tools) would run something else than botocore does, or undefined.
+ * Lines written by aws-op 0.1 started with a quote (see src/config/command-line.ts).
+ */
+function goSdkMisreadReason(line: string, platform: NodeJS.Platform): string | undefined {
+  if (platform !== "win32" && line.startsWith('"')) {
+    return "credential_process starts with a quote: the AWS SDK for Go before config 1.25 (aws-sdk-go v1, older Terraform providers) runs only the first word and gets no credentials";
+  }
+  const comment = /[#;]/.exec(line);
+  if (comment) return `credential_process contains "${comment[0]}": the AWS SDK for Go cuts the line there`;
+  return undefined;
+}
+
 function checkLine(ctx: Context, files: AwsFiles, profile: string): { ok: boolean; detail: string; fix?: string } {
   const setup = `Run "aws-op setup ${shellWordForDisplay(profile)}" to write it.`;
   const line = readProfileValues(files, profile)?.credential_process;
   if (!line) return { ok: false, detail: "the profile has no credential_process line", fix: setup };
   const parsed = parseCredentialProcessLine(line, ctx.platform);
   if (!parsed) return { ok: false, detail: "credential_process has an unclosed quote", fix: setup };
+  const goReadsItDifferently = goSdkMisreadReason(line, ctx.platform);
+  if (goReadsItDifferently) return { ok: false, detail: goReadsItDifferently, fix: setup };
   if (!parsed.isAwsOp) {
     return { ok: false, detail: `credential_process does not run "aws-op process": ${line}`, fix: setup };
   }

@@ -6,6 +6,7 @@ import { run as clear } from "../../../src/commands/clear.js";
 import { run as doctor, type Check } from "../../../src/commands/doctor.js";
 import { formatLocalTime, run as list } from "../../../src/commands/list.js";
 import { SessionCache, toCacheEntry } from "../../../src/cache/session-cache.js";
+import { buildCredentialProcessLine } from "../../../src/config/command-line.js";
 import { resolveProfileSettings } from "../../../src/config/profile.js";
 import { credentialChainFor, readFilesFor } from "../../../src/context.js";
 import {
@@ -20,7 +21,7 @@ import { makeContext, type TestContext } from "./context-fixture.js";
 const NOW = new Date("2026-05-01T10:00:00Z");
 
 function config(nodePath: string, cliPath: string): string {
-  const line = (p: string) => `"${nodePath}" "${cliPath}" process --profile ${p}`;
+  const line = (profile: string) => buildCredentialProcessLine({ nodePath, cliPath, profile });
   return [
     "[profile work]",
     `credential_process = ${line("work")}`,
@@ -199,6 +200,26 @@ describe("aws-op doctor", () => {
     expect(await doctor({ offline: true, profile: "my w" }, t.ctx)).toBe(1);
     expect(t.out()).toContain(`    fix: aws-op import 'my w' --vault "Work"`);
     expect(t.out()).toContain(`    fix: Run "aws-op setup 'my w'" to write it.`);
+  });
+
+  it("regression: flags a line that starts with a quote (as aws-op 0.1 wrote), which older Go SDKs cut short", async () => {
+    const t = context();
+    const cli = join(t.home, "cli.js");
+    writeFileSync(
+      t.configPath,
+      `[profile w]\ncredential_process = "${process.execPath}" "${cli}" process --profile w\n`,
+    );
+    expect(await doctor({ offline: true, profile: "w" }, t.ctx)).toBe(1);
+    expect(t.out()).toContain("✗ [w] credential_process runnable: credential_process starts with a quote");
+    expect(t.out()).toContain('    fix: Run "aws-op setup w" to write it.');
+  });
+
+  it("flags a credential_process line with a # or ; (the AWS SDK for Go reads a comment there)", async () => {
+    const t = context();
+    const cli = join(t.home, "cli.js");
+    writeFileSync(t.configPath, `[profile w]\ncredential_process = ${process.execPath} ${cli} process --profile w;x\n`);
+    expect(await doctor({ offline: true, profile: "w" }, t.ctx)).toBe(1);
+    expect(t.out()).toContain('credential_process contains ";": the AWS SDK for Go cuts the line there');
   });
 
   it("flags a credential_process line without absolute paths", async () => {
