@@ -3,7 +3,7 @@
 // so sessions and roles are cached exactly as for `process`.
 import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
-import { terminalMfaPrompt } from "../ui/tty-prompt.js";
+import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 import { ENV_FORMATS, formatEnvironment, isEnvFormat } from "./env-format.js";
 
 export interface EnvOptions {
@@ -22,7 +22,7 @@ export async function run(options: EnvOptions, ctx: Context): Promise<string> {
   const { files, flags, settings } = resolveProfileFor(ctx, options);
   const chain = credentialChainFor(ctx, settings, "session", files, {
     flags,
-    promptMfaCode: terminalMfaPrompt(ctx.platform),
+    promptMfaCode: mfaCodePrompter(ctx.env, ctx.platform),
   });
   const credentials = await chain.provider.retrieve();
   return formatEnvironment(credentials, format, settings.region);

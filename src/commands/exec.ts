@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
-import { terminalMfaPrompt } from "../ui/tty-prompt.js";
+import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 import { credentialVariables } from "./env-format.js";
 
 export interface ExecOptions {
@@ -132,7 +132,7 @@ export async function run(options: ExecOptions, ctx: Context, runChild: ChildRun
   // --no-session as in aws-vault: no GetSessionToken. A role is then assumed straight from the long-term keys.
   const chain = credentialChainFor(ctx, settings, options.noSession ? "no-session" : "session", files, {
     flags,
-    promptMfaCode: terminalMfaPrompt(ctx.platform),
+    promptMfaCode: mfaCodePrompter(ctx.env, ctx.platform),
   });
   if (options.noSession && chain.provider === chain.item) {
     ctx.stderr(

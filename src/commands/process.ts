@@ -12,14 +12,10 @@ export async function run(options: ProcessOptions, ctx: Context): Promise<string
   const settings = resolveProfileSettings({ env: ctx.env, files, flags: options });
   const chain = credentialChainFor(ctx, settings, "session", files, {
     flags: options,
-    // stdout and stderr belong to the AWS tool that runs us: a question goes to the terminal device.
-    promptMfaCode: async (serialNumber, item) => {
-      const { askMfaCodeOnTerminal, TERMINAL_ANSWER_TIMEOUT_MS } = await import("../ui/tty-prompt.js");
-      return askMfaCodeOnTerminal(serialNumber, item, {
-        platform: ctx.platform,
-        timeoutMs: TERMINAL_ANSWER_TIMEOUT_MS,
-      });
-    },
+    // stdout and stderr belong to the AWS tool that runs us: a question goes to the terminal device, else a
+    // desktop dialog or op_mfa_process. Loaded only when asked: the cached path never needs it.
+    promptMfaCode: async (request) =>
+      (await import("../ui/mfa-prompt.js")).mfaCodePrompter(ctx.env, ctx.platform)(request),
   });
   return formatCredentialProcessOutput(await chain.provider.retrieve());
 }

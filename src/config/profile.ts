@@ -107,6 +107,10 @@ export interface SettingFlags {
   region?: string;
 }
 
+/** op_mfa_prompt: where to ask for an MFA code when the item has no one-time password (see ui/mfa-prompt.ts). */
+export const MFA_PROMPT_DRIVERS = ["terminal", "zenity", "kdialog", "osascript", "ykman"] as const;
+export type MfaPromptDriver = (typeof MFA_PROMPT_DRIVERS)[number];
+
 export interface RoleSettings {
   roleArn: string;
   roleSessionName?: string;
@@ -122,6 +126,10 @@ export interface ProfileSettings {
   vault?: string;
   account?: string;
   mfaSerial?: string;
+  /** op_mfa_prompt; absent: the terminal if there is one, else a desktop dialog. */
+  mfaPrompt?: MfaPromptDriver;
+  /** op_mfa_process: a command line whose stdout is the MFA code (split like a shell would, run without one). */
+  mfaProcess?: string;
   sessionDuration: number | "off";
   region: string;
   opCli: string;
@@ -137,6 +145,8 @@ export const OP_KEYS = [
   "op_vault",
   "op_account",
   "op_mfa_serial",
+  "op_mfa_prompt",
+  "op_mfa_process",
   "op_session_duration",
   "op_cli",
   "op_role_arn",
@@ -149,6 +159,16 @@ export const OP_KEYS = [
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+function requireMfaPromptDriver(text: string): MfaPromptDriver {
+  const driver = MFA_PROMPT_DRIVERS.find((d) => d === text);
+  if (!driver) {
+    throw new UserError(`op_mfa_prompt = "${text}" is not a prompt aws-op knows.`, {
+      hint: `Use one of ${MFA_PROMPT_DRIVERS.join(", ")} (or op_mfa_process = COMMAND).`,
+    });
+  }
+  return driver;
 }
 
 export function parseOpTimeoutMs(text: string | undefined, source: string): number {
@@ -220,6 +240,10 @@ export function resolveProfileSettings({ env, files, flags }: ResolveOptions): P
   if (vault) settings.vault = vault;
   if (account) settings.account = account;
   if (mfaSerial) settings.mfaSerial = mfaSerial;
+  const mfaPrompt = nonEmpty(v.op_mfa_prompt)?.toLowerCase();
+  if (mfaPrompt) settings.mfaPrompt = requireMfaPromptDriver(mfaPrompt);
+  const mfaProcess = nonEmpty(v.op_mfa_process);
+  if (mfaProcess) settings.mfaProcess = mfaProcess;
   const roleArn = nonEmpty(v.op_role_arn);
   if (roleArn) {
     settings.role = {

@@ -43,7 +43,7 @@ export class AssumeRoleProvider implements CredentialProvider {
     let mfa: MfaCode | undefined;
     if (this.source instanceof ItemKeysProvider) {
       // Straight from the long-term keys: MFA goes with AssumeRole.
-      ({ keys, mfa } = await this.source.readKeysAndMfa());
+      ({ keys, mfa } = await this.source.readKeysAndMfa(budget));
     } else {
       // A session was obtained with MFA, so aws:MultiFactorAuthPresent holds for the role without a new code.
       const source = await this.source.retrieve(budget);

@@ -8,7 +8,7 @@ import { UserError } from "../errors.js";
 import type { OpContext } from "../onepassword/client.js";
 import { AssumeRoleProvider } from "./assume-role.js";
 import { CachingProvider, cacheKeyOf } from "./cached.js";
-import { ItemKeysProvider, opAccountIdentity, type ItemSource } from "./item-keys.js";
+import { ItemKeysProvider, opAccountIdentity, type ItemKeysDeps, type ItemSource } from "./item-keys.js";
 import type { CredentialProvider, ServedCredentials } from "./provider.js";
 import { SessionTokenProvider } from "./session-token.js";
 
@@ -25,8 +25,8 @@ export interface ProviderDeps {
   loadProfile: (name: string) => ProfileSettings;
   /** Local user name, for the default role session name. */
   userName: string;
-  /** Ask the person for an MFA code (on the terminal) when the item has no one-time password field. */
-  promptMfaCode?: ((serialNumber: string, item: string) => Promise<string>) | undefined;
+  /** Get an MFA code elsewhere (terminal, desktop dialog, op_mfa_process) when the item has no one-time password. */
+  promptMfaCode?: ItemKeysDeps["promptMfaCode"];
 }
 
 /**
@@ -153,6 +153,8 @@ export function itemSourceOf(settings: ProfileSettings): ItemSource {
     vault: settings.vault,
     account: settings.account,
     mfaSerial: settings.mfaSerial,
+    mfaPrompt: settings.mfaPrompt,
+    mfaProcess: settings.mfaProcess,
     opCli: settings.opCli,
     opTimeoutMs: settings.opTimeoutMs,
   };

@@ -10,7 +10,8 @@ import type { ItemLocator } from "../onepassword/args.js";
 import { readItem, type OpContext } from "../onepassword/client.js";
 import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { generateTotp, parseOtpUri, totpCounter } from "../onepassword/totp.js";
-import type { CredentialProvider, ServedCredentials } from "./provider.js";
+import type { MfaPromptDriver } from "../config/profile.js";
+import { mfaPromptTimeoutMs, type CredentialProvider, type FetchBudget, type ServedCredentials } from "./provider.js";
 
 /** What reading an item and asking for an MFA code need from the outside world. */
 export interface ItemKeysDeps {
@@ -21,8 +22,20 @@ export interface ItemKeysDeps {
   sleep: (ms: number) => Promise<void>;
   /** The cache root, for the last MFA step per device; undefined: caching is off (nothing is written). */
   stateRoot: string | undefined;
-  /** Ask the person for an MFA code (on the terminal) when the item has no one-time password field. */
-  promptMfaCode?: ((serialNumber: string, item: string) => Promise<string>) | undefined;
+  /** Get an MFA code elsewhere (terminal, desktop dialog, op_mfa_process) when the item has no one-time password. */
+  promptMfaCode?: ((request: MfaCodeRequest) => Promise<string>) | undefined;
+}
+
+/** What promptMfaCode is asked for (ui/mfa-prompt.ts answers it). */
+export interface MfaCodeRequest {
+  serialNumber: string;
+  item: string;
+  /** op_mfa_prompt; absent: chosen for the environment. */
+  prompt?: MfaPromptDriver | undefined;
+  /** op_mfa_process (a command line). */
+  process?: string | undefined;
+  /** Give up after this long: what is left of the fetch budget once STS has its minimum. */
+  timeoutMs: number;
 }
 
 /** Where the keys are: the item as op finds it, and how op runs. */
@@ -31,6 +44,9 @@ export interface ItemSource {
   vault?: string | undefined;
   account?: string | undefined;
   mfaSerial?: string | undefined;
+  /** Where an MFA code comes from when the item has no one-time password (not part of the descriptor). */
+  mfaPrompt?: MfaPromptDriver | undefined;
+  mfaProcess?: string | undefined;
   opCli: string;
   opTimeoutMs: number;
 }
@@ -103,12 +119,14 @@ export class ItemKeysProvider implements CredentialProvider {
     };
   }
 
-  /** The keys and, when MFA is configured, a code for them: one op call for both. */
-  async readKeysAndMfa(): Promise<{ keys: CallerKeys; mfa: MfaCode | undefined; accountId: string | undefined }> {
+  /** The keys and, when MFA is configured, a code for them: one op call for both, within `budget`. */
+  async readKeysAndMfa(
+    budget: FetchBudget = { startedAt: this.deps.now().getTime() },
+  ): Promise<{ keys: CallerKeys; mfa: MfaCode | undefined; accountId: string | undefined }> {
     const fields = await this.readFields();
     return {
       keys: { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
-      mfa: await this.mfaFor(fields),
+      mfa: await this.mfaFor(fields, budget),
       accountId: fields.accountId,
     };
   }
@@ -117,13 +135,24 @@ export class ItemKeysProvider implements CredentialProvider {
    * The MFA serial and a code that AWS has not seen yet. The code is op's current one; when that time step was
    * already used for this device (a session a few seconds ago), wait for the next step and compute its code.
    */
-  private async mfaFor(fields: AwsItemFields): Promise<MfaCode | undefined> {
+  private async mfaFor(fields: AwsItemFields, budget: FetchBudget): Promise<MfaCode | undefined> {
     const deps = this.deps;
     const item = this.source.item;
     const serialNumber = this.source.mfaSerial ?? fields.mfaSerial;
     if (!serialNumber) return undefined;
     if (!fields.totp && !fields.otpUri) {
-      if (deps.promptMfaCode) return { serialNumber, tokenCode: await deps.promptMfaCode(serialNumber, item) };
+      if (deps.promptMfaCode) {
+        const answer = await deps.promptMfaCode({
+          serialNumber,
+          item,
+          prompt: this.source.mfaPrompt,
+          process: this.source.mfaProcess,
+          timeoutMs: mfaPromptTimeoutMs(budget.startedAt, deps.now()),
+        });
+        // Whatever asked, STS sees only six digits.
+        if (!/^\d{6}$/.test(answer)) throw new UserError("The MFA code given is not six digits.");
+        return { serialNumber, tokenCode: answer };
+      }
       throw new UserError(
         `MFA is configured (${serialNumber}) but 1Password item "${item}" has no one-time password field.`,
         {

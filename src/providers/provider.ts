@@ -48,6 +48,11 @@ export function stsTimeoutMs(startedAt: number, now: Date): number {
   return Math.min(STS_CALL_TIMEOUT_MS, Math.max(STS_MIN_BUDGET_MS, left));
 }
 
+/** How long an MFA question (or op_mfa_process) that starts now may take: the fetch budget less STS's minimum. */
+export function mfaPromptTimeoutMs(startedAt: number, now: Date): number {
+  return Math.max(1_000, startedAt + FETCH_BUDGET_MS - STS_MIN_BUDGET_MS - now.getTime());
+}
+
 /** Where and how an STS call of a provider goes: the profile's region, the endpoint from the environment. */
 export interface StsTarget {
   region: string;

@@ -28,7 +28,7 @@ export class SessionTokenProvider implements CredentialProvider {
   }
 
   async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
-    const { keys, mfa, accountId } = await this.item.readKeysAndMfa();
+    const { keys, mfa, accountId } = await this.item.readKeysAndMfa(budget);
     const credentials = await this.deps.sts.getSessionToken(keys, {
       ...stsCallOptions(this.options, budget, this.deps.now()),
       durationSeconds: this.options.durationSeconds,

@@ -14,26 +14,34 @@ export interface TerminalPromptOptions {
   devicePath?: string;
 }
 
-/** An answer must come well inside the 60 s after which the Go SDK (Terraform ...) kills a credential process. */
-export const TERMINAL_ANSWER_TIMEOUT_MS = 45_000;
-
-function noTerminal(reason: string): UserError {
+export function noTerminalError(reason: string): UserError {
   return new UserError(`aws-op needs to ask for an MFA code, but ${reason}.`, {
-    hint: 'Add the MFA device\'s secret to the 1Password item as a One-Time Password field (then no question is needed), or run "aws-op exec PROFILE" once in a terminal.',
+    hint: 'Add the MFA device\'s secret to the 1Password item as a One-Time Password field (then no question is needed), set op_mfa_prompt (zenity, kdialog, osascript, ykman) or op_mfa_process, or run "aws-op exec PROFILE" once in a terminal.',
   });
+}
+
+/** Does this process have a controlling terminal (one it could ask on, even with stdio redirected)? */
+export function hasControllingTerminal(platform: NodeJS.Platform, devicePath = "/dev/tty"): boolean {
+  if (platform === "win32") return false;
+  try {
+    closeSync(openSync(devicePath, "r+"));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Ask on the terminal device and read one line (without its line break). Throws a UserError without a terminal. */
 export function readLineFromTerminal(question: string, options: TerminalPromptOptions): Promise<string> {
   if (options.platform === "win32") {
-    return Promise.reject(noTerminal("asking on the console is not supported on Windows"));
+    return Promise.reject(noTerminalError("asking on the console is not supported on Windows"));
   }
   let fd: number;
   try {
     // ENXIO: no controlling terminal (a CI job, a daemon, an IDE's background task).
     fd = openSync(options.devicePath ?? "/dev/tty", "r+");
   } catch {
-    return Promise.reject(noTerminal("this process has no terminal to ask on"));
+    return Promise.reject(noTerminalError("this process has no terminal to ask on"));
   }
   // A background process that touches its terminal is stopped by SIGTTIN/SIGTTOU: with a handler installed it
   // is not, the read fails instead, and the timer below still ends the wait.
@@ -51,7 +59,7 @@ export function readLineFromTerminal(question: string, options: TerminalPromptOp
   } catch {
     removeHandlers();
     closeSync(fd);
-    return Promise.reject(noTerminal("the terminal could not be used"));
+    return Promise.reject(noTerminalError("the terminal could not be used"));
   }
   return new Promise((resolve, reject) => {
     let buffer = "";
@@ -80,8 +88,8 @@ export function readLineFromTerminal(question: string, options: TerminalPromptOp
       const end = buffer.search(/\r?\n|\r/);
       if (end >= 0) finish(undefined, buffer.slice(0, end));
     });
-    stream.on("error", () => finish(noTerminal("the terminal could not be read")));
-    stream.on("end", () => finish(noTerminal("the terminal closed before an answer came")));
+    stream.on("error", () => finish(noTerminalError("the terminal could not be read")));
+    stream.on("end", () => finish(noTerminalError("the terminal closed before an answer came")));
   });
 }
 
@@ -100,10 +108,4 @@ export async function askMfaCodeOnTerminal(
     throw new UserError("An MFA code is six digits.", { hint: "Run the command again and type the current code." });
   }
   return code;
-}
-
-/** CredentialDeps.promptMfaCode for commands: the question goes to the terminal device. */
-export function terminalMfaPrompt(platform: NodeJS.Platform): (serialNumber: string, item: string) => Promise<string> {
-  return (serialNumber, item) =>
-    askMfaCodeOnTerminal(serialNumber, item, { platform, timeoutMs: TERMINAL_ANSWER_TIMEOUT_MS });
 }

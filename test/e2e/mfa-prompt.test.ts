@@ -1,8 +1,9 @@
 // `process` with an MFA serial but no one-time password in the item: the AWS CLI runs aws-op as its credential
 // process (capturing stdout and stderr), and the question appears on the terminal itself. Without a terminal, it
-// fails at once with a message instead of hanging.
+// fails at once with a message instead of hanging, unless a desktop dialog (zenity, kdialog, osascript), ykman or
+// op_mfa_process can give the code: those run here as fake executables on PATH, under `setsid` (no terminal).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn as spawnPty } from "@lydell/node-pty";
@@ -29,9 +30,59 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
         "op_item = AWS work",
         "op_mfa_serial = arn:aws:iam::123456789012:mfa/alice",
         "",
+        ...["kdialog", "osascript", "ykman"].flatMap((driver) => [
+          `[profile mfa-${driver}]`,
+          `credential_process = ${credentialProcessLine(`mfa-${driver}`)}`,
+          "op_vault = Work",
+          "op_item = AWS work",
+          "op_mfa_serial = arn:aws:iam::123456789012:mfa/alice",
+          `op_mfa_prompt = ${driver}`,
+          "",
+        ]),
+        "[profile mfa-process]",
+        `credential_process = ${credentialProcessLine("mfa-process")}`,
+        "op_vault = Work",
+        "op_item = AWS work",
+        "op_mfa_serial = arn:aws:iam::123456789012:mfa/alice",
+        "op_mfa_prompt = zenity",
+        `op_mfa_process = fake-otp --account "alice at work"`,
+        "",
       ].join("\n"),
     );
+    bin = mkdtempSync(join(tmpdir(), "aws-op-mfa-bin-"));
+    driverLog = join(bin, "calls.log");
+    for (const [name, code] of Object.entries(DRIVER_CODES)) {
+      writeFileSync(
+        join(bin, name),
+        `#!/bin/sh\n{ printf '%s' "$(basename "$0")"; for a in "$@"; do printf ' [%s]' "$a"; done; } | tr '\\n' '~' >> '${driverLog}'\necho >> '${driverLog}'\necho ${code}\n`,
+      );
+      chmodSync(join(bin, name), 0o755);
+    }
   }, 60_000);
+
+  /** Fake helpers: each logs its argv on one line and prints its own code, so STS's code names the helper. */
+  const DRIVER_CODES = {
+    zenity: "111111",
+    kdialog: "222222",
+    osascript: "333333",
+    ykman: "444444",
+    "fake-otp": "555555",
+  } as const;
+  let bin: string;
+  let driverLog: string;
+
+  /** The environment of a desktop session with no terminal: the fake helpers first on PATH, a display. */
+  function desktopEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return { PATH: `${bin}:${sandbox.env().PATH ?? ""}`, DISPLAY: ":0", ...extra };
+  }
+
+  function lastTokenCode(): string | null | undefined {
+    return moto.requests("GetSessionToken").at(-1)?.get("TokenCode");
+  }
+
+  function lastDriverCall(): string | undefined {
+    return readFileSync(driverLog, "utf8").trim().split("\n").at(-1);
+  }
 
   afterAll(async () => {
     await moto?.stop();
@@ -84,5 +135,65 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(/needs to ask for an MFA code, but this process has no terminal/);
     expect(stderr).toMatch(/One-Time Password field/);
+  });
+
+  it("with no terminal, the AWS CLI's credential process gets the code from zenity on the desktop", async () => {
+    await sandbox.run(["clear", "--all"]);
+    moto.resetCalls();
+    const result = await sandbox.exec("setsid", ["-w", "aws", "sts", "get-caller-identity", "--profile", "mfa"], {
+      env: desktopEnv(),
+    });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toHaveProperty("Account", "123456789012");
+    expect(moto.calls("GetSessionToken")).toBe(1);
+    expect(lastTokenCode()).toBe(DRIVER_CODES.zenity);
+    expect(lastDriverCall()).toMatch(/^zenity \[--entry\] .*\[--timeout=(5\d|4\d)\]$/);
+  });
+
+  it("under KDE the code comes from kdialog (before zenity)", async () => {
+    await sandbox.run(["clear", "--all"]);
+    moto.resetCalls();
+    const result = await sandbox.exec("setsid", ["-w", process.execPath, cliPath, "process", "--profile", "mfa"], {
+      env: desktopEnv({ XDG_CURRENT_DESKTOP: "KDE" }),
+    });
+    expect(result.status).toBe(0);
+    expect(lastTokenCode()).toBe(DRIVER_CODES.kdialog);
+    expect(lastDriverCall()).toMatch(/^kdialog /);
+  });
+
+  it.each([
+    ["mfa-kdialog", "kdialog"],
+    ["mfa-osascript", "osascript"],
+    ["mfa-ykman", "ykman"],
+    ["mfa-process", "fake-otp"],
+  ] as const)("profile %s takes the code from %s", async (profile, helper) => {
+    await sandbox.run(["clear", "--all"]);
+    moto.resetCalls();
+    const result = await sandbox.exec("setsid", ["-w", process.execPath, cliPath, "process", "--profile", profile], {
+      env: desktopEnv(),
+    });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toHaveProperty("SessionToken");
+    expect(lastTokenCode()).toBe(DRIVER_CODES[helper]);
+    expect(lastDriverCall()?.split(" ")[0]).toBe(helper);
+    if (helper === "ykman") {
+      expect(lastDriverCall()).toBe("ykman [oath] [accounts] [code] [--single] [arn:aws:iam::123456789012:mfa/alice]");
+    }
+    if (helper === "fake-otp") expect(lastDriverCall()).toBe("fake-otp [--account] [alice at work]");
+  });
+
+  it("a helper that prints something other than six digits never reaches STS", async () => {
+    await sandbox.run(["clear", "--all"]);
+    moto.resetCalls();
+    const badBin = mkdtempSync(join(tmpdir(), "aws-op-mfa-bad-"));
+    writeFileSync(join(badBin, "zenity"), "#!/bin/sh\necho 12345x\n");
+    chmodSync(join(badBin, "zenity"), 0o755);
+    const result = await sandbox.exec("setsid", ["-w", process.execPath, cliPath, "process", "--profile", "mfa"], {
+      env: desktopEnv({ PATH: `${badBin}:${sandbox.env().PATH ?? ""}` }),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/zenity did not give a six-digit MFA code/);
+    expect(moto.calls("GetSessionToken")).toBe(0);
   });
 });

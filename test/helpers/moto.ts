@@ -54,6 +54,8 @@ export interface Moto {
   url: string;
   /** How many requests with this Action (e.g. "GetSessionToken") went through the proxy. */
   calls(action: string): number;
+  /** The parameters of each request with this Action, in order (e.g. the TokenCode a GetSessionToken carried). */
+  requests(action: string): URLSearchParams[];
   resetCalls(): void;
   stop(): Promise<void>;
   /** Reset moto's state (all IAM users, keys). */
@@ -80,16 +82,20 @@ export async function startMoto(): Promise<Moto> {
   }
   const motoUrl = `http://127.0.0.1:${port}`;
   const counts = new Map<string, number>();
+  const requests = new Map<string, URLSearchParams[]>();
   // Count AWS query-protocol actions (Action=... in the form body) on their way to moto.
   const proxy = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const action =
-        new URLSearchParams(body.toString("utf8")).get("Action") ??
-        new URL(req.url ?? "/", motoUrl).searchParams.get("Action");
-      if (action) counts.set(action, (counts.get(action) ?? 0) + 1);
+      const form = new URLSearchParams(body.toString("utf8"));
+      const params = form.get("Action") ? form : new URL(req.url ?? "/", motoUrl).searchParams;
+      const action = params.get("Action");
+      if (action) {
+        counts.set(action, (counts.get(action) ?? 0) + 1);
+        requests.set(action, [...(requests.get(action) ?? []), params]);
+      }
       const upstream = request(
         { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
         (up) => {
@@ -110,7 +116,11 @@ export async function startMoto(): Promise<Moto> {
   return {
     url: `http://127.0.0.1:${proxyPort}`,
     calls: (action) => counts.get(action) ?? 0,
-    resetCalls: () => counts.clear(),
+    requests: (action) => requests.get(action) ?? [],
+    resetCalls: () => {
+      counts.clear();
+      requests.clear();
+    },
     stop: async () => {
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
       await new Promise<void>((resolve) => {
@@ -123,6 +133,7 @@ export async function startMoto(): Promise<Moto> {
     reset: async () => {
       await fetch(`${motoUrl}/moto-api/reset`, { method: "POST" });
       counts.clear();
+      requests.clear();
     },
   };
 }

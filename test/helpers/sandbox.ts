@@ -103,12 +103,16 @@ export interface Transcript {
   entries: TranscriptEntry[];
 }
 
+const DESKTOP_VARIABLES = new Set(["DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XDG_CURRENT_DESKTOP"]);
+
 /** Variables of the outer environment that must not leak into a test's AWS tools. */
 function baseEnvironment(): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key.startsWith("AWS_") || key.startsWith("OP_") || key.startsWith("FAKE_OP_") || key === "XDG_CACHE_HOME")
       continue;
+    // No real dialog or desktop notification from a test: a test that wants one sets these itself.
+    if (DESKTOP_VARIABLES.has(key)) continue;
     clean[key] = value;
   }
   return clean;

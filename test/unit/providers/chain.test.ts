@@ -7,6 +7,8 @@ import type { StsApi } from "../../../src/aws/sts.js";
 import { SessionCache } from "../../../src/cache/session-cache.js";
 import type { ProfileSettings } from "../../../src/config/profile.js";
 import { getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
+import type { MfaCodeRequest } from "../../../src/providers/item-keys.js";
+import { FETCH_BUDGET_MS, STS_MIN_BUDGET_MS } from "../../../src/providers/provider.js";
 import type { OpRunner } from "../../../src/onepassword/run-op.js";
 import { generateTotp, parseOtpUri } from "../../../src/onepassword/totp.js";
 
@@ -203,6 +205,43 @@ describe("getCredentials: sessions", () => {
     await expect(getCredentials(settings({ mfaSerial: "arn:aws:iam::1:mfa/x" }), h.deps)).rejects.toThrow(
       /no one-time password field/,
     );
+  });
+  it("without a one-time password, asks promptMfaCode with the profile's prompt settings and what is left of the fetch budget", async () => {
+    const h = harness();
+    const requests: MfaCodeRequest[] = [];
+    const runOp = h.deps.runOp;
+    // 1Password took 5 s to approve.
+    h.deps.runOp = async (options) => {
+      h.clock.now += 5_000;
+      return runOp(options);
+    };
+    h.deps.promptMfaCode = async (request) => {
+      requests.push(request);
+      return "654321";
+    };
+    await getCredentials(
+      settings({ mfaSerial: "arn:aws:iam::1:mfa/x", mfaPrompt: "ykman", mfaProcess: "otp --name x" }),
+      h.deps,
+    );
+    expect(requests).toEqual([
+      {
+        serialNumber: "arn:aws:iam::1:mfa/x",
+        item: "AWS work",
+        prompt: "ykman",
+        process: "otp --name x",
+        timeoutMs: FETCH_BUDGET_MS - STS_MIN_BUDGET_MS - 5_000,
+      },
+    ]);
+    expect(h.sts.calls[0]!.params.tokenCode).toBe("654321");
+  });
+
+  it("an answer from promptMfaCode that is not six digits never reaches STS", async () => {
+    const h = harness();
+    h.deps.promptMfaCode = async () => "12345\n";
+    await expect(getCredentials(settings({ mfaSerial: "arn:aws:iam::1:mfa/x" }), h.deps)).rejects.toThrow(
+      /not six digits/,
+    );
+    expect(h.sts.calls).toEqual([]);
   });
 });
 

@@ -1,0 +1,121 @@
+// Desktop helpers aws-op starts itself: MFA prompt drivers (zenity, kdialog, osascript, ykman), op_mfa_process and
+// notification senders. The only code that starts them: always an argument array (never a shell), an environment
+// handed in, a hard timeout that kills the helper's whole process group, and a cap on what it may print.
+import { spawn } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+
+export interface HelperResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  /** The helper did not finish in time and was killed. */
+  timedOut: boolean;
+}
+
+export interface HelperOptions {
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/** A code or a line of text: anything longer is not an answer, so the rest is dropped unread. */
+const MAX_OUTPUT_BYTES = 64 * 1024;
+
+/** Where `name` would be found on the environment's PATH (an absolute path is taken as it is). */
+export function findExecutable(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
+  const isRunnable = (path: string): boolean => {
+    try {
+      if (!statSync(path).isFile()) return false;
+      if (platform !== "win32") accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (isAbsolute(name)) return isRunnable(name) ? name : undefined;
+  if (name.includes("/") || name.includes("\\")) return undefined;
+  const extensions = platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";") : [""];
+  for (const dir of (env.PATH ?? "").split(platform === "win32" ? ";" : delimiter)) {
+    // An empty PATH entry means the working directory: never look for helpers there.
+    if (!dir || !isAbsolute(dir)) continue;
+    for (const extension of extensions) {
+      const candidate = join(dir, `${name}${extension}`);
+      if (isRunnable(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** Run a helper and collect its stdout. Never rejects: a helper that cannot start has exit code null. */
+export function runHelper(argv: readonly string[], options: HelperOptions): Promise<HelperResult> {
+  const [command, ...args] = argv;
+  return new Promise((resolve) => {
+    if (!command) {
+      resolve({ exitCode: null, signal: null, stdout: "", timedOut: false });
+      return;
+    }
+    const child = spawn(command, args, {
+      env: options.env,
+      // Own process group, so the timeout can kill the helper together with anything it started.
+      detached: process.platform !== "win32",
+      stdio: ["ignore", "pipe", "ignore"],
+      windowsHide: true,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    let settled = false;
+    const finish = (result: Omit<HelperResult, "stdout" | "timedOut">) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, stdout: Buffer.concat(chunks).toString("utf8"), timedOut });
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, options.timeoutMs);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (size >= MAX_OUTPUT_BYTES) return;
+      chunks.push(chunk.subarray(0, MAX_OUTPUT_BYTES - size));
+      size += chunk.length;
+    });
+    child.on("error", () => finish({ exitCode: null, signal: null }));
+    child.on("close", (exitCode, signal) => finish({ exitCode, signal }));
+  });
+}
+
+/**
+ * Start a helper and do not wait for it (a notification: aws-op's own failure must not wait on the desktop).
+ * Returns false when it could not be started at all.
+ */
+export function startDetachedHelper(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  const [command, ...args] = argv;
+  if (!command) return false;
+  try {
+    const child = spawn(command, args, {
+      env,
+      detached: true,
+      stdio: "ignore",
+      windowsHide: true,
+    });
+    child.on("error", () => undefined);
+    child.unref();
+    return child.pid !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(process.platform === "win32" ? pid : -pid, "SIGKILL");
+  } catch {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}
