@@ -231,7 +231,12 @@ Examples:
     aws-op process --vault Work --item "AWS work"`,
       ),
   ).action(async (options: processCommand.ProcessOptions) => {
-    ctx.stdout(await processCommand.run(options, ctx));
+    try {
+      ctx.stdout(await processCommand.run(options, ctx));
+    } catch (error) {
+      await processCommand.noticeFailure(options, error, ctx);
+      throw error;
+    }
   });
 
   program
@@ -418,6 +423,7 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
       return 0;
     } catch (error) {
       ctx.stderr(formatError(error, false));
+      await processCommand.noticeFailure(fastOptions, error, ctx);
       return error instanceof UserError ? error.exitCode : 1;
     }
   }

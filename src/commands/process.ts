@@ -1,7 +1,8 @@
 // `aws-op process`: the credential_process command. Its stdout is protocol: exactly one JSON document on success,
-// nothing at all on failure (cli.ts prints the error on stderr).
+// nothing at all on failure (cli.ts prints the error on stderr; with no terminal, noticeFailure also tells the
+// desktop, since the AWS tool may never show that stderr).
 import { formatCredentialProcessOutput } from "../aws/credential-output.js";
-import { resolveProfileSettings, type SettingFlags } from "../config/profile.js";
+import { resolveProfileSettings, selectedProfileName, type SettingFlags } from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 
 export type ProcessOptions = SettingFlags;
@@ -18,4 +19,25 @@ export async function run(options: ProcessOptions, ctx: Context): Promise<string
       (await import("../ui/mfa-prompt.js")).mfaCodePrompter(ctx.env, ctx.platform)(request),
   });
   return formatCredentialProcessOutput(await chain.provider.retrieve());
+}
+
+/** After a failure: with no terminal, one desktop notice with the reason (ui/notify.ts). Never throws. */
+export async function noticeFailure(options: ProcessOptions, error: unknown, ctx: Context): Promise<void> {
+  try {
+    // Loaded only on failure: the cached path never needs them.
+    const [{ noticeProcessFailure }, { hasControllingTerminal }, { cacheDirectory }] = await Promise.all([
+      import("../ui/notify.js"),
+      import("../ui/tty-prompt.js"),
+      import("../cache/paths.js"),
+    ]);
+    noticeProcessFailure(selectedProfileName(options, ctx.env), error, {
+      env: ctx.env,
+      platform: ctx.platform,
+      cacheRoot: cacheDirectory(ctx.env, ctx.home, ctx.platform),
+      now: ctx.now(),
+      hasTerminal: () => hasControllingTerminal(ctx.platform),
+    });
+  } catch {
+    // A notice is a courtesy; the failure itself is on stderr already.
+  }
 }
