@@ -34,9 +34,23 @@ Module._load = function (request, ...rest) {
   return load.call(this, request, ...rest);
 };
 `;
+// Node 26 deprecates module.register() (DEP0205, a warning on stderr) for the in-thread module.registerHooks()
+// (Node 22.15+); the image's Node 20 has only register().
 const ESM_REGISTER = `
-import { register } from "node:module";
-register(new URL("./esm-hooks.mjs", import.meta.url), { data: { log: process.env.AWS_OP_TEST_LOAD_LOG } });
+import * as module from "node:module";
+import { appendFileSync } from "node:fs";
+const log = process.env.AWS_OP_TEST_LOAD_LOG;
+if (module.registerHooks) {
+  module.registerHooks({
+    resolve(specifier, context, next) {
+      const result = next(specifier, context);
+      appendFileSync(log, "import " + result.url + "\\n");
+      return result;
+    },
+  });
+} else {
+  module.register(new URL("./esm-hooks.mjs", import.meta.url), { data: { log } });
+}
 `;
 const ESM_HOOKS = `
 import { appendFileSync } from "node:fs";

@@ -1,0 +1,50 @@
+// The closing lines of .ci/run: for each Node.js pass (a line "VERSION SECONDS EXIT" in the file named by argv[2],
+// its vitest JSON report in .tmp/vitest-node-VERSION.json) the tests passed and failed, how many of them were
+// end-to-end tests (test/e2e/), and the time; then the totals as a plain "N passed, N failed, N skipped" line.
+// A pass without a report (npm ci or the build failed before the tests) counts as a failure.
+import { existsSync, readFileSync } from "node:fs";
+import { sep } from "node:path";
+
+const passes = readFileSync(process.argv[2], "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => {
+    const [version, seconds, exit] = line.split(" ");
+    return { version, seconds: Number(seconds), exit: Number(exit) };
+  });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const e2e = [];
+let broken = false;
+for (const pass of passes) {
+  const report = `.tmp/vitest-node-${pass.version}.json`;
+  if (!existsSync(report)) {
+    console.log(`Node.js ${pass.version}: no test report (exit ${pass.exit} before the tests ran), ${pass.seconds} s`);
+    broken = true;
+    continue;
+  }
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  const count = { passed: 0, failed: 0, skipped: 0, e2ePassed: 0, e2eFailed: 0 };
+  for (const file of r.testResults) {
+    const isE2e = file.name.includes(`${sep}test${sep}e2e${sep}`);
+    for (const test of file.assertionResults) {
+      const kind = test.status === "passed" ? "passed" : test.status === "failed" ? "failed" : "skipped";
+      count[kind] += 1;
+      if (isE2e && kind === "passed") count.e2ePassed += 1;
+      if (isE2e && kind === "failed") count.e2eFailed += 1;
+    }
+    // A file that failed to load has no assertion results but is a failure.
+    if (file.status === "failed" && file.assertionResults.length === 0) count.failed += 1;
+  }
+  totals.passed += count.passed;
+  totals.failed += count.failed;
+  totals.skipped += count.skipped;
+  e2e.push(`${count.e2ePassed + count.e2eFailed} on Node.js ${pass.version}`);
+  console.log(
+    `Node.js ${pass.version}: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped ` +
+      `(end-to-end: ${count.e2ePassed} passed, ${count.e2eFailed} failed), exit ${pass.exit}, ${pass.seconds} s`,
+  );
+}
+console.log(`End-to-end tests run: ${e2e.join(", ")}`);
+console.log(`${totals.passed} passed, ${totals.failed + (broken ? 1 : 0)} failed, ${totals.skipped} skipped`);
+process.exitCode = broken ? 1 : 0;
