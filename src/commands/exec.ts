@@ -1,7 +1,7 @@
 // `aws-op exec PROFILE [-- COMMAND [ARGS...]]`: run a command (default: the user's shell) with the profile's
 // credentials in its environment, like `aws-vault exec`. The secret reaches the child only through the environment,
 // never argv. Inherited variables that could make the child resolve another identity are removed.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
@@ -59,10 +59,17 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 export const spawnChild: ChildRunner = (command, args, env) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: "inherit" });
     // While a handler is installed, aws-op itself does not die of these signals: it passes them on and waits for
-    // the child to decide, then exits with the child's status.
+    // the child to decide, then exits with the child's status. The handlers go in before the child starts: a signal
+    // sent as soon as the child is up (a busy machine can delay aws-op between spawn() and the next line) would
+    // otherwise kill aws-op and leave the child running.
+    let child: ChildProcess | undefined;
+    const early: NodeJS.Signals[] = [];
     const forward = (signal: NodeJS.Signals) => {
+      if (!child) {
+        early.push(signal);
+        return;
+      }
       try {
         child.kill(signal);
       } catch {
@@ -74,6 +81,13 @@ export const spawnChild: ChildRunner = (command, args, env) =>
     const cleanup = () => {
       for (const signal of signals) process.off(signal, forward);
     };
+    try {
+      child = spawn(command, args, { env, stdio: "inherit" });
+    } catch (error) {
+      cleanup();
+      throw error;
+    }
+    for (const signal of early.splice(0)) forward(signal);
     child.once("error", (error: NodeJS.ErrnoException) => {
       cleanup();
       if (error.code === "ENOENT") {
