@@ -7,6 +7,7 @@ import { isAbsolute, join } from "node:path";
 import { endpointFromEnv } from "../aws/sts.js";
 import { cacheDirectory } from "../cache/paths.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
+import { configSectionProblem, credentialsSectionProblem, PORTABLE_NAME_HINT } from "../config/names.js";
 import { listProfileNames, readProfileValues, resolveProfileSettings, type AwsFiles } from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
@@ -109,6 +110,26 @@ function checkLine(ctx: Context, files: AwsFiles, profile: string): { ok: boolea
   return { ok: true, detail: parsed.argv.slice(0, 2).join(" ") };
 }
 
+/** Every section header must mean the same section to botocore and the JS, Go, Java and Ruby SDKs. */
+function checkSectionNames(files: AwsFiles): { ok: boolean; detail: string; fix?: string } {
+  const problems: string[] = [];
+  for (const [file, problemOf] of [
+    [files.config, configSectionProblem],
+    [files.credentials, credentialsSectionProblem],
+  ] as const) {
+    for (const section of file.doc.sectionNames()) {
+      const problem = problemOf(section);
+      if (problem !== undefined) problems.push(`[${section}] in ${file.path}: ${problem}`);
+    }
+  }
+  if (problems.length === 0) return { ok: true, detail: "every section header reads the same in every client" };
+  return {
+    ok: false,
+    detail: problems.slice(0, 5).join("; ") + (problems.length > 5 ? `; and ${problems.length - 5} more` : ""),
+    fix: `Rename these sections in both files (and the --profile on their credential_process lines). ${PORTABLE_NAME_HINT}`,
+  };
+}
+
 /** The cache directory and its files must be ours and private (0700 / 0600). */
 function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string } {
   const root = cacheDirectory(ctx.env, ctx.home, ctx.platform);
@@ -171,6 +192,14 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
     return { detail: `${files.config.path}, ${files.credentials.path}` };
   });
   checks.push(filesCheck);
+  if (files) {
+    const f: AwsFiles = files;
+    checks.push(
+      await attempt("profile-names", "profile names every AWS client reads alike", {}, async () =>
+        checkSectionNames(f),
+      ),
+    );
+  }
 
   const profiles: string[] = [];
   if (files) {

@@ -6,8 +6,8 @@
 import { createTwoFilesPatch, diffLines } from "diff";
 import { maskKeyId } from "../aws/credential-output.js";
 import { writeAwsFiles } from "../config/aws-file-writer.js";
-import { requireQuotableProfileName } from "../config/command-line.js";
 import { IniEditError, parseIni, type IniDocument } from "../config/ini.js";
+import { isPortableValue, requirePortableValue, requireUsableProfileName } from "../config/names.js";
 import { readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { createItem, listItems, readItem, type ItemTemplate, type OpContext } from "../onepassword/client.js";
@@ -140,6 +140,9 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
       hint: "aws-op import work --vault Private   |   aws-op import --all --vault Private",
     });
   }
+  // Written into the config of every profile: refused before any item is created if a client would misread it.
+  requirePortableValue("op_vault", vault);
+  if (options.account?.trim()) requirePortableValue("op_account", options.account.trim());
   const say = (text: string): void => ctx.stderr(`${text}\n`);
   const files = readFilesFor(ctx);
   const creds = files.credentials.doc;
@@ -169,15 +172,16 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
       outcomes.push({ profile, status: "skipped", detail: `needs both ${KEY_ID} and ${SECRET}` });
       continue;
     }
+    let mfaSerial: string | undefined;
     try {
-      requireQuotableProfileName(profile);
-      findConfigSection(files, profile);
+      requireUsableProfileName(profile);
+      const config = findConfigSection(files, profile);
+      mfaSerial = values.mfa_serial?.trim() || files.config.doc.get(config.name, "mfa_serial")?.trim();
+      if (mfaSerial) requirePortableValue("op_mfa_serial", mfaSerial);
     } catch (error) {
       outcomes.push({ profile, status: "skipped", detail: errorText(error) });
       continue;
     }
-    const config = findConfigSection(files, profile);
-    const mfaSerial = values.mfa_serial?.trim() || files.config.doc.get(config.name, "mfa_serial")?.trim();
     candidates.push({
       profile,
       accessKeyId: keyId,
@@ -216,7 +220,7 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
     const lineFor = (): string => credentialProcessLineFor(ctx, profile);
     try {
       if (options.dryRun) {
-        const itemRef = reuse ? reuse.title : title;
+        const itemRef = reuse ? (isPortableValue(reuse.title) ? reuse.title : reuse.id) : title;
         applyEdits(planConfig, planCreds, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext, {
           ...(reuse ? {} : { mfaSerial: candidate.mfaSerial }),
         });
@@ -255,8 +259,9 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
           { hint: `Check the item in 1Password (ID ${itemId}), delete it if it is wrong, and run the import again.` },
         );
       }
-      // A title op can find unambiguously reads better in the config file; otherwise the item's ID.
-      const itemRef = (existing.titles.get(itemTitle) ?? 0) === 1 ? itemTitle : itemId;
+      // A title op can find unambiguously (and every AWS client reads back) reads better in the config file;
+      // otherwise the item's ID.
+      const itemRef = (existing.titles.get(itemTitle) ?? 0) === 1 && isPortableValue(itemTitle) ? itemTitle : itemId;
       const config = parseIni(files.config.text ?? "");
       const credentials = parseIni(files.credentials.text ?? "");
       applyEdits(config, credentials, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext, {
@@ -325,7 +330,7 @@ function applyEdits(
   created: { mfaSerial?: string | undefined },
 ): void {
   const section = findConfigSection(files, profile).name;
-  config.setAll(section, {
+  const entries: Record<string, string> = {
     credential_process: line,
     op_item: itemRef,
     op_vault: vault,
@@ -333,6 +338,8 @@ function applyEdits(
     // The new item holds the MFA serial too; in the config it tells "aws-op list" (which runs no op) that the
     // profile uses MFA.
     ...(created.mfaSerial ? { op_mfa_serial: created.mfaSerial } : {}),
-  });
+  };
+  for (const [key, value] of Object.entries(entries)) requirePortableValue(key, value);
+  config.setAll(section, entries);
   if (!keepPlaintext) removeKeys(credentials, profile);
 }

@@ -6,9 +6,15 @@ import { maskKeyId } from "../aws/credential-output.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
 import { endpointFromEnv } from "../aws/sts.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
-import { buildCredentialProcessLine, requireQuotableProfileName, shellWordForDisplay } from "../config/command-line.js";
+import { buildCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
 import { IniEditError, parseIni } from "../config/ini.js";
-import { configSectionName, profileFromConfigSection } from "../config/names.js";
+import {
+  configSectionName,
+  isPortableValue,
+  profileFromConfigSection,
+  requirePortableValue,
+  requireUsableProfileName,
+} from "../config/names.js";
 import { parseOpTimeoutMs, type AwsFiles, type ProfileSettings } from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
@@ -90,6 +96,11 @@ function describeFields(fields: AwsItemFields): string[] {
   return lines;
 }
 
+/** A name for the config file when every AWS client reads it back unchanged, else the ID. */
+function portableOr(name: string, id: string): string {
+  return isPortableValue(name) ? name : id;
+}
+
 interface Chosen {
   item?: string;
   vault?: string;
@@ -114,10 +125,10 @@ async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx
     if (vaults.length === 0) throw new UserError("This 1Password account has no vault aws-op can see.");
     result.vault =
       vaults.length === 1
-        ? (vaults[0]?.name ?? "")
+        ? portableOr(vaults[0]?.name ?? "", vaults[0]?.id ?? "")
         : await prompter.search(
             "1Password vault (type to filter)",
-            vaults.map((v) => ({ value: v.name, name: v.name })),
+            vaults.map((v) => ({ value: portableOr(v.name, v.id), name: v.name })),
           );
   }
   const items = await listItems(op, { ...locator, vault: result.vault });
@@ -139,7 +150,7 @@ async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx
   const picked = items.find((i) => i.id === id);
   // A title reads better in the config file; an ID when the title is not unique in the vault.
   const unique = picked && items.filter((i) => i.title === picked.title).length === 1;
-  result.item = unique ? picked.title : id;
+  result.item = unique ? portableOr(picked.title, id) : id;
   return result;
 }
 
@@ -155,7 +166,7 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     if (!interactive) throw missing("the profile name", "aws-op setup work --vault Work --item 'AWS work'");
     profile = (await (await ask()).input("AWS profile name", { default: "default" })).trim();
   }
-  requireQuotableProfileName(profile);
+  requireUsableProfileName(profile);
   const line = credentialProcessLineFor(ctx, profile);
 
   const files = readFilesFor(ctx);
@@ -197,6 +208,27 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     nonEmpty(ctx.env.AWS_DEFAULT_REGION) ??
     "us-east-1";
   const endpoint = endpointFromEnv(ctx.env, "STS");
+
+  const entries: Record<string, string | undefined> = { credential_process: line };
+  const put = (key: string, value: string | undefined): void => {
+    const v = nonEmpty(value);
+    if (v !== undefined) entries[key] = v;
+  };
+  if (!usesSource) put("op_item", chosen.item);
+  else if (existing.op_item !== undefined) entries.op_item = undefined;
+  put("op_vault", chosen.vault);
+  put("op_account", chosen.account);
+  put("op_mfa_serial", options.mfaSerial);
+  put("op_session_duration", options.sessionDuration);
+  put("op_cli", options.opCli);
+  put("op_role_arn", options.roleArn);
+  put("op_source_profile", options.sourceProfile);
+  put("op_role_session_name", options.roleSessionName);
+  put("op_external_id", options.externalId);
+  put("op_role_duration", options.roleDuration);
+  put("region", options.region);
+  // Every value must read back the same in every AWS client; checked before op or STS runs.
+  for (const [key, value] of Object.entries(entries)) if (value !== undefined) requirePortableValue(key, value);
 
   if (!usesSource && chosen.item) {
     say(`Reading 1Password item "${chosen.item}"${chosen.vault ? ` in vault "${chosen.vault}"` : ""}...`);
@@ -245,25 +277,6 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     const identity = await ctx.sts.getCallerIdentity(credentials, { region, ...(endpoint ? { endpoint } : {}) });
     say(`${c.green("✓")} The role works: ${identity.arn}`);
   }
-
-  const entries: Record<string, string | undefined> = { credential_process: line };
-  const put = (key: string, value: string | undefined): void => {
-    const v = nonEmpty(value);
-    if (v !== undefined) entries[key] = v;
-  };
-  if (!usesSource) put("op_item", chosen.item);
-  else if (existing.op_item !== undefined) entries.op_item = undefined;
-  put("op_vault", chosen.vault);
-  put("op_account", chosen.account);
-  put("op_mfa_serial", options.mfaSerial);
-  put("op_session_duration", options.sessionDuration);
-  put("op_cli", options.opCli);
-  put("op_role_arn", options.roleArn);
-  put("op_source_profile", options.sourceProfile);
-  put("op_role_session_name", options.roleSessionName);
-  put("op_external_id", options.externalId);
-  put("op_role_duration", options.roleDuration);
-  put("region", options.region);
 
   const before = files.config.text ?? "";
   const doc = parseIni(before);

@@ -71,13 +71,18 @@ export interface CredentialProcessParts {
   profile: string;
 }
 
-/** Refuse a profile name that cannot go on the line safely (with the fix in the hint). */
-export function requireQuotableProfileName(profile: string): void {
-  const reason = profile.startsWith("-")
+/** Why a profile name cannot go on the line safely, or undefined if it can. */
+export function profileNameQuotingReason(profile: string): string | undefined {
+  return profile.startsWith("-")
     ? 'it starts with "-", which would read as an option'
     : BARE_WORD.test(profile)
       ? undefined
       : unsafeQuotingReason(profile);
+}
+
+/** Refuse a profile name that cannot go on the line safely (with the fix in the hint). */
+export function requireQuotableProfileName(profile: string): void {
+  const reason = profileNameQuotingReason(profile);
   if (reason !== undefined) {
     throw new UserError(`The profile name ${JSON.stringify(profile)} cannot be used with aws-op: ${reason}.`, {
       hint: "credential_process is parsed by shlex, /bin/sh, cmd.exe, botocore's Windows split and the AWS SDK for Go's INI reader; rename the profile using letters, digits and . _ - (spaces are fine).",

@@ -29,6 +29,7 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
       "✓ 1Password CLI found",
       "✓ 1Password signed in",
       "✓ AWS config files readable",
+      "✓ profile names every AWS client reads alike",
       "✓ [work] settings",
       "✓ [work] credential_process runnable",
       "✓ [work] no static keys shadowing it",

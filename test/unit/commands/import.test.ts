@@ -223,4 +223,26 @@ describe("aws-op import", () => {
     await expect(run({ profiles: ["work"] }, t.ctx)).rejects.toThrow("Missing --vault");
     await expect(run({ profiles: [], vault: "Keys" }, t.ctx)).rejects.toThrow("--all");
   });
+
+  it("skips a profile whose name some AWS client reads differently, naming them, and imports the rest (regression: [;prod] moved its keys into the profile above for the JS SDK)", async () => {
+    const t = setup();
+    writeFileSync(
+      t.credentialsPath,
+      `${CREDENTIALS}\n[;prod]\naws_access_key_id = AKIAPROD000000000004\naws_secret_access_key = prod-secret\n`,
+    );
+    const outcomes = await run({ profiles: [";prod", "work"], vault: "Keys" }, t.ctx);
+    expect(outcomes.map((o) => [o.profile, o.status])).toEqual([
+      [";prod", "skipped"],
+      ["work", "imported"],
+    ]);
+    expect(outcomes[0]?.detail).toContain("the JS SDK v3");
+    expect(readFileSync(t.configPath, "utf8")).not.toContain(";prod");
+  });
+
+  it('refuses a --vault that some AWS client would read differently before creating any item (regression: values were cut at " ;")', async () => {
+    const t = setup({ store: makeStore({ vaults: [makeVault("Team ;ops")] }) });
+    await expect(run({ profiles: ["work"], vault: "Team ;ops" }, t.ctx)).rejects.toThrow("the Ruby SDK");
+    expect(t.opCalls()).toEqual([]);
+    expect(readFileSync(t.credentialsPath, "utf8")).toBe(CREDENTIALS);
+  });
 });

@@ -158,6 +158,7 @@ describe("aws-op doctor", () => {
       "✓ op-version",
       "✓ op-signin",
       "✓ aws-files",
+      "✓ profile-names",
       "✓ profile-settings work",
       "✓ credential-process work",
       "✓ no-static-keys work",
@@ -227,5 +228,24 @@ describe("aws-op doctor", () => {
     writeFileSync(t.configPath, "[profile w]\ncredential_process = aws-op process --profile w\nop_item = AWS work\n");
     expect(await doctor({ offline: true, profile: "w" }, t.ctx)).toBe(1);
     expect(t.out()).toContain('✗ [w] credential_process runnable: "aws-op" is not an absolute path');
+  });
+
+  it("flags sections some AWS client reads differently, naming the clients (regression: [profile ;prod] handed its credential_process to [profile work] in the JS SDK, and doctor said all was well)", async () => {
+    const t = context();
+    const good = config(process.execPath, join(t.home, "cli.js"));
+    writeFileSync(
+      t.configPath,
+      `${good}\n[profile ;prod]\ncredential_process = /opt/prod-keys\n\n[profile "quoted"]\nregion = eu-west-1\n\n[sso-session a #b]\nsso_region = eu-west-1\n`,
+    );
+    writeFileSync(t.credentialsPath, "[my w]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n");
+    expect(await doctor({ offline: true, json: true }, t.ctx)).toBe(1);
+    const names = checks(t).find((c) => c.id === "profile-names");
+    expect(names?.ok).toBe(false);
+    expect(names?.detail).toContain("[profile ;prod]");
+    expect(names?.detail).toContain("the JS SDK v3");
+    expect(names?.detail).toContain('[profile "quoted"]');
+    expect(names?.detail).toContain("[sso-session a #b]");
+    expect(names?.detail).toContain("[my w]");
+    expect(names?.fix).toContain("letters, digits and - _ . @ + : /");
   });
 });

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../../src/commands/setup.js";
 import { parseIni } from "../../../src/config/ini.js";
+import { UserError } from "../../../src/errors.js";
 import type { Prompter } from "../../../src/ui/prompts.js";
 import { ensureFakeOpBuilt, makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { CLI_PATH, makeContext, NODE_PATH } from "./context-fixture.js";
@@ -107,13 +108,45 @@ describe("aws-op setup", () => {
     expect(t.err()).toContain('aws-op import work --vault "Work"');
   });
 
-  it("quotes a profile name with a space in the commands it suggests (regression: they split it in two)", async () => {
-    const t = makeContext({ store: store() });
-    writeFileSync(t.credentialsPath, `[my work]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
-    await run({ profile: "my work", vault: "Work", item: "AWS work", offline: true }, t.ctx);
-    expect(t.err()).toContain(`aws-op import 'my work' --vault "Work"`);
-    expect(t.err()).toContain("Try it: aws sts get-caller-identity --profile 'my work'");
-  });
+  it.each([
+    [";prod", "the JS SDK v3"],
+    ["a #b", "the JS SDK v3"],
+    ["my work", "the Go SDK v2"],
+  ])(
+    "refuses the profile name %j before running op, naming %s (regression: the JS SDK lost [profile ;prod] and served its keys for the profile above)",
+    async (profile, client) => {
+      const t = makeContext({ store: store() });
+      writeFileSync(t.configPath, EXISTING);
+      const error = await run({ profile, vault: "Work", item: "AWS work", offline: true }, t.ctx).catch((e) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toContain(client);
+      expect((error as UserError).hint).toContain("letters, digits and - _ . @ + : /");
+      expect(readFileSync(t.configPath, "utf8")).toBe(EXISTING);
+      expect(t.opCalls()).toEqual([]);
+    },
+  );
+
+  it.each([
+    [{ item: "AWS #1" }, "op_item", "the JS SDK v3"],
+    [{ vault: "Team ;ops" }, "op_vault", "the Ruby SDK"],
+    [{ region: "eu-west-1 #x" }, "region", "the Java SDK v2"],
+    [{ roleArn: '"arn:aws:iam::1:role/x"', sourceProfile: "work" }, "op_role_arn", "the Go SDK v2"],
+  ])(
+    'refuses %j before running op: %s would be read differently by %s (regression: values were cut at " #")',
+    async (flags, key, client) => {
+      const t = makeContext({ store: store() });
+      writeFileSync(t.configPath, EXISTING);
+      const error = await run(
+        { profile: "new", vault: "Work", item: "AWS work", offline: true, ...flags },
+        t.ctx,
+      ).catch((e) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toContain(key);
+      expect((error as UserError).message).toContain(client);
+      expect(readFileSync(t.configPath, "utf8")).toBe(EXISTING);
+      expect(t.opCalls()).toEqual([]);
+    },
+  );
 
   it("writes role profiles with op_source_profile and no op_item, checked by assuming the role", async () => {
     const t = makeContext({ store: store() });
