@@ -66,14 +66,21 @@ export function quoteCmdAssignment(name: string, value: string): string {
   return `set "${name}=${value}"`;
 }
 
-/** dotenv: single quotes are literal in the common parsers (dotenv for Node, python-dotenv, Docker Compose). A
- * value holding a ' or a line break is double-quoted with backslash escapes (python-dotenv and Compose read them). */
-export function quoteDotenv(value: string): string {
-  if (!/['\r\n]/.test(value)) return `'${value}'`;
-  return `"${value
-    .replace(/[\\"]/g, (c) => `\\${c}`)
-    .replace(/\r/g, "\\r")
-    .replace(/\n/g, "\\n")}"`;
+/**
+ * dotenv, for the dotenv parsers (dotenv for Node, python-dotenv, Docker Compose) and for `set -a; . ./.env` in sh.
+ * The one quoting they all read literally is single quotes around a value without ', backslash or line break:
+ * in double quotes sh runs $(...) and backticks, python-dotenv and Node's dotenv unescape differently, and a
+ * backslash before the closing quote escapes it for both dotenv parsers. Such a value is refused rather than
+ * written in a form that some reader would run or change. AWS keys, tokens, times and regions never contain them.
+ */
+export function quoteDotenv(value: string, name = "A value"): string {
+  if (/['\\\r\n\0]/.test(value)) {
+    throw new UserError(
+      `${name} holds a ', a backslash or a line break: sh and the dotenv parsers cannot all read that back unchanged, so --format dotenv refuses it.`,
+      { hint: "Use --format sh (or json, or exec) instead." },
+    );
+  }
+  return `'${value}'`;
 }
 
 export function formatEnvironment(credentials: AwsCredentials, format: EnvFormat, region?: string): string {
@@ -100,7 +107,7 @@ export function formatEnvironment(credentials: AwsCredentials, format: EnvFormat
       break;
     case "dotenv":
       // A .env file cannot remove a variable: only the ones that are set.
-      for (const [name, value] of set) lines.push(`${name}=${quoteDotenv(value)}`);
+      for (const [name, value] of set) lines.push(`${name}=${quoteDotenv(value, name)}`);
       break;
   }
   return `${lines.join("\n")}\n`;

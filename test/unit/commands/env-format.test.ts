@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AwsCredentials } from "../../../src/aws/credential-output.js";
@@ -12,6 +15,8 @@ import {
 } from "../../../src/commands/env-format.js";
 import { UserError } from "../../../src/errors.js";
 import { parseCmd, parseDotenv, parseFish, parsePowerShell } from "./shell-parsers.js";
+
+const pythonDotenv = spawnSync("python3", ["-c", "import dotenv"]).status === 0;
 
 const SESSION: AwsCredentials = {
   accessKeyId: "ASIAEXAMPLE000000001",
@@ -56,16 +61,60 @@ describe("quoting: every value round-trips", () => {
     );
   });
 
-  it("fish, PowerShell and dotenv: any string parses back to itself (property)", () => {
+  it("fish and PowerShell: any string parses back to itself (property)", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 60 }), (value) => {
         const credentials = { ...SESSION, secretAccessKey: value };
         expect(parseFish(formatEnvironment(credentials, "fish")).set.AWS_SECRET_ACCESS_KEY).toBe(value);
         expect(parsePowerShell(formatEnvironment(credentials, "powershell")).set.AWS_SECRET_ACCESS_KEY).toBe(value);
-        expect(parseDotenv(formatEnvironment(credentials, "dotenv")).set.AWS_SECRET_ACCESS_KEY).toBe(value);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("dotenv: a value is either refused or read back unchanged by the dotenv parsers and by a real sh running `set -a; . ./.env`, which never runs anything in it (regression: $(...) and backticks in double quotes ran) (property)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aws-op-dotenv-"));
+    const marker = join(dir, "ran");
+    const payloads = [`$(touch ${marker})`, `\`touch ${marker}\``, `it's $(touch ${marker})`, `'; touch ${marker}; '`];
+    const accepted: string[] = [];
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...NASTY, ...payloads), fc.string({ unit: "binary", maxLength: 40 })),
+        (value) => {
+          let text: string;
+          try {
+            text = formatEnvironment({ ...SESSION, secretAccessKey: value }, "dotenv");
+          } catch (error) {
+            expect(error).toBeInstanceOf(UserError);
+            return;
+          }
+          accepted.push(value);
+          expect(parseDotenv(text).set.AWS_SECRET_ACCESS_KEY).toBe(value);
+          const envFile = join(dir, ".env");
+          writeFileSync(envFile, text);
+          const result = spawnSync(
+            "sh",
+            ["-c", 'set -a; . "$1"; printf "%s" "$AWS_SECRET_ACCESS_KEY"', "sh", envFile],
+            {
+              encoding: "utf8",
+            },
+          );
+          expect(result.stdout).toBe(value);
+          expect(existsSync(marker)).toBe(false);
+        },
+      ),
+      { numRuns: 150, examples: payloads.map((p) => [p]) },
+    );
+    expect(accepted.length).toBeGreaterThan(20);
+    if (pythonDotenv) {
+      const script =
+        "import io, json, sys\nfrom dotenv import dotenv_values\n" +
+        "print(json.dumps([dotenv_values(stream=io.StringIO(t))['AWS_SECRET_ACCESS_KEY'] for t in json.load(sys.stdin)]))";
+      const texts = accepted.map((value) => formatEnvironment({ ...SESSION, secretAccessKey: value }, "dotenv"));
+      const result = spawnSync("python3", ["-c", script], { input: JSON.stringify(texts), encoding: "utf8" });
+      expect(result.stderr).toBe("");
+      expect(JSON.parse(result.stdout)).toEqual(accepted);
+    }
   });
 
   it("quotes each shell's way", () => {
@@ -73,9 +122,19 @@ describe("quoting: every value round-trips", () => {
     expect(quoteFish("a'b\\c")).toBe(`'a\\'b\\\\c'`);
     expect(quotePowerShell("a'b\u2019c")).toBe(`'a''b\u2019\u2019c'`);
     expect(quoteDotenv("plain$x")).toBe(`'plain$x'`);
-    expect(quoteDotenv("it's\n")).toBe(`"it's\\n"`);
     expect(quoteCmdAssignment("X", "a&b|c<d>e^f")).toBe(`set "X=a&b|c<d>e^f"`);
   });
+
+  it.each(["it's", "back\\slash", "line\nbreak", "cr\r"])(
+    "dotenv refuses %j: no quoting means the same to sh and the dotenv parsers",
+    (value) => {
+      expect(() => quoteDotenv(value)).toThrow(UserError);
+      expect(() => quoteDotenv(value)).toThrow("--format dotenv refuses it");
+      expect(() => quoteDotenv(value)).toThrow(
+        expect.objectContaining({ hint: expect.stringContaining("--format sh") }),
+      );
+    },
+  );
 
   it.each(['a"b', "50%", "wow!", "a\nb"])("cmd refuses %j instead of mangling it", (value) => {
     expect(() => quoteCmdAssignment("AWS_SECRET_ACCESS_KEY", value)).toThrow(UserError);
