@@ -12,6 +12,7 @@ import { preloadStsSdk, sdkSts } from "./aws/sts.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
 import * as processCommand from "./commands/process.js";
+import { escapeForTerminal } from "./ui/terminal-text.js";
 
 declare const AWS_OP_VERSION: string | undefined;
 const VERSION = typeof AWS_OP_VERSION === "string" ? AWS_OP_VERSION : "0.0.0-dev";
@@ -128,8 +129,9 @@ export interface CliResult {
 
 function formatError(error: unknown, debug: boolean): string {
   if (error instanceof UserError) {
-    const lines = [`aws-op: ${error.message}`];
-    if (error.hint) lines.push(`  ${error.hint}`);
+    // Messages quote item, vault and profile names: their control characters are escaped.
+    const lines = [`aws-op: ${escapeForTerminal(error.message)}`];
+    if (error.hint) lines.push(`  ${escapeForTerminal(error.hint)}`);
     if (debug && error.cause instanceof Error && error.cause.stack) lines.push(error.cause.stack);
     return `${lines.join("\n")}\n`;
   }

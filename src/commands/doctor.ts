@@ -14,6 +14,7 @@ import { UserError } from "../errors.js";
 import { readItem, readOpVersion, whoami, type OpContext } from "../onepassword/client.js";
 import { resolveAwsFields } from "../onepassword/item.js";
 import { colours, isColourWanted } from "../ui/colour.js";
+import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import { opContextFor } from "./setup.js";
 
 export interface DoctorOptions {
@@ -163,7 +164,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
   const checks: Check[] = [];
   const op: OpContext = opContextFor(ctx, options.opCli, options.opTimeout);
   const progress = (text: string): void => {
-    if (!options.json && ctx.isTTY.stderr) ctx.stderr(`\r\u001b[K${text}`);
+    if (!options.json && ctx.isTTY.stderr) ctx.stderr(`\r\u001b[K${escapeForTerminal(text)}`);
   };
 
   progress("Checking the 1Password CLI...");
@@ -300,8 +301,9 @@ export function formatChecks(checks: Check[], useColour: boolean): string {
   const lines: string[] = [];
   for (const check of checks) {
     const mark = check.ok ? c.green("✓") : c.red("✗");
-    lines.push(`${mark} ${check.title}: ${check.detail}`);
-    if (!check.ok && check.fix) lines.push(`    fix: ${check.fix}`);
+    // Titles and details hold profile names, item titles and values from the AWS files.
+    lines.push(`${mark} ${escapeForTerminal(check.title)}: ${escapeForTerminal(check.detail)}`);
+    if (!check.ok && check.fix) lines.push(`    fix: ${escapeForTerminal(check.fix)}`);
   }
   const failed = checks.filter((x) => !x.ok).length;
   lines.push(failed === 0 ? c.green("All checks passed.") : c.red(`${failed} check${failed === 1 ? "" : "s"} failed.`));
@@ -312,7 +314,7 @@ export function formatChecks(checks: Check[], useColour: boolean): string {
 export async function run(options: DoctorOptions, ctx: Context): Promise<number> {
   const checks = await runChecks(options, ctx);
   const ok = checks.every((x) => x.ok);
-  if (options.json) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+  if (options.json) ctx.stdout(`${jsonForTerminal({ ok, checks })}\n`);
   else ctx.stdout(formatChecks(checks, isColourWanted(ctx.env, ctx.isTTY.stdout)));
   return ok ? 0 : 1;
 }

@@ -14,6 +14,7 @@ import { createItem, listItems, readItem, type ItemTemplate, type OpContext } fr
 import { resolveAwsFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { formatTable } from "../ui/table.js";
+import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import { credentialProcessLineFor, findConfigSection, opContextFor } from "./setup.js";
 
 export interface ImportOptions {
@@ -143,7 +144,7 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
   // Written into the config of every profile: refused before any item is created if a client would misread it.
   requirePortableValue("op_vault", vault);
   if (options.account?.trim()) requirePortableValue("op_account", options.account.trim());
-  const say = (text: string): void => ctx.stderr(`${text}\n`);
+  const say = (text: string): void => ctx.stderr(`${escapeForTerminal(text)}\n`);
   const files = readFilesFor(ctx);
   const creds = files.credentials.doc;
   const names = options.all
@@ -289,7 +290,7 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
   }
 
   if (options.json) {
-    ctx.stdout(`${JSON.stringify(outcomes, null, 2)}\n`);
+    ctx.stdout(`${jsonForTerminal(outcomes)}\n`);
   } else {
     if (options.dryRun) {
       const configAfter = planConfig.toString();

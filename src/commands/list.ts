@@ -10,6 +10,7 @@ import {
 import { credentialChainFor, readFilesFor, sessionCacheFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { formatTable } from "../ui/table.js";
+import { jsonForTerminal } from "../ui/terminal-text.js";
 
 export interface ListOptions {
   json?: boolean;
@@ -85,7 +86,7 @@ export function listProfiles(ctx: Context): ListedProfile[] {
 export function run(options: ListOptions, ctx: Context): void {
   const profiles = listProfiles(ctx);
   if (options.json) {
-    ctx.stdout(`${JSON.stringify(profiles, null, 2)}\n`);
+    ctx.stdout(`${jsonForTerminal(profiles)}\n`);
     return;
   }
   if (profiles.length === 0) {

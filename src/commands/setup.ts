@@ -22,6 +22,7 @@ import { listAccounts, listItems, listVaults, readItem, type OpContext } from ".
 import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import type { Prompter } from "../ui/prompts.js";
+import { escapeForTerminal } from "../ui/terminal-text.js";
 
 export interface SetupOptions {
   profile?: string;
@@ -115,7 +116,10 @@ async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx
     if (accounts.length > 1) {
       result.account = await prompter.select(
         "1Password account",
-        accounts.map((a) => ({ value: a.shorthand || a.account_uuid, name: `${a.url} (${a.email})` })),
+        accounts.map((a) => ({
+          value: a.shorthand || a.account_uuid,
+          name: escapeForTerminal(`${a.url} (${a.email})`),
+        })),
       );
     }
   }
@@ -128,7 +132,7 @@ async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx
         ? portableOr(vaults[0]?.name ?? "", vaults[0]?.id ?? "")
         : await prompter.search(
             "1Password vault (type to filter)",
-            vaults.map((v) => ({ value: portableOr(v.name, v.id), name: v.name })),
+            vaults.map((v) => ({ value: portableOr(v.name, v.id), name: escapeForTerminal(v.name) })),
           );
   }
   const items = await listItems(op, { ...locator, vault: result.vault });
@@ -145,7 +149,11 @@ async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx
   );
   const id = await prompter.search(
     "1Password item holding the AWS key (type to filter)",
-    sorted.map((i) => ({ value: i.id, name: i.title, description: i.category.toLowerCase().replace(/_/g, " ") })),
+    sorted.map((i) => ({
+      value: i.id,
+      name: escapeForTerminal(i.title),
+      description: escapeForTerminal(i.category.toLowerCase().replace(/_/g, " ")),
+    })),
   );
   const picked = items.find((i) => i.id === id);
   // A title reads better in the config file; an ID when the title is not unique in the vault.
@@ -159,7 +167,8 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
   let prompter: Prompter | undefined;
   const ask = async (): Promise<Prompter> => (prompter ??= await (ui.prompter as () => Promise<Prompter>)());
   const c = colours(isColourWanted(ctx.env, ctx.isTTY.stderr));
-  const say = (text: string): void => ctx.stderr(`${text}\n`);
+  // Lines hold item titles, field labels and values: their control characters are escaped. `mark` is aws-op's own.
+  const say = (text: string, mark = ""): void => ctx.stderr(`${mark}${escapeForTerminal(text)}\n`);
 
   let profile = nonEmpty(options.profile);
   if (!profile) {
@@ -246,7 +255,7 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
         { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
         { region, ...(endpoint ? { endpoint } : {}) },
       );
-      say(`${c.green("✓")} The keys work: ${identity.arn}`);
+      say(` The keys work: ${identity.arn}`, c.green("✓"));
     }
   }
   if (usesSource && !options.offline && roleArn && sourceProfile) {
@@ -275,7 +284,7 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     };
     const credentials = await credentialChainFor(ctx, settings, "session", files).provider.retrieve();
     const identity = await ctx.sts.getCallerIdentity(credentials, { region, ...(endpoint ? { endpoint } : {}) });
-    say(`${c.green("✓")} The role works: ${identity.arn}`);
+    say(` The role works: ${identity.arn}`, c.green("✓"));
   }
 
   const before = files.config.text ?? "";
@@ -294,7 +303,8 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
 
   if (files.credentials.doc.get(profile, "aws_access_key_id") !== undefined) {
     say(
-      `${c.yellow("!")} ${files.credentials.path} still holds static keys for [${profile}]; AWS tools use them instead of credential_process.`,
+      ` ${files.credentials.path} still holds static keys for [${profile}]; AWS tools use them instead of credential_process.`,
+      c.yellow("!"),
     );
     say(
       `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${JSON.stringify(chosen.vault ?? "VAULT")}`,
@@ -319,6 +329,6 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     }
   }
   writeAwsFile(files.config, after);
-  say(`${c.green("✓")} Wrote [${section.name}] to ${files.config.path}.`);
+  say(` Wrote [${section.name}] to ${files.config.path}.`, c.green("✓"));
   say(`  Try it: aws sts get-caller-identity --profile ${shellWordForDisplay(profile)}`);
 }

@@ -1,5 +1,7 @@
 // Colour for human output: only when the stream is a terminal, never when NO_COLOR is set (no-color.org: any
 // non-empty value). Plain ANSI codes: four styles do not need a dependency.
+import { escapeForTerminal } from "./terminal-text.js";
+
 export interface Colours {
   enabled: boolean;
   green(text: string): string;
@@ -30,8 +32,14 @@ export function colours(enabled: boolean): Colours {
   };
 }
 
-/** Colour a unified diff: additions green, removals red, headers bold. */
-export function colourDiff(diff: string, c: Colours): string {
+/** Shown lines of a diff: control characters escaped, except the "\r" that ends a line of a CRLF file. */
+function escapeDiffLine(line: string): string {
+  return line.endsWith("\r") ? `${escapeForTerminal(line.slice(0, -1))}\r` : escapeForTerminal(line);
+}
+
+/** Colour a unified diff: additions green, removals red, headers bold. Control characters in it are escaped. */
+export function colourDiff(givenDiff: string, c: Colours): string {
+  const diff = givenDiff.split("\n").map(escapeDiffLine).join("\n");
   if (!c.enabled) return diff;
   return diff
     .split("\n")

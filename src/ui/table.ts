@@ -1,6 +1,9 @@
-// Plain-text tables for list and import summaries: left-aligned columns, two spaces apart.
+// Plain-text tables for list and import summaries: left-aligned columns, two spaces apart. Cells hold names from
+// the AWS files and 1Password: their control characters are escaped.
+import { escapeForTerminal } from "./terminal-text.js";
 
-export function formatTable(headers: string[], rows: string[][]): string {
+export function formatTable(headers: string[], givenRows: string[][]): string {
+  const rows = givenRows.map((r) => r.map(escapeForTerminal));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]): string =>
     cells

@@ -2,6 +2,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { firstControlCharacter } from "../../helpers/terminal.js";
 import { run as clear } from "../../../src/commands/clear.js";
 import { run as doctor, type Check } from "../../../src/commands/doctor.js";
 import { formatLocalTime, run as list } from "../../../src/commands/list.js";
@@ -115,6 +116,33 @@ describe("aws-op list", () => {
     cacheSession(t, "work", -60_000);
     list({ json: true }, t.ctx);
     expect((JSON.parse(t.out()) as { sessionCachedUntil: string | null }[])[0]?.sessionCachedUntil).toBeNull();
+  });
+});
+
+describe("terminal control sequences from the AWS files and items", () => {
+  beforeAll(async () => {
+    await ensureFakeOpBuilt();
+  }, 60_000);
+
+  const ESC_NAME = "ev\u001b[2Jil";
+  const CONFIG = `[profile ${ESC_NAME}]\nop_item = AWS \u001b]0;title\u0007work\bok\nop_vault = Wo\u009brk\n`;
+
+  it("list escapes them in profile, vault and item instead of printing them (regression: they could clear the screen)", () => {
+    const t = context();
+    writeFileSync(t.configPath, CONFIG);
+    list({}, t.ctx);
+    expect(t.out()).toContain("ev\\x1b[2Jil");
+    expect(firstControlCharacter(t.out())).toBeUndefined();
+    list({ json: true }, t.ctx);
+    expect(firstControlCharacter(t.out())).toBeUndefined();
+  });
+
+  it("doctor escapes them in every line it prints (regression: a profile name could fake a ✓)", async () => {
+    const t = context();
+    writeFileSync(t.configPath, CONFIG);
+    expect(await doctor({ offline: true }, t.ctx)).toBe(1);
+    expect(t.out()).toContain("ev\\x1b[2Jil");
+    expect(firstControlCharacter(t.out())).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 // aws-op setup against the fake op and a fake STS, in a temp HOME.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { firstControlCharacter } from "../../helpers/terminal.js";
 import { run } from "../../../src/commands/setup.js";
 import { parseIni } from "../../../src/config/ini.js";
 import { UserError } from "../../../src/errors.js";
@@ -229,5 +230,22 @@ describe("aws-op setup", () => {
       op_vault: "Work",
     });
     expect(t.err()).toContain("+op_item = AWS work");
+  });
+
+  it("escapes terminal control sequences from the item (title, MFA serial, field labels) instead of printing them (regression: they could clear the screen or fake a ✓)", async () => {
+    const item = scriptRecipeItem({
+      title: "AWS \u001b[2Jwork",
+      accessKeyId: KEY,
+      secretAccessKey: SECRET,
+      mfaSerial: "arn:aws:iam::123456789012:mfa/ann\r\u001b[32m✓ fake",
+      totpSecret: "JBSWY3DPEHPK3PXP",
+    });
+    const otp = item.fields?.find((f) => f.type === "OTP");
+    if (otp) otp.label = "otp\u009b2J\u202e";
+    const t = makeContext({ store: makeStore({ vaults: [makeVault("Work", [item])] }) });
+    await run({ profile: "work", vault: "Work", item: item.id, offline: true, dryRun: true }, t.ctx);
+    const shown = t.err() + t.out();
+    expect(shown).toContain("\\x1b[2J");
+    expect(firstControlCharacter(shown)).toBeUndefined();
   });
 });
