@@ -8,7 +8,13 @@ import { endpointFromEnv } from "../aws/sts.js";
 import { cacheDirectory } from "../cache/paths.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
 import { configSectionProblem, credentialsSectionProblem, PORTABLE_NAME_HINT } from "../config/names.js";
-import { listProfileNames, readProfileValues, resolveProfileSettings, type AwsFiles } from "../config/profile.js";
+import {
+  listProfileNames,
+  readProfileValues,
+  resolveProfileSettings,
+  staticKeyLocations,
+  type AwsFiles,
+} from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { readItem, readOpVersion, whoami, type OpContext } from "../onepassword/client.js";
@@ -243,11 +249,18 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
     );
     checks.push(
       await attempt("no-static-keys", `[${profile}] no static keys shadowing it`, scope, async () => {
-        if (f.credentials.doc.get(profile, "aws_access_key_id") !== undefined) {
+        const where = staticKeyLocations(f, profile);
+        if (where.length > 0) {
+          const inCredentials = where.some((w) => w.path === f.credentials.path);
           return {
             ok: false,
-            detail: `${f.credentials.path} holds aws_access_key_id for [${profile}]; AWS tools use it instead of credential_process`,
-            fix: `aws-op import ${shellWordForDisplay(profile)} --vault ${settings?.vault ? JSON.stringify(settings.vault) : "VAULT"}`,
+            detail: where
+              .map((w) => `${w.path} holds aws_access_key_id for [${w.section}]`)
+              .join("; ")
+              .concat("; AWS tools use it instead of credential_process"),
+            fix: inCredentials
+              ? `aws-op import ${shellWordForDisplay(profile)} --vault ${settings?.vault ? JSON.stringify(settings.vault) : "VAULT"}`
+              : `Remove aws_access_key_id and aws_secret_access_key from [${where[0]?.section ?? profile}] in ${f.config.path} (keep them in the 1Password item).`,
           };
         }
         return { detail: "none" };

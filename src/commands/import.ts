@@ -7,6 +7,7 @@ import { createTwoFilesPatch, diffLines } from "diff";
 import { maskKeyId } from "../aws/credential-output.js";
 import { writeAwsFiles } from "../config/aws-file-writer.js";
 import { IniEditError, parseIni, type IniDocument } from "../config/ini.js";
+import { maskAwsSecrets } from "../config/profile.js";
 import { isPortableValue, requirePortableValue, requireUsableProfileName } from "../config/names.js";
 import { readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
@@ -49,23 +50,6 @@ interface Candidate {
   accessKeyId: string;
   secretAccessKey: string;
   mfaSerial?: string;
-}
-
-/** Replace every secret value of the credentials file with a mask, for diffs that can be shown. */
-function maskSecrets(text: string, doc: IniDocument): string {
-  const replacements: [string, string][] = [];
-  for (const name of doc.sectionNames()) {
-    const section = doc.getSection(name) ?? {};
-    for (const [key, value] of Object.entries(section)) {
-      if (value.length < 4) continue;
-      if (key === KEY_ID) replacements.push([value, maskKeyId(value)]);
-      else if (key === SECRET || key === TOKEN) replacements.push([value, "****************"]);
-    }
-  }
-  replacements.sort((a, b) => b[0].length - a[0].length);
-  let masked = text;
-  for (const [value, mask] of replacements) masked = masked.split(value).join(mask);
-  return masked;
 }
 
 /** Remove the key lines; remove the section too when nothing but blank lines would be left of it. */
@@ -295,9 +279,10 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
     if (options.dryRun) {
       const configAfter = planConfig.toString();
       const credsAfter = planCreds.toString();
-      const mask = (text: string): string => maskSecrets(text, creds);
+      // Every key ID and secret of either file is masked in both diffs, context lines included.
+      const mask = (text: string): string => maskAwsSecrets(text, files);
       for (const [path, before, after] of [
-        [files.config.path, configBefore, configAfter],
+        [files.config.path, mask(configBefore), mask(configAfter)],
         [files.credentials.path, mask(credsBefore), mask(credsAfter)],
       ] as const) {
         if (before !== after) ctx.stdout(colourDiff(createTwoFilesPatch(path, path, before, after), showColour));

@@ -15,7 +15,13 @@ import {
   requirePortableValue,
   requireUsableProfileName,
 } from "../config/names.js";
-import { parseOpTimeoutMs, type AwsFiles, type ProfileSettings } from "../config/profile.js";
+import {
+  maskAwsSecrets,
+  parseOpTimeoutMs,
+  staticKeyLocations,
+  type AwsFiles,
+  type ProfileSettings,
+} from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { listAccounts, listItems, listVaults, readItem, type OpContext } from "../onepassword/client.js";
@@ -301,13 +307,15 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
   }
   const after = doc.toString();
 
-  if (files.credentials.doc.get(profile, "aws_access_key_id") !== undefined) {
+  for (const where of staticKeyLocations(files, profile)) {
     say(
-      ` ${files.credentials.path} still holds static keys for [${profile}]; AWS tools use them instead of credential_process.`,
+      ` ${where.path} still holds static keys for [${where.section}]; AWS tools use them instead of credential_process.`,
       c.yellow("!"),
     );
     say(
-      `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${JSON.stringify(chosen.vault ?? "VAULT")}`,
+      where.path === files.credentials.path
+        ? `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${JSON.stringify(chosen.vault ?? "VAULT")}`
+        : `  Remove aws_access_key_id and aws_secret_access_key from [${where.section}] (keep them in the 1Password item).`,
     );
   }
 
@@ -315,7 +323,16 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     say(`Profile "${profile}" is already set up in ${files.config.path}; nothing to change.`);
     return;
   }
-  const patch = createTwoFilesPatch(files.config.path, files.config.path, before, after, "", "", { context: 3 });
+  // Shown, so every key ID and secret the files hold is masked, in context lines too.
+  const patch = createTwoFilesPatch(
+    files.config.path,
+    files.config.path,
+    maskAwsSecrets(before, files),
+    maskAwsSecrets(after, files),
+    "",
+    "",
+    { context: 3 },
+  );
   if (options.dryRun) {
     ctx.stdout(colourDiff(patch, colours(isColourWanted(ctx.env, ctx.isTTY.stdout))));
     say("Dry run: nothing was written.");

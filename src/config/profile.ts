@@ -4,6 +4,7 @@
 // ([NAME]); for a key present in both, the credentials file wins (as the JS SDK merges them).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { maskKeyId } from "../aws/credential-output.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
 import { UserError } from "../errors.js";
@@ -81,6 +82,47 @@ export function readProfileValues(files: AwsFiles, profile: string): Record<stri
     Object.assign(values, creds);
   }
   return found ? values : undefined;
+}
+
+/**
+ * Where long-term keys for the profile are kept: its sections in either file holding aws_access_key_id. The JS SDK
+ * merges both files and uses such keys instead of credential_process; botocore prefers the credentials file's.
+ */
+export function staticKeyLocations(files: AwsFiles, profile: string): { path: string; section: string }[] {
+  const found: { path: string; section: string }[] = [];
+  if (files.credentials.doc.get(profile, "aws_access_key_id") !== undefined) {
+    found.push({ path: files.credentials.path, section: profile });
+  }
+  for (const name of files.config.doc.sectionNames()) {
+    if (profileFromConfigSection(name) === profile && files.config.doc.get(name, "aws_access_key_id") !== undefined) {
+      found.push({ path: files.config.path, section: name });
+    }
+  }
+  return found;
+}
+
+const SECRET_KEYS = new Set(["aws_secret_access_key", "aws_session_token", "aws_security_token"]);
+
+/**
+ * Text of either AWS file (or a diff of it) with every key ID and secret that either file holds, in any section,
+ * replaced by a mask: for diffs that are shown, context lines included.
+ */
+export function maskAwsSecrets(text: string, files: AwsFiles): string {
+  const replacements: [string, string][] = [];
+  for (const doc of [files.config.doc, files.credentials.doc]) {
+    for (const name of ["", ...doc.sectionNames()]) {
+      for (const [key, value] of Object.entries(doc.getSection(name) ?? {})) {
+        // Shorter values are not worth masking and would garble the rest of the text.
+        if (value.length < 4) continue;
+        if (key === "aws_access_key_id") replacements.push([value, maskKeyId(value)]);
+        else if (SECRET_KEYS.has(key)) replacements.push([value, "****************"]);
+      }
+    }
+  }
+  replacements.sort((a, b) => b[0].length - a[0].length);
+  let masked = text;
+  for (const [value, mask] of replacements) masked = masked.split(value).join(mask);
+  return masked;
 }
 
 /** Every profile name in both files, config order first. */

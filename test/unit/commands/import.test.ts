@@ -245,4 +245,20 @@ describe("aws-op import", () => {
     expect(t.opCalls()).toEqual([]);
     expect(readFileSync(t.credentialsPath, "utf8")).toBe(CREDENTIALS);
   });
+
+  it("--dry-run masks every secret in every diff line, context lines of the config included (regression: long-term keys kept in ~/.aws/config were printed as diff context)", async () => {
+    const t = setup();
+    const configSecret = "config-secret/DDDD+4";
+    writeFileSync(
+      t.configPath,
+      `[profile work]\nregion = eu-west-1\naws_access_key_id = AKIACONFIG0000000005\naws_secret_access_key = ${configSecret}\naws_session_token = config-token-EEEE\n`,
+    );
+    await run({ profiles: [], all: true, vault: "Keys", dryRun: true }, t.ctx);
+    expect(t.out()).toContain("+op_item = AWS work");
+    expect(t.out()).toContain(" aws_access_key_id = AKIA************0005");
+    expectNoSecret(t.out() + t.err());
+    expect(t.out() + t.err()).not.toContain(configSecret);
+    expect(t.out() + t.err()).not.toContain("config-token-EEEE");
+    expect(t.out() + t.err()).not.toContain("AKIACONFIG0000000005");
+  });
 });

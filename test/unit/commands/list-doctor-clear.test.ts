@@ -258,6 +258,22 @@ describe("aws-op doctor", () => {
     expect(t.out()).toContain('✗ [w] credential_process runnable: "aws-op" is not an absolute path');
   });
 
+  it("flags long-term keys kept in ~/.aws/config, not only in credentials (regression: the JS SDK uses them instead of credential_process, and doctor passed)", async () => {
+    const t = context();
+    const good = config(process.execPath, join(t.home, "cli.js"));
+    writeFileSync(
+      t.configPath,
+      good.replace(
+        "op_item = AWS work\n",
+        "op_item = AWS work\naws_access_key_id = AKIAX\naws_secret_access_key = y\n",
+      ),
+    );
+    expect(await doctor({ offline: true }, t.ctx)).toBe(1);
+    expect(t.out()).toContain(
+      `✗ [work] no static keys shadowing it: ${t.configPath} holds aws_access_key_id for [profile work]`,
+    );
+  });
+
   it("flags sections some AWS client reads differently, naming the clients (regression: [profile ;prod] handed its credential_process to [profile work] in the JS SDK, and doctor said all was well)", async () => {
     const t = context();
     const good = config(process.execPath, join(t.home, "cli.js"));

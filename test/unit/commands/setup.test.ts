@@ -248,4 +248,16 @@ describe("aws-op setup", () => {
     expect(shown).toContain("\\x1b[2J");
     expect(firstControlCharacter(shown)).toBeUndefined();
   });
+
+  it("warns about long-term keys kept in ~/.aws/config too, and --dry-run masks them in the diff context (regression: unnoticed, though the JS SDK uses them instead of credential_process, and printed unmasked)", async () => {
+    const t = makeContext({ store: store() });
+    const configKeys = `[profile work]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n`;
+    writeFileSync(t.configPath, configKeys);
+    await run({ profile: "work", vault: "Work", item: "AWS work", offline: true, dryRun: true }, t.ctx);
+    expect(t.err()).toContain(`${t.configPath} still holds static keys for [profile work]`);
+    expect(t.out()).toContain("+credential_process");
+    expect(t.out()).toContain(" aws_access_key_id = AKIA************UP01");
+    expect(t.out() + t.err()).not.toContain(SECRET);
+    expect(t.out() + t.err()).not.toContain(KEY);
+  });
 });
