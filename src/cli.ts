@@ -12,6 +12,7 @@ import { preloadStsSdk, sdkSts } from "./aws/sts.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
 import * as processCommand from "./commands/process.js";
+import { homeDirectory } from "./config/profile.js";
 import { escapeForTerminal } from "./ui/terminal-text.js";
 
 declare const AWS_OP_VERSION: string | undefined;
@@ -65,7 +66,8 @@ export function createContext(): Context {
   let userName: string | undefined;
   return {
     env,
-    home: homedir(),
+    // An empty or relative HOME falls back to the user database: never a home relative to the working directory.
+    home: homeDirectory(homedir(), () => userInfo().homedir),
     platform: process.platform,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -17,6 +17,7 @@ import {
 } from "../config/names.js";
 import {
   maskAwsSecrets,
+  opCliFrom,
   parseOpTimeoutMs,
   staticKeyLocations,
   type AwsFiles,
@@ -76,7 +77,7 @@ function missing(flag: string, example: string): UserError {
 export function opContextFor(ctx: Context, opCli: string | undefined, opTimeout: string | undefined): OpContext {
   return {
     run: ctx.runOp,
-    cli: nonEmpty(opCli) ?? nonEmpty(ctx.env.AWS_OP_CLI) ?? "op",
+    cli: opCliFrom(opCli, ctx.env.AWS_OP_CLI),
     env: ctx.env,
     timeoutMs: parseOpTimeoutMs(opTimeout ?? ctx.env.AWS_OP_TIMEOUT, opTimeout ? "--op-timeout" : "AWS_OP_TIMEOUT"),
   };

@@ -3,7 +3,7 @@
 // Like the AWS SDKs, values come from AWS_CONFIG_FILE ([profile NAME] / [default]) and AWS_SHARED_CREDENTIALS_FILE
 // ([NAME]); for a key present in both, the credentials file wins (as the JS SDK merges them).
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { maskKeyId } from "../aws/credential-output.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
@@ -16,10 +16,64 @@ export interface AwsFilePaths {
   credentials: string;
 }
 
+/** Absolute on POSIX, or a Windows drive or UNC path (op_cli may name op.exe under WSL or on Windows). */
+export function isAbsolutePath(path: string): boolean {
+  return isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+/**
+ * The home directory: HOME when absolute, else the user database's (an empty or relative HOME would make every
+ * path below it relative to wherever an AWS tool happens to run), else "" (and the paths below refuse it).
+ */
+export function homeDirectory(envHome: string, userDatabaseHome: () => string): string {
+  if (isAbsolutePath(envHome)) return envHome;
+  try {
+    const home = userDatabaseHome();
+    return isAbsolutePath(home) ? home : "";
+  } catch {
+    return "";
+  }
+}
+
+/** An absolute path below the home directory, or a UserError: configuration is never read relative to the cwd. */
+export function homePath(home: string, ...parts: string[]): string {
+  if (!isAbsolutePath(home)) {
+    throw new UserError(
+      "aws-op cannot tell your home directory: HOME is empty or relative, and so is the user database's.",
+      {
+        hint: "Set HOME to an absolute path (or set AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and AWS_OP_CACHE_DIR to absolute paths).",
+      },
+    );
+  }
+  return join(home, ...parts);
+}
+
+/**
+ * A path setting as botocore and the JS SDK read it, with a leading "~/" meaning the home directory; a path that is
+ * still relative would be read from the directory an AWS tool runs in (a repository could plant one), so it is
+ * refused.
+ */
+function configuredPath(variable: string, value: string, home: string): string {
+  const path = value === "~" || value.startsWith("~/") ? homePath(home, value.slice(2)) : value;
+  if (!isAbsolutePath(path)) {
+    throw new UserError(
+      `${variable} = "${value}" is a relative path; aws-op reads configuration only from absolute paths.`,
+      {
+        hint: `Set ${variable} to an absolute path, or one starting with ~/.`,
+      },
+    );
+  }
+  return path;
+}
+
 export function awsFilePaths(env: NodeJS.ProcessEnv, home: string): AwsFilePaths {
   return {
-    config: env.AWS_CONFIG_FILE || join(home, ".aws", "config"),
-    credentials: env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"),
+    config: env.AWS_CONFIG_FILE
+      ? configuredPath("AWS_CONFIG_FILE", env.AWS_CONFIG_FILE, home)
+      : homePath(home, ".aws", "config"),
+    credentials: env.AWS_SHARED_CREDENTIALS_FILE
+      ? configuredPath("AWS_SHARED_CREDENTIALS_FILE", env.AWS_SHARED_CREDENTIALS_FILE, home)
+      : homePath(home, ".aws", "credentials"),
   };
 }
 
@@ -224,6 +278,30 @@ export function parseOpTimeoutMs(text: string | undefined, source: string): numb
   return Math.round(seconds * 1000);
 }
 
+/**
+ * The op executable: --op-cli, else AWS_OP_CLI, else op_cli, else "op". Only a bare command name (looked up on
+ * PATH) or an absolute path: a relative one would run whatever file of that name is in the directory an AWS tool
+ * runs in, and a config file a repository planted could name one.
+ */
+export function opCliFrom(flag: string | undefined, env: string | undefined, profile?: string): string {
+  for (const [source, value] of [
+    ["--op-cli", flag],
+    ["AWS_OP_CLI", env],
+    ["op_cli", profile],
+  ] as const) {
+    const cli = nonEmpty(value);
+    if (cli === undefined) continue;
+    if (!isAbsolutePath(cli) && /[/\\]/.test(cli)) {
+      throw new UserError(
+        `${source} = "${cli}" is neither a bare command name (looked up on PATH) nor an absolute path.`,
+        { hint: `Use "op" (or "op.exe") to find it on PATH, or its absolute path.` },
+      );
+    }
+    return cli;
+  }
+  return "op";
+}
+
 export interface ResolveOptions {
   env: NodeJS.ProcessEnv;
   files: AwsFiles;
@@ -269,7 +347,7 @@ export function resolveProfileSettings({ env, files, flags }: ResolveOptions): P
       nonEmpty(env.AWS_REGION) ??
       nonEmpty(env.AWS_DEFAULT_REGION) ??
       "us-east-1",
-    opCli: nonEmpty(flags.opCli) ?? nonEmpty(env.AWS_OP_CLI) ?? nonEmpty(v.op_cli) ?? "op",
+    opCli: opCliFrom(flags.opCli, env.AWS_OP_CLI, v.op_cli),
     opTimeoutMs: parseOpTimeoutMs(
       flags.opTimeout ?? env.AWS_OP_TIMEOUT,
       flags.opTimeout !== undefined ? "--op-timeout" : "AWS_OP_TIMEOUT",

@@ -41,6 +41,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** For a transcript: this run's stdout may hold served credentials (beyond `process` output). */
   stdoutMayHoldCredentials?: boolean;
+  /** Working directory of the child (default: the test's). */
+  cwd?: string;
 }
 
 export interface Sandbox {
@@ -125,7 +127,11 @@ export function spawnAsync(
   options: RunOptions = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);

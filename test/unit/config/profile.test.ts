@@ -2,8 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UserError } from "../../../src/errors.js";
 import {
   awsFilePaths,
+  homeDirectory,
   listProfileNames,
   readAwsFiles,
   resolveProfileSettings,
@@ -32,6 +34,59 @@ describe("awsFilePaths", () => {
       credentials: "/k",
     });
   });
+  it("expands a leading ~/ in AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE as botocore and the JS SDK do (regression: aws-op read ./~/.aws/config from the working directory)", () => {
+    expect(awsFilePaths({ AWS_CONFIG_FILE: "~/.aws/alt", AWS_SHARED_CREDENTIALS_FILE: "~/k" }, "/home/u")).toEqual({
+      config: "/home/u/.aws/alt",
+      credentials: "/home/u/k",
+    });
+  });
+
+  it.each([
+    [{ AWS_CONFIG_FILE: "cfg/config" }, "/home/u", "AWS_CONFIG_FILE"],
+    [{ AWS_SHARED_CREDENTIALS_FILE: "./credentials" }, "/home/u", "AWS_SHARED_CREDENTIALS_FILE"],
+    [{ AWS_CONFIG_FILE: "~other/config" }, "/home/u", "AWS_CONFIG_FILE"],
+    [{}, "", "home directory"],
+    [{ AWS_CONFIG_FILE: "~/config" }, "", "home directory"],
+  ])(
+    "never reads configuration from a relative location: %j with home %j is refused, naming %s (regression: an empty HOME read ./.aws/credentials)",
+    (env, home, named) => {
+      expect(() => awsFilePaths(env, home)).toThrow(UserError);
+      expect(() => awsFilePaths(env, home)).toThrow(named);
+    },
+  );
+});
+
+describe("homeDirectory", () => {
+  it("uses HOME when it is absolute, else the user database's home, else nothing (regression: an empty HOME meant the working directory)", () => {
+    expect(homeDirectory("/home/env", () => "/home/passwd")).toBe("/home/env");
+    expect(homeDirectory("", () => "/home/passwd")).toBe("/home/passwd");
+    expect(homeDirectory("relative/home", () => "/home/passwd")).toBe("/home/passwd");
+    expect(homeDirectory("", () => "")).toBe("");
+    expect(
+      homeDirectory("", () => {
+        throw new Error("no passwd entry");
+      }),
+    ).toBe("");
+  });
+});
+
+describe("op_cli", () => {
+  it.each(["./payload.sh", "bin/op", "~/bin/op", "..\\op.exe"])(
+    "refuses %j: only a bare name looked up on PATH or an absolute path (regression: a planted config ran ./payload.sh)",
+    (opCli) => {
+      expect(() => resolve(`[default]\nop_item = I\nop_cli = ${opCli}\n`)).toThrow(UserError);
+      expect(() => resolve(`[default]\nop_item = I\nop_cli = ${opCli}\n`)).toThrow("bare command name");
+      expect(() => resolve("[default]\nop_item = I\n", {}, { AWS_OP_CLI: opCli })).toThrow("AWS_OP_CLI");
+      expect(() => resolve("[default]\nop_item = I\n", { opCli })).toThrow("--op-cli");
+    },
+  );
+
+  it.each(["op", "op.exe", "/usr/local/bin/op", "/mnt/c/Program Files/op.exe", "C:\\Tools\\op.exe"])(
+    "accepts %j",
+    (opCli) => {
+      expect(resolve(`[default]\nop_item = I\nop_cli = ${opCli}\n`).opCli).toBe(opCli);
+    },
+  );
 });
 
 describe("resolveProfileSettings", () => {
