@@ -137,6 +137,23 @@ function checkSectionNames(files: AwsFiles): { ok: boolean; detail: string; fix?
   };
 }
 
+/** botocore refuses a whole file with a repeated section or a key repeated in one section; aws-op merges them. */
+function checkDuplicates(files: AwsFiles): { ok: boolean; detail: string; fix?: string } {
+  const problems: string[] = [];
+  for (const file of [files.config, files.credentials]) {
+    const { sections, keys } = file.doc.duplicates();
+    for (const section of sections) problems.push(`[${section}] appears more than once in ${file.path}`);
+    for (const { section, key } of keys)
+      problems.push(`"${key}" appears more than once in [${section}] in ${file.path}`);
+  }
+  if (problems.length === 0) return { ok: true, detail: "none" };
+  return {
+    ok: false,
+    detail: problems.slice(0, 5).join("; ") + (problems.length > 5 ? `; and ${problems.length - 5} more` : ""),
+    fix: 'The AWS CLI and boto3 refuse such a file ("Unable to parse config file"): merge the repeated sections and keep one line per key.',
+  };
+}
+
 /** The cache directory and its files must be ours and private (0700 / 0600). */
 function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string } {
   const root = cacheDirectory(ctx.env, ctx.home, ctx.platform);
@@ -206,6 +223,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
         checkSectionNames(f),
       ),
     );
+    checks.push(await attempt("duplicates", "no duplicate sections or keys", {}, async () => checkDuplicates(f)));
   }
 
   const profiles: string[] = [];

@@ -62,6 +62,11 @@ export interface IniDocument {
   removeSection(name: string): boolean;
   /** The document as text: byte-identical to the parsed input except for the edits made. */
   toString(): string;
+  /**
+   * What this parser merges but botocore's configparser (strict) refuses, failing the whole file: a section header
+   * that appears more than once, a key that appears twice in one section (keys compared lower-cased).
+   */
+  duplicates(): { sections: string[]; keys: { section: string; key: string }[] };
 }
 
 /** Parses INI text, keeping every byte. Throws IniSyntaxError on a line the AWS CLI could not read either. */
@@ -340,6 +345,25 @@ class Document implements IniDocument {
 
   sectionNames(): string[] {
     return [...this.#state.merged.keys()].filter((name) => name !== "");
+  }
+
+  duplicates(): { sections: string[]; keys: { section: string; key: string }[] } {
+    const seen = new Set<string>();
+    const sections = new Set<string>();
+    const keys: { section: string; key: string }[] = [];
+    for (const b of this.#state.blocks) {
+      if (b.header === -1) continue;
+      if (seen.has(b.name)) sections.add(b.name);
+      seen.add(b.name);
+      const inBlock = new Set<string>();
+      for (const k of b.keys) {
+        if (inBlock.has(k.key) && !keys.some((d) => d.section === b.name && d.key === k.key)) {
+          keys.push({ section: b.name, key: k.key });
+        }
+        inBlock.add(k.key);
+      }
+    }
+    return { sections: [...sections], keys };
   }
 
   hasSection(name: string): boolean {

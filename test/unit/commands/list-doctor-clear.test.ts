@@ -1,11 +1,12 @@
 // aws-op list, doctor and clear against a temp HOME, the fake op and a fake STS.
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { firstControlCharacter } from "../../helpers/terminal.js";
 import { run as clear } from "../../../src/commands/clear.js";
 import { run as doctor, type Check } from "../../../src/commands/doctor.js";
-import { formatLocalTime, run as list } from "../../../src/commands/list.js";
+import { formatLocalTime, listProfiles, run as list } from "../../../src/commands/list.js";
+import { parseIni, type IniDocument } from "../../../src/config/ini.js";
 import { SessionCache, toCacheEntry } from "../../../src/cache/session-cache.js";
 import { buildCredentialProcessLine } from "../../../src/config/command-line.js";
 import { resolveProfileSettings } from "../../../src/config/profile.js";
@@ -146,6 +147,69 @@ describe("terminal control sequences from the AWS files and items", () => {
   });
 });
 
+describe("aws-op list at scale", () => {
+  /** Sections visited: every name sectionNames() returns, plus every getSection() lookup. */
+  function countSectionVisits(body: () => void): number {
+    const proto = Object.getPrototypeOf(parseIni("")) as IniDocument;
+    const sectionNames = proto.sectionNames;
+    const getSection = proto.getSection;
+    let visits = 0;
+    const names = vi.spyOn(proto, "sectionNames").mockImplementation(function (this: IniDocument) {
+      const result = sectionNames.call(this);
+      visits += result.length;
+      return result;
+    });
+    const sections = vi.spyOn(proto, "getSection").mockImplementation(function (this: IniDocument, name: string) {
+      visits += 1;
+      return getSection.call(this, name);
+    });
+    try {
+      body();
+    } finally {
+      names.mockRestore();
+      sections.mockRestore();
+    }
+    return visits;
+  }
+
+  function contextWith(profiles: number): TestContext {
+    const t = context();
+    const lines: string[] = [];
+    for (let i = 0; i < profiles; i++) {
+      lines.push(`[profile p${i}]`, `op_item = AWS ${i}`, "op_vault = Work", "");
+      if (i % 4 === 0)
+        lines.push(`[profile r${i}]`, "op_role_arn = arn:aws:iam::1:role/R", `op_source_profile = p${i}`, "");
+    }
+    writeFileSync(t.configPath, lines.join("\n"));
+    writeFileSync(t.credentialsPath, "[p0]\nregion = eu-west-1\n");
+    return t;
+  }
+
+  it("visits each section a bounded number of times: twice the profiles, at most twice the work (regression: 2,000 profiles took 5 s, 4,000 took 16 s)", () => {
+    const small = contextWith(150);
+    const large = contextWith(300);
+    let rows = 0;
+    const visitsSmall = countSectionVisits(() => (rows = listProfiles(small.ctx).length));
+    expect(rows).toBe(150 + 38);
+    const visitsLarge = countSectionVisits(() => (rows = listProfiles(large.ctx).length));
+    expect(rows).toBe(300 + 75);
+    expect(visitsLarge).toBeLessThanOrEqual(2.2 * visitsSmall);
+    // And not a large constant per profile either.
+    expect(visitsLarge).toBeLessThan(40 * 375);
+  });
+
+  it("reads the session cache directory once, not once per profile", () => {
+    const t = contextWith(40);
+    const list = vi.spyOn(SessionCache.prototype, "list");
+    try {
+      listProfiles(t.ctx);
+      expect(list.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      list.mockRestore();
+    }
+  });
+});
+
 describe("aws-op clear", () => {
   it("deletes the profile's sessions, then all of them; without a profile or --all it explains", async () => {
     const t = context();
@@ -187,6 +251,7 @@ describe("aws-op doctor", () => {
       "✓ op-signin",
       "✓ aws-files",
       "✓ profile-names",
+      "✓ duplicates",
       "✓ profile-settings work",
       "✓ credential-process work",
       "✓ no-static-keys work",
@@ -256,6 +321,23 @@ describe("aws-op doctor", () => {
     writeFileSync(t.configPath, "[profile w]\ncredential_process = aws-op process --profile w\nop_item = AWS work\n");
     expect(await doctor({ offline: true, profile: "w" }, t.ctx)).toBe(1);
     expect(t.out()).toContain('✗ [w] credential_process runnable: "aws-op" is not an absolute path');
+  });
+
+  it("flags duplicate sections and duplicate keys, which the AWS CLI refuses to parse (regression: doctor passed them)", async () => {
+    const t = context();
+    const good = config(process.execPath, join(t.home, "cli.js"));
+    writeFileSync(
+      t.configPath,
+      `${good}\n[profile work]\nregion = eu-west-1\n\n[profile plain]\noutput = json\nOutput = text\n`,
+    );
+    writeFileSync(t.credentialsPath, "[x]\naws_access_key_id = A\n[x]\naws_access_key_id = B\n");
+    expect(await doctor({ offline: true, json: true }, t.ctx)).toBe(1);
+    const dup = checks(t).find((c) => c.id === "duplicates");
+    expect(dup?.ok).toBe(false);
+    expect(dup?.detail).toContain(`[profile work] appears more than once in ${t.configPath}`);
+    expect(dup?.detail).toContain(`"output" appears more than once in [profile plain] in ${t.configPath}`);
+    expect(dup?.detail).toContain(`[x] appears more than once in ${t.credentialsPath}`);
+    expect(dup?.fix).toContain("AWS CLI");
   });
 
   it("flags long-term keys kept in ~/.aws/config, not only in credentials (regression: the JS SDK uses them instead of credential_process, and doctor passed)", async () => {

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it, expect } from "vitest";
 import { IniEditError, IniSyntaxError, parseIni, type IniDocument } from "../../../src/config/ini.js";
 import { configSectionName, credentialsSectionName, profileFromConfigSection } from "../../../src/config/names.js";
@@ -683,4 +687,37 @@ describe("AWS section names", () => {
   ])("reads the config section %j as the profile %j", (section, profile) => {
     expect(profileFromConfigSection(section)).toBe(profile);
   });
+});
+
+describe("duplicates, which botocore's configparser (strict) refuses", () => {
+  const cases: [string, { sections: string[]; keys: { section: string; key: string }[] }][] = [
+    ["[a]\nx = 1\n[b]\n[a]\ny = 2\n", { sections: ["a"], keys: [] }],
+    ["[a]\nx = 1\nX = 2\n", { sections: [], keys: [{ section: "a", key: "x" }] }],
+    ["[a]\nx = 1\n[a]\nx = 2\n", { sections: ["a"], keys: [] }],
+    ['[profile a]\nx = 1\n[profile "a"]\nx = 2\n', { sections: [], keys: [] }],
+    ["[a]\nx = 1\n  y = 2\n[b]\nx = 1\n", { sections: [], keys: [] }],
+  ];
+
+  it.each(cases)("finds them in %j", (text, expected) => {
+    expect(parseIni(text).duplicates()).toEqual(expected);
+  });
+
+  it.skipIf(spawnSync("python3", ["-c", "import botocore"]).status !== 0)(
+    "agrees with botocore: a file with duplicates is one it cannot parse",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "aws-op-dup-"));
+      const script =
+        "import json, sys\nfrom botocore.configloader import raw_config_parse\nout = []\n" +
+        "for p in json.load(sys.stdin):\n    try:\n        raw_config_parse(p); out.append(True)\n" +
+        "    except Exception:\n        out.append(False)\nprint(json.dumps(out))";
+      const paths = cases.map(([text], i) => {
+        const path = join(dir, `c${i}`);
+        writeFileSync(path, text);
+        return path;
+      });
+      const result = spawnSync("python3", ["-c", script], { input: JSON.stringify(paths), encoding: "utf8" });
+      expect(result.stderr).toBe("");
+      expect(JSON.parse(result.stdout)).toEqual(cases.map(([, d]) => d.sections.length === 0 && d.keys.length === 0));
+    },
+  );
 });
