@@ -3,7 +3,7 @@
 // `aws-op process` runs before every AWS command, so its cached path stays close to bare Node.js start-up (bench/):
 // the plain argv AWS tools pass skips commander (see fastProcessOptions); commander, the op runner and the stdio
 // streams are only loaded or created when used. Import nothing else statically that the cached path does not need.
-import { writeSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
 import type * as Commander from "commander";
@@ -58,6 +58,25 @@ function writeStdout(text: string): void {
   process.stdout.write(data);
 }
 
+/**
+ * TEST ONLY, not a setting: AWS_OP_TEST_CLOCK_OFFSET_FILE names a file holding milliseconds to add to aws-op's
+ * clock, read at every look at the clock, so an end-to-end test can move a running `exec --server` across a
+ * session's refresh point without waiting for it. Only aws-op's own decisions (is a cached session fresh?) see the
+ * offset; AWS and the SDKs keep the real time.
+ */
+function testClock(offsetFile: string | undefined): (() => Date) | undefined {
+  if (!offsetFile) return undefined;
+  return () => {
+    let offset = 0;
+    try {
+      offset = Number(readFileSync(offsetFile, "utf8").trim()) || 0;
+    } catch {
+      // No file yet: no offset.
+    }
+    return new Date(Date.now() + offset);
+  };
+}
+
 export function createContext(): Context {
   // Children (op, exec'd commands) get the environment exactly as aws-op received it.
   const env = { ...process.env };
@@ -69,7 +88,7 @@ export function createContext(): Context {
     // An empty or relative HOME falls back to the user database: never a home relative to the working directory.
     home: homeDirectory(homedir(), () => userInfo().homedir),
     platform: process.platform,
-    now: () => new Date(),
+    now: testClock(process.env.AWS_OP_TEST_CLOCK_OFFSET_FILE) ?? (() => new Date()),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     stdout: writeStdout,
     stderr: (text) => void process.stderr.write(text),
@@ -261,17 +280,21 @@ Examples:
       .argument("<profile>", "the AWS profile")
       .argument("[command...]", "the command and its arguments, after --")
       .option("--force", "run even inside another aws-op exec")
-      .option("--no-session", "give the long-term keys instead of a session (less safe)"),
+      .option("--no-session", "give the long-term keys instead of a session (less safe)")
+      .option(
+        "--server",
+        "serve credentials that renew themselves from a loopback endpoint instead of fixed keys (long-running commands, containers)",
+      ),
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec admin -- terraform plan",
+      "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec admin -- terraform plan\n  aws-op exec work --server -- terraform apply\n  aws-op exec work --server -- docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE",
     )
     .action(
       async (
         profile: string,
         command: string[],
-        options: { force?: boolean; session?: boolean; opTimeout?: string; opCli?: string },
+        options: { force?: boolean; session?: boolean; server?: boolean; opTimeout?: string; opCli?: string },
       ) => {
         const exec = await import("./commands/exec.js");
         result.exitCode = await exec.run(
@@ -280,6 +303,7 @@ Examples:
             command,
             ...(options.force ? { force: true } : {}),
             ...(options.session === false ? { noSession: true } : {}),
+            ...(options.server ? { server: true } : {}),
             ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
             ...(options.opCli ? { opCli: options.opCli } : {}),
           },

@@ -31,8 +31,18 @@ export function credentialVariables(credentials: AwsCredentials, region?: string
   else unset.push("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN");
   if (credentials.expiration) set.push(["AWS_CREDENTIAL_EXPIRATION", toIsoSeconds(credentials.expiration)]);
   else unset.push("AWS_CREDENTIAL_EXPIRATION");
-  if (region) set.push(["AWS_REGION", region], ["AWS_DEFAULT_REGION", region]);
+  set.push(...regionVariables(region));
   return { set, unset };
+}
+
+/** The region for every client: AWS_REGION (SDKs) and AWS_DEFAULT_REGION (the AWS CLI). */
+export function regionVariables(region: string | undefined): [string, string][] {
+  return region
+    ? [
+        ["AWS_REGION", region],
+        ["AWS_DEFAULT_REGION", region],
+      ]
+    : [];
 }
 
 /** POSIX sh: single quotes keep everything literal (newlines too); a ' becomes '\'' . */

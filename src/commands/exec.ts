@@ -1,12 +1,15 @@
 // `aws-op exec PROFILE [-- COMMAND [ARGS...]]`: run a command (default: the user's shell) with the profile's
 // credentials in its environment, like `aws-vault exec`. The secret reaches the child only through the environment,
 // never argv. Inherited variables that could make the child resolve another identity are removed.
+// With --server the child gets no keys at all, but the address and token of a loopback credentials endpoint
+// (src/server/) that serves the profile's sessions and renews them while the command runs.
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
+import { newAuthorizationToken, startCredentialServer } from "../server/credential-server.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
-import { credentialVariables } from "./env-format.js";
+import { credentialVariables, regionVariables } from "./env-format.js";
 
 export interface ExecOptions {
   profile: string;
@@ -14,6 +17,8 @@ export interface ExecOptions {
   command: string[];
   force?: boolean;
   noSession?: boolean;
+  /** Serve credentials from a loopback endpoint that renews them, instead of fixed keys in the environment. */
+  server?: boolean;
   opTimeout?: string;
   opCli?: string;
 }
@@ -118,6 +123,17 @@ export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
   return env.SHELL || "/bin/sh";
 }
 
+/** Ours, minus every credential variable, plus the given ones and the marker. */
+function environmentWith(env: NodeJS.ProcessEnv, profile: string, set: [string, string][]): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!isCredentialVariable(name)) result[name] = value;
+  }
+  for (const [name, value] of set) result[name] = value;
+  result[MARKER_VARIABLE] = profile;
+  return result;
+}
+
 /** The child's environment: ours, minus credential variables, plus the profile's credentials and region. */
 export function childEnvironment(
   env: NodeJS.ProcessEnv,
@@ -125,16 +141,45 @@ export function childEnvironment(
   credentials: Parameters<typeof credentialVariables>[0],
   region: string,
 ): NodeJS.ProcessEnv {
-  const result: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!isCredentialVariable(name)) result[name] = value;
-  }
-  for (const [name, value] of credentialVariables(credentials, region).set) result[name] = value;
-  result[MARKER_VARIABLE] = profile;
-  return result;
+  return environmentWith(env, profile, credentialVariables(credentials, region).set);
 }
 
-/** Runs the command; returns the exit code aws-op should exit with. */
+/** The variables SDKs read to find a credentials endpoint (the value of the second is the Authorization header). */
+export const ENDPOINT_URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+export const ENDPOINT_TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+
+/**
+ * The child's environment under --server: the endpoint and its token, region and marker, and no keys and no
+ * AWS_PROFILE: in every SDK's default chain those win over the endpoint.
+ */
+export function serverChildEnvironment(
+  env: NodeJS.ProcessEnv,
+  profile: string,
+  endpoint: { url: string; token: string },
+  region: string,
+): NodeJS.ProcessEnv {
+  return environmentWith(env, profile, [
+    [ENDPOINT_URI_VARIABLE, endpoint.url],
+    [ENDPOINT_TOKEN_VARIABLE, endpoint.token],
+    ...regionVariables(region),
+  ]);
+}
+
+/**
+ * Under --server the command owns the terminal, so a renewal cannot ask there for a typed MFA code: it fails with
+ * the fix. Renewals that need no typed code work: a role re-assumed from the cached session, an item with a
+ * one-time password, op_mfa_process or a desktop dialog (op_mfa_prompt).
+ */
+export function serverMfaPrompter(
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): ReturnType<typeof mfaCodePrompter> {
+  return mfaCodePrompter(env, platform, {
+    noTerminalReason: `"aws-op exec --server" cannot ask on the terminal while the command runs (a new session for profile "${profile}")`,
+  });
+}
+
 export async function run(options: ExecOptions, ctx: Context, runChild: ChildRunner = spawnChild): Promise<number> {
   const outer = ctx.env[MARKER_VARIABLE];
   if (outer && !options.force) {
@@ -144,17 +189,55 @@ export async function run(options: ExecOptions, ctx: Context, runChild: ChildRun
   }
   const { files, flags, settings } = resolveProfileFor(ctx, options);
   // --no-session as in aws-vault: no GetSessionToken. A role is then assumed straight from the long-term keys.
-  const chain = credentialChainFor(ctx, settings, options.noSession ? "no-session" : "session", files, {
+  const purpose = options.noSession ? "no-session" : "session";
+  const chain = credentialChainFor(ctx, settings, purpose, files, {
     flags,
     promptMfaCode: mfaCodePrompter(ctx.env, ctx.platform),
   });
+  if (options.server && chain.cacheKey === undefined) {
+    throw new UserError(
+      `Profile "${options.profile}" gives long-term keys here (--no-session, or op_session_duration = off), and the credentials endpoint serves only credentials that expire.`,
+      { hint: "Use --server without --no-session, or set op_session_duration to a duration (e.g. 1h)." },
+    );
+  }
   if (options.noSession && chain.provider === chain.item) {
     ctx.stderr(
       "aws-op: --no-session: the command gets the long-term access keys from 1Password, which never expire. Prefer a session unless the command needs them.\n",
     );
   }
+  // First, while aws-op still owns the terminal: a 1Password approval or an MFA question comes now.
   const credentials = await chain.provider.retrieve();
-  const env = childEnvironment(ctx.env, options.profile, credentials, settings.region);
-  const [command, ...args] = options.command.length > 0 ? options.command : [defaultCommand(ctx.env, ctx.platform)];
-  return exitCodeOf(await runChild(command ?? "/bin/sh", args, env));
+  const [command = "/bin/sh", ...args] =
+    options.command.length > 0 ? options.command : [defaultCommand(ctx.env, ctx.platform)];
+  if (!options.server) {
+    const env = childEnvironment(ctx.env, options.profile, credentials, settings.region);
+    return exitCodeOf(await runChild(command, args, env));
+  }
+
+  // The same chain (same cache key) for every request, but one that cannot ask on the terminal.
+  const serving = credentialChainFor(ctx, settings, purpose, files, {
+    flags,
+    promptMfaCode: serverMfaPrompter(options.profile, ctx.env, ctx.platform),
+  });
+  // One message per run of failures: an SDK retries, and the child's output should not drown in copies.
+  let lastReported: string | undefined;
+  const token = newAuthorizationToken();
+  const server = await startCredentialServer({
+    token,
+    retrieve: async () => {
+      const served = await serving.provider.retrieve();
+      lastReported = undefined;
+      return served;
+    },
+    onRetrieveError: (_error, message) => {
+      if (message !== lastReported) ctx.stderr(`aws-op: ${message}\n`);
+      lastReported = message;
+    },
+  });
+  try {
+    const env = serverChildEnvironment(ctx.env, options.profile, { url: server.url, token }, settings.region);
+    return exitCodeOf(await runChild(command, args, env));
+  } finally {
+    await server.close();
+  }
 }

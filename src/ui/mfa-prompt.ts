@@ -17,6 +17,8 @@ export interface MfaPromptEnvironment {
   platform: NodeJS.Platform;
   /** Does this process have a controlling terminal to ask on? */
   hasTerminal: () => boolean;
+  /** Why not, for the message when there is nowhere to ask (default: this process has no terminal). */
+  noTerminalReason?: string;
 }
 
 /** The driver to use when op_mfa_prompt is not set; undefined when there is nowhere to ask. */
@@ -127,8 +129,10 @@ export async function askMfaCode(request: MfaCodeRequest, environment: MfaPrompt
     );
   }
   const driver = request.prompt ?? chooseMfaPrompt(environment);
-  if (driver === undefined) throw noTerminalError("this process has no terminal to ask on");
+  const noTerminal = () => noTerminalError(environment.noTerminalReason ?? "this process has no terminal to ask on");
+  if (driver === undefined) throw noTerminal();
   if (driver === "terminal") {
+    if (!environment.hasTerminal()) throw noTerminal();
     return askMfaCodeOnTerminal(request.serialNumber, request.item, {
       platform: environment.platform,
       timeoutMs: request.timeoutMs,
@@ -137,11 +141,19 @@ export async function askMfaCode(request: MfaCodeRequest, environment: MfaPrompt
   return codeFromHelper(driverCommand(driver, request, environment.env), driver, request, environment);
 }
 
-/** CredentialDeps.promptMfaCode for commands. */
+/**
+ * CredentialDeps.promptMfaCode for commands. `noTerminalReason`: the terminal is not aws-op's to ask on (it belongs
+ * to the command `exec --server` runs); op_mfa_process and desktop dialogs still are, and the reason goes into the
+ * message when nothing else can answer.
+ */
 export function mfaCodePrompter(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform,
+  options: { noTerminalReason?: string } = {},
 ): (request: MfaCodeRequest) => Promise<string> {
-  const environment: MfaPromptEnvironment = { env, platform, hasTerminal: () => hasControllingTerminal(platform) };
+  const environment: MfaPromptEnvironment =
+    options.noTerminalReason === undefined
+      ? { env, platform, hasTerminal: () => hasControllingTerminal(platform) }
+      : { env, platform, hasTerminal: () => false, noTerminalReason: options.noTerminalReason };
   return (request) => askMfaCode(request, environment);
 }

@@ -1,5 +1,15 @@
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { childEnvironment, defaultCommand, exitCodeOf, run, type ChildRunner } from "../../../src/commands/exec.js";
+import {
+  childEnvironment,
+  defaultCommand,
+  exitCodeOf,
+  run,
+  serverChildEnvironment,
+  type ChildOutcome,
+  type ChildRunner,
+} from "../../../src/commands/exec.js";
+import { UserError } from "../../../src/errors.js";
 import { awsItem, fakeWorld } from "./fake-context.js";
 
 const CONFIG = "[profile work]\nregion = eu-central-1\nop_vault = Work\nop_item = AWS work\n";
@@ -109,5 +119,178 @@ describe("exec", () => {
       "AWS_SECRET_ACCESS_KEY",
       "PATH",
     ]);
+  });
+
+  it("serverChildEnvironment gives the endpoint, its token and the region, and no credential or profile variable", () => {
+    const env = serverChildEnvironment(
+      {
+        PATH: "/bin",
+        AWS_PROFILE: "p",
+        AWS_ACCESS_KEY_ID: "AKIASTALE",
+        AWS_SECRET_ACCESS_KEY: "stale",
+        AWS_SESSION_TOKEN: "stale",
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.23/old",
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/old",
+      },
+      "work",
+      { url: "http://127.0.0.1:1234/credentials", token: "t" },
+      "us-east-1",
+    );
+    expect(env).toEqual({
+      PATH: "/bin",
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:1234/credentials",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "t",
+      AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_OP_PROFILE: "work",
+    });
+  });
+});
+
+describe("exec --server", () => {
+  /** A child that asks the endpoint (as an SDK would) while it runs, then ends with `outcome`. */
+  function endpointChild(
+    during: (ask: () => Promise<Response>, env: NodeJS.ProcessEnv) => Promise<void> = async () => undefined,
+    outcome: ChildOutcome = { exitCode: 0, signal: null },
+  ) {
+    const seen: { command: string; args: string[]; env: NodeJS.ProcessEnv }[] = [];
+    const runner: ChildRunner = async (command, args, env) => {
+      seen.push({ command, args, env });
+      const ask = () =>
+        fetch(env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? "", {
+          headers: { Authorization: env.AWS_CONTAINER_AUTHORIZATION_TOKEN ?? "" },
+        });
+      await during(ask, env);
+      return outcome;
+    };
+    return { seen, runner };
+  }
+
+  /** A new connection to the endpoint's port is refused. */
+  async function expectClosed(url: string | undefined): Promise<void> {
+    const port = Number(new URL(url ?? "").port);
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve("connected");
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"));
+    });
+    expect(outcome).toBe("ECONNREFUSED");
+  }
+
+  it("fetches once before the command starts, then serves the cached session: no op call per request", async () => {
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "long-term-secret"));
+    world.ctx.env.AWS_PROFILE = "other";
+    world.ctx.env.AWS_ACCESS_KEY_ID = "AKIASTALE";
+    const answers: unknown[] = [];
+    const { seen, runner } = endpointChild(async (ask) => {
+      // The credentials were fetched before the child started.
+      expect(world.events).toEqual(["op item get", "sts GetSessionToken AKIALONGTERM00000001"]);
+      for (let i = 0; i < 3; i++) answers.push(await (await ask()).json());
+    });
+    const code = await run({ profile: "work", command: ["aws", "s3", "ls"], server: true }, world.ctx, runner);
+    expect(code).toBe(0);
+    const [{ command, args, env }] = seen as [(typeof seen)[0]];
+    expect([command, ...args]).toEqual(["aws", "s3", "ls"]);
+    expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
+    expect(Buffer.from(env.AWS_CONTAINER_AUTHORIZATION_TOKEN ?? "", "base64url").length).toBeGreaterThanOrEqual(32);
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]) {
+      expect(env[name], name).toBeUndefined();
+    }
+    expect(JSON.stringify(env)).not.toContain("session-secret");
+    expect(JSON.stringify(env)).not.toContain("long-term-secret");
+    expect(env).toMatchObject({ AWS_REGION: "eu-central-1", AWS_OP_PROFILE: "work" });
+    expect(answers).toEqual(
+      Array(3).fill({
+        AccessKeyId: "ASIASESSION000000001",
+        SecretAccessKey: "session-secret",
+        Token: "session-token",
+        Expiration: "2026-11-25T13:00:10Z",
+      }),
+    );
+    expect(world.opCalls).toHaveLength(1);
+    expect(world.stderr).toEqual([]);
+    await expectClosed(env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+  });
+
+  it("a child running across the refresh point gets a renewed session with exactly one more op call", async () => {
+    let sessions = 0;
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "long-term-secret"), {
+      async getSessionToken() {
+        sessions += 1;
+        return {
+          accessKeyId: `ASIASESSION00000000${sessions}`,
+          secretAccessKey: `session-secret-${sessions}`,
+          sessionToken: `session-token-${sessions}`,
+          expiration: new Date(world.ctx.now().getTime() + 3600_000),
+        };
+      },
+    });
+    const tokens: string[] = [];
+    const { runner } = endpointChild(async (ask) => {
+      tokens.push(((await (await ask()).json()) as { Token: string }).Token);
+      // 45 minutes later the session has 15 minutes left: an SDK asks again, and aws-op renews it once.
+      await world.ctx.sleep(45 * 60_000);
+      const renewed = await Promise.all(Array.from({ length: 20 }, () => ask()));
+      for (const answer of renewed) tokens.push(((await answer.json()) as { Token: string }).Token);
+      tokens.push(((await (await ask()).json()) as { Token: string }).Token);
+    });
+    await run({ profile: "work", command: ["long-job"], server: true }, world.ctx, runner);
+    expect(tokens[0]).toBe("session-token-1");
+    expect(new Set(tokens.slice(1))).toEqual(new Set(["session-token-2"]));
+    expect(world.opCalls).toHaveLength(2);
+    expect(sessions).toBe(2);
+  });
+
+  it("passes the exit code through, 128 + n when a signal killed the child, and closes the endpoint", async () => {
+    for (const [outcome, expected] of [
+      [{ exitCode: 7, signal: null }, 7],
+      [{ exitCode: null, signal: "SIGKILL" }, 137],
+      [{ exitCode: null, signal: "SIGTERM" }, 143],
+    ] as const) {
+      const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
+      const { seen, runner } = endpointChild(async (ask) => expect((await ask()).status).toBe(200), outcome);
+      expect(await run({ profile: "work", command: ["x"], server: true }, world.ctx, runner)).toBe(expected);
+      await expectClosed(seen[0]?.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+    }
+  });
+
+  it("closes the endpoint when the command cannot start", async () => {
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
+    let url: string | undefined;
+    const runner: ChildRunner = async (command, _args, env) => {
+      url = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+      throw new UserError(`Command not found: ${command}`, { exitCode: 127 });
+    };
+    await expect(run({ profile: "work", command: ["nope"], server: true }, world.ctx, runner)).rejects.toThrow(
+      /Command not found/,
+    );
+    await expectClosed(url);
+  });
+
+  it("a new token for every exec", async () => {
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
+    const { seen, runner } = endpointChild();
+    await run({ profile: "work", command: ["x"], server: true }, world.ctx, runner);
+    await run({ profile: "work", command: ["x"], server: true }, world.ctx, runner);
+    const [a, b] = seen.map((s) => s.env.AWS_CONTAINER_AUTHORIZATION_TOKEN);
+    expect(a).not.toBe(b);
+    expect(seen.every((s) => !s.args.some((arg) => arg.includes(s.env.AWS_CONTAINER_AUTHORIZATION_TOKEN!)))).toBe(true);
+  });
+
+  it("refuses --server with --no-session, and for a profile without sessions, before starting anything", async () => {
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
+    const { seen, runner } = endpointChild();
+    await expect(
+      run({ profile: "work", command: ["x"], server: true, noSession: true }, world.ctx, runner),
+    ).rejects.toThrow(/gives long-term keys here \(--no-session/);
+    expect(world.opCalls).toHaveLength(0);
+    const off = fakeWorld(`${CONFIG}op_session_duration = off\n`, awsItem("AKIALONGTERM00000001", "s"));
+    await expect(run({ profile: "work", command: ["x"], server: true }, off.ctx, runner)).rejects.toThrow(
+      /op_session_duration = off\), and the credentials endpoint serves only credentials that expire/,
+    );
+    expect(seen).toHaveLength(0);
   });
 });
