@@ -5,8 +5,11 @@
 //   - every file under the sandbox HOME and the private TMPDIR (session cache files may hold served session
 //     credentials, but never a long-term secret or an OTP seed);
 //   - the fake op's call log (argv of every `op` run) and the shim log (argv/environment of other children).
-// Served session secrets (SecretAccessKey / SessionToken of a session in `process` output) are canaries too: they
-// may appear only in credential output and in the session cache.
+// Served session secrets (SecretAccessKey / SessionToken of a session in `process` output, SecretAccessKey / Token
+// in an answer of the `exec --server` credentials endpoint) are canaries too: they may appear only in credential
+// output and in the session cache. Endpoint answers a test recorded (`stdoutIsEndpointOutput`) are scanned for
+// long-term secrets and OTP seeds; the environment of children named in `recordEnvOf` (the commands `exec` runs)
+// is logged by their shims and scanned for every kind.
 //
 //   const canaries = createCanaryHarness();
 //   const sandbox = createSandbox(canaries.sandboxOptions({ store, endpoint }));
@@ -168,8 +171,10 @@ function collectServedSecrets(stdout: string, into: Set<string>): void {
     if (trimmed.startsWith("{")) {
       try {
         const json = JSON.parse(trimmed) as Record<string, unknown>;
-        if (typeof json.SessionToken === "string" && json.SessionToken) {
-          into.add(json.SessionToken);
+        // credential_process output has SessionToken, the container-credentials answer Token.
+        const token = json.SessionToken ?? json.Token;
+        if (typeof token === "string" && token) {
+          into.add(token);
           if (typeof json.SecretAccessKey === "string") into.add(json.SecretAccessKey);
         }
       } catch {
@@ -207,7 +212,10 @@ function walk(dir: string, out: string[]): void {
 export function scanForCanaries(harness: CanaryHarness, sandbox: Sandbox): CanaryFinding[] {
   const findings: CanaryFinding[] = [];
   for (const entry of harness.transcript.entries) {
-    if (entry.command === "aws-op" && isCredentialOutput(entry.args) && entry.result.status === 0) {
+    if (
+      (entry.command === "aws-op" && isCredentialOutput(entry.args) && entry.result.status === 0) ||
+      entry.stdoutIsEndpointOutput === true
+    ) {
       collectServedSecrets(entry.result.stdout, harness.servedSecrets);
     }
   }
@@ -229,7 +237,9 @@ export function scanForCanaries(harness: CanaryHarness, sandbox: Sandbox): Canar
     check(entry.result.stderr, `stderr of ${label}`);
     const credentialStdout =
       (entry.command === "aws-op" && isCredentialOutput(entry.args)) || entry.stdoutMayHoldCredentials === true;
-    if (!credentialStdout) check(entry.result.stdout, `stdout of ${label}`);
+    if (entry.stdoutIsEndpointOutput === true) {
+      check(entry.result.stdout, `credentials endpoint answer in stdout of ${label}`, all.slice(0, 2));
+    } else if (!credentialStdout) check(entry.result.stdout, `stdout of ${label}`);
   }
 
   const cacheRoots = [join(sandbox.cacheDir, "aws-op"), ...harness.cacheRoots];

@@ -169,12 +169,13 @@ export async function createIamUserWithKey(
  * that key in item "AWS work" (shell-script recipe layout) of vault "Work", plus any extra items.
  */
 export async function startAliceWorld(
-  options: { item?: Partial<AwsItemSpec>; extraItems?: StoreItem[] } = {},
+  options: { item?: Partial<AwsItemSpec>; extraItems?: StoreItem[]; recordEnvOf?: string[] } = {},
 ): Promise<{ moto: Moto; sandbox: Sandbox; alice: { accessKeyId: string; secretAccessKey: string; arn: string } }> {
   const moto = await startMoto();
   const alice = await createIamUserWithKey(moto.url, "alice");
   const sandbox = createSandbox({
     endpoint: moto.url,
+    ...(options.recordEnvOf ? { recordEnvOf: options.recordEnvOf } : {}),
     store: makeStore({
       vaults: [
         makeVault("Work", [

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
-import { createCanaryHarness, scanForCanaries, type CanaryHarness } from "./canary.js";
+import { createCanaryHarness, DEFAULT_SHIMS, scanForCanaries, type CanaryHarness } from "./canary.js";
 import {
   createTempStore,
   readStore,
@@ -43,6 +43,11 @@ export interface RunOptions {
   stdoutMayHoldCredentials?: boolean;
   /** Working directory of the child (default: the test's). */
   cwd?: string;
+  /**
+   * For a transcript: this run's stdout holds answers of the `exec --server` credentials endpoint: their session
+   * secrets become canaries, and the answers are scanned for long-term secrets and OTP seeds.
+   */
+  stdoutIsEndpointOutput?: boolean;
 }
 
 export interface Sandbox {
@@ -90,6 +95,12 @@ export interface SandboxOptions {
    * scanCreatedSandboxes and test/setup/canary-scan.ts); false opts out.
    */
   canaryScan?: boolean;
+  /**
+   * Commands (by name on PATH) whose environment the automatic canary harness logs and scans: the children that
+   * `aws-op exec` starts, e.g. ["aws", "python3", "node"]. Only for sandboxes whose children must hold no secret
+   * in their environment (exec --server).
+   */
+  recordEnvOf?: string[];
 }
 
 export interface TranscriptEntry {
@@ -99,6 +110,8 @@ export interface TranscriptEntry {
   result: RunResult;
   /** The run was told its stdout may hold served credentials (e.g. `exec -- env`). */
   stdoutMayHoldCredentials?: boolean;
+  /** The run's stdout holds credentials endpoint answers (see RunOptions). */
+  stdoutIsEndpointOutput?: boolean;
 }
 
 export interface Transcript {
@@ -201,7 +214,11 @@ export function scanCreatedSandboxes(): string[] {
 
 export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
   const harness =
-    givenOptions.transcript === undefined && givenOptions.canaryScan !== false ? createCanaryHarness() : undefined;
+    givenOptions.transcript === undefined && givenOptions.canaryScan !== false
+      ? createCanaryHarness({
+          shims: [...DEFAULT_SHIMS, ...(givenOptions.recordEnvOf ?? []).map((name) => ({ name, recordEnv: true }))],
+        })
+      : undefined;
   const options = harness ? harness.sandboxOptions(givenOptions) : givenOptions;
   const home = mkdtempSync(join(tmpdir(), "aws-op-home-"));
   mkdirSync(join(home, ".aws"), { recursive: true });
@@ -234,6 +251,7 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
       args,
       result,
       ...(runOptions.stdoutMayHoldCredentials ? { stdoutMayHoldCredentials: true } : {}),
+      ...(runOptions.stdoutIsEndpointOutput ? { stdoutIsEndpointOutput: true } : {}),
     });
     return result;
   };

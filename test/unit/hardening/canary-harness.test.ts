@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canaryOtpSeed, canarySecretKey, createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
-import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
+import { createSandbox, scanCreatedSandboxes, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
 
 function setup(): { harness: CanaryHarness; sandbox: Sandbox; secret: string; seed: string } {
   const harness = createCanaryHarness();
@@ -94,5 +94,48 @@ describe("canary scan", () => {
     const { harness, sandbox, secret } = setup();
     await sandbox.exec(join(harness.shimDir, "op"), ["item", "get", secret]);
     expect(harness.scan(sandbox)).toContainEqual({ kind: "long-term secret", where: "op call log (argv)" });
+  });
+
+  it("learns session secrets from credentials endpoint answers and catches a long-term secret in one", () => {
+    const { harness, sandbox, secret } = setup();
+    const answer = {
+      AccessKeyId: "ASIA1",
+      SecretAccessKey: "endpointSecretXYZ",
+      Token: "endpointTok",
+      Expiration: "x",
+    };
+    harness.transcript.entries.push(
+      {
+        command: "aws-op",
+        args: ["exec", "work", "--server", "--", "node", "fetch.js"],
+        result: ok(`${JSON.stringify(answer)}\n`),
+        stdoutIsEndpointOutput: true,
+      },
+      { command: "aws-op", args: ["list"], result: ok("", "token endpointTok\n") },
+    );
+    expect(harness.scan(sandbox)).toEqual([{ kind: "served session secret", where: "stderr of aws-op list" }]);
+    harness.transcript.entries.push({
+      command: "aws-op",
+      args: ["exec", "x", "--server"],
+      result: ok(JSON.stringify({ AccessKeyId: "AKIA2", SecretAccessKey: secret, Token: "t2", Expiration: "x" })),
+      stdoutIsEndpointOutput: true,
+    });
+    expect(harness.scan(sandbox)).toContainEqual({
+      kind: "long-term secret",
+      where: "credentials endpoint answer in stdout of aws-op exec x --server",
+    });
+  });
+
+  it("catches a served session secret in the environment of a child named in recordEnvOf (exec's command)", async () => {
+    const sandbox = createSandbox({ recordEnvOf: ["true"] });
+    const sessions = join(sandbox.cacheDir, "aws-op", "sessions");
+    mkdirSync(sessions, { recursive: true });
+    writeFileSync(
+      join(sessions, "a.json"),
+      JSON.stringify({ credentials: { SecretAccessKey: "childSecretABC", SessionToken: "childTokenABC" } }),
+    );
+    await sandbox.exec("true", [], { env: { AWS_SESSION_TOKEN: "childTokenABC" } });
+    // Scanned (and thereby consumed) like every automatically scanned sandbox after a test file.
+    expect(scanCreatedSandboxes()).toContain("served session secret in argv/environment of a child");
   });
 });

@@ -1,0 +1,422 @@
+// `aws-op exec --server` end to end: the built CLI serves a loopback credentials endpoint to the command it runs;
+// boto3, the JS SDK v3 (default chain) and the AWS CLI v1 find it through AWS_CONTAINER_CREDENTIALS_FULL_URI and
+// call moto with what it serves. A test-only clock offset (AWS_OP_TEST_CLOCK_OFFSET_FILE) moves a running exec
+// across a session's refresh point. The secret scan covers the children's environment (their shims log it) and
+// the endpoint's answers the children print.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn as spawnPty } from "@lydell/node-pty";
+import { readStore, repoRoot, scriptRecipeItem, writeStore } from "../fake-op/fixture.js";
+import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
+import { cliPath, credentialProcessLine, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["moto_server", "aws", "python3"]);
+
+const BOTO3 = [
+  "import boto3, json",
+  "session = boto3.Session()",
+  "method = session.get_credentials().method",
+  "identity = session.client('sts').get_caller_identity()",
+  "print(json.dumps({'method': method, 'Arn': identity['Arn'], 'Account': identity['Account']}))",
+].join("\n");
+
+const JS_SDK = `
+const { fromNodeProviderChain } = require("@aws-sdk/credential-providers");
+const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
+(async () => {
+  const client = new STSClient({ credentials: fromNodeProviderChain() });
+  const identity = await client.send(new GetCallerIdentityCommand({}));
+  console.log(JSON.stringify({ Arn: identity.Arn, Account: identity.Account }));
+})().catch((error) => {
+  console.error(error.name, error.message);
+  process.exit(1);
+});
+`;
+
+/**
+ * A long-running child: asks the endpoint once, says "ready" (with what it sees of its environment), waits for
+ * "go", asks COUNT times at once, and again after each further "go<N>". Prints every answer's body (a line each).
+ */
+const ASKER = `
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+const [dir, count = "1", rounds = "1"] = process.argv.slice(2);
+const uri = process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+const token = process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+const ask = async () => {
+  const response = await fetch(uri, { headers: { Authorization: token } });
+  return { status: response.status, body: await response.text() };
+};
+const waitFor = async (name) => {
+  while (!existsSync(dir + "/" + name)) await new Promise((r) => setTimeout(r, 20));
+};
+const statuses = [];
+const first = await ask();
+statuses.push([first.status]);
+console.log(first.body);
+const cmdlines = [process.pid, process.ppid].map((pid) => readFileSync("/proc/" + pid + "/cmdline", "utf8"));
+writeFileSync(dir + "/ready", JSON.stringify({
+  uri,
+  tokenBytes: Buffer.from(token, "base64url").length,
+  tokenOnCommandLine: cmdlines.some((c) => c.includes(token)),
+  present: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+    .filter((name) => process.env[name] !== undefined),
+  region: process.env.AWS_REGION,
+  firstStatus: first.status,
+  firstExpiration: first.status === 200 ? JSON.parse(first.body).Expiration : undefined,
+}));
+for (let round = 1; round <= Number(rounds); round++) {
+  await waitFor(round === 1 ? "go" : "go" + round);
+  const answers = await Promise.all(Array.from({ length: Number(count) }, ask));
+  statuses.push(answers.map((a) => a.status));
+  for (const answer of answers) console.log(answer.body);
+}
+writeFileSync(dir + "/statuses", JSON.stringify(statuses));
+`;
+
+interface Answer {
+  AccessKeyId?: string;
+  SecretAccessKey?: string;
+  Token?: string;
+  Expiration?: string;
+  Code?: string;
+  Message?: string;
+}
+
+async function waitForFile(path: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`${path} did not appear`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function isPortOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Local addresses of listening TCP sockets on `port` (from /proc/net/tcp and tcp6, hex as the kernel shows). */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  return ["/proc/net/tcp", "/proc/net/tcp6"]
+    .flatMap((file) => readFileSync(file, "utf8").split("\n").slice(1))
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A")
+    .map((fields) => fields[1] ?? "");
+}
+
+describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
+  let moto: Moto;
+  let sandbox: Sandbox;
+  let scripts: string;
+  const identity: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const world = await startAliceWorld({
+      // The commands exec starts: their environment is logged and scanned for every secret.
+      recordEnvOf: ["aws", "python3", "node", "sh"],
+    });
+    ({ moto, sandbox } = world);
+    // A second item with an MFA serial and no one-time password field: every new session needs a typed code.
+    const store = readStore(sandbox.store.storePath);
+    store.accounts[0]!.vaults[0]!.items.push(
+      scriptRecipeItem({
+        title: "AWS typed",
+        accessKeyId: world.alice.accessKeyId,
+        secretAccessKey: world.alice.secretAccessKey,
+        mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
+      }),
+    );
+    writeStore(sandbox.store.storePath, store);
+    sandbox.writeConfig(
+      [
+        "[profile work]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("work")}`,
+        "op_vault = Work",
+        "op_item = AWS work",
+        "",
+        "[profile admin]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("admin")}`,
+        "op_source_profile = work",
+        "op_role_arn = arn:aws:iam::123456789012:role/admin",
+        "",
+        "[profile typed]",
+        "region = eu-west-1",
+        "op_vault = Work",
+        "op_item = AWS typed",
+        "op_session_duration = 12h",
+        "",
+        "[profile typed-admin]",
+        "region = eu-west-1",
+        "op_source_profile = typed",
+        "op_role_arn = arn:aws:iam::123456789012:role/admin",
+        "",
+      ].join("\n"),
+    );
+    scripts = mkdtempSync(join(tmpdir(), "aws-op-server-scripts-"));
+    writeFileSync(join(scripts, "asker.mjs"), ASKER);
+    writeFileSync(join(scripts, "js-sdk.cjs"), JS_SDK);
+    // The profile's identity as AWS tools see it through credential_process (no endpoint involved).
+    for (const profile of ["work", "admin"]) {
+      const result = await sandbox.exec("aws", [
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        profile,
+        "--output",
+        "json",
+      ]);
+      expect(result.status, result.stderr).toBe(0);
+      identity[profile] = (JSON.parse(result.stdout) as { Arn: string }).Arn;
+    }
+    expect(identity.admin).toMatch(/^arn:aws:sts::123456789012:assumed-role\/admin\//);
+  }, 90_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  const jsEnv = () => ({
+    NODE_PATH: join(repoRoot, "node_modules"),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  });
+
+  async function server(profile: string, command: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    return sandbox.run(["exec", profile, "--server", "--", ...command], { env, stdoutIsEndpointOutput: true });
+  }
+
+  function expectIdentity(result: RunResult, profile: string): Record<string, string> {
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const seen = JSON.parse(result.stdout) as Record<string, string>;
+    expect(seen.Arn).toBe(identity[profile]);
+    expect(seen.Account).toBe("123456789012");
+    return seen;
+  }
+
+  for (const profile of ["work", "admin"]) {
+    it(`boto3 gets the ${profile} profile's identity from the endpoint (botocore's container-role provider)`, async () => {
+      const before = sandbox.opCalls().length;
+      const seen = expectIdentity(await server(profile, ["python3", "-c", BOTO3]), profile);
+      expect(seen.method).toBe("container-role");
+      // The cached session serves it: no op call.
+      expect(sandbox.opCalls().length - before).toBe(0);
+    });
+
+    it(`the JS SDK v3 default chain gets the ${profile} profile's identity from the endpoint`, async () => {
+      expectIdentity(await server(profile, ["node", join(scripts, "js-sdk.cjs")], jsEnv()), profile);
+    });
+
+    it(`the AWS CLI v1 gets the ${profile} profile's identity from the endpoint`, async () => {
+      expectIdentity(await server(profile, ["aws", "sts", "get-caller-identity", "--output", "json"]), profile);
+    });
+  }
+
+  it("the child gets the endpoint and a new 32-byte token in its environment only, and no keys or profile; the port listens on 127.0.0.1 only and closes with the child", async () => {
+    const seenTokens = new Set<string>();
+    let lastPort = 0;
+    for (let i = 0; i < 2; i++) {
+      const dir = mkdtempSync(join(tmpdir(), "aws-op-server-"));
+      const running = server("work", ["node", join(scripts, "asker.mjs"), dir], {
+        AWS_PROFILE: "work",
+        AWS_ACCESS_KEY_ID: "AKIASTALE",
+        AWS_SECRET_ACCESS_KEY: "stale-secret",
+        AWS_SESSION_TOKEN: "stale-token",
+      });
+      await waitForFile(join(dir, "ready"));
+      const ready = JSON.parse(readFileSync(join(dir, "ready"), "utf8")) as {
+        uri: string;
+        tokenBytes: number;
+        tokenOnCommandLine: boolean;
+        present: string[];
+        region: string;
+      };
+      expect(ready).toMatchObject({ tokenBytes: 32, tokenOnCommandLine: false, present: [], region: "eu-west-1" });
+      expect(ready.uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
+      lastPort = Number(new URL(ready.uri).port);
+      expect(listeningAddresses(lastPort)).toEqual([
+        `0100007F:${lastPort.toString(16).toUpperCase().padStart(4, "0")}`,
+      ]);
+      writeFileSync(join(dir, "go"), "");
+      const result = await running;
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const answers = result.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Answer);
+      expect(answers).toHaveLength(2);
+      expect(answers[0]?.AccessKeyId).toMatch(/^[A-Z0-9]{16,}$/);
+      seenTokens.add(answers[0]?.Token ?? "");
+      expect(await isPortOpen(lastPort)).toBe(false);
+    }
+    // The session is the same (cached); the endpoint and its token are new for each exec.
+    expect(seenTokens.size).toBe(1);
+  });
+
+  it("exit codes pass through, and the port is closed also when the child is killed by a signal", async () => {
+    expect((await server("work", ["sh", "-c", "exit 7"])).status).toBe(7);
+    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-kill-"));
+    const killed = await server("work", [
+      "sh",
+      "-c",
+      'echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI" > "$0/uri"; kill -KILL $$',
+      dir,
+    ]);
+    expect(killed.status).toBe(137);
+    expect(killed.stderr).toBe("");
+    const port = Number(new URL(readFileSync(join(dir, "uri"), "utf8").trim()).port);
+    expect(await isPortOpen(port)).toBe(false);
+  });
+
+  it("a child running across the refresh point gets new credentials with exactly one more op call and one STS call", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-refresh-"));
+    const clock = join(dir, "clock-offset");
+    const running = server("work", ["node", join(scripts, "asker.mjs"), dir, "10"], {
+      AWS_OP_TEST_CLOCK_OFFSET_FILE: clock,
+    });
+    await waitForFile(join(dir, "ready"));
+    const opBefore = sandbox.opCalls().length;
+    moto.resetCalls();
+    // The first answer's session: move aws-op's clock to 10 minutes before it expires (past the refresh point).
+    const { firstExpiration } = JSON.parse(readFileSync(join(dir, "ready"), "utf8")) as { firstExpiration: string };
+    const offset = Date.parse(firstExpiration) - Date.now() - 10 * 60_000;
+    writeFileSync(clock, String(offset));
+    // moto's GetSessionToken always returns the same key and token: a renewed session differs in its expiry.
+    await new Promise((r) => setTimeout(r, 1100));
+    writeFileSync(join(dir, "go"), "");
+    const result = await running;
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], Array(10).fill(200)]);
+    const answers = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Answer);
+    const renewed = new Set(answers.slice(1).map((a) => a.Expiration));
+    expect(renewed.size).toBe(1);
+    expect(Date.parse([...renewed][0] ?? "")).toBeGreaterThan(Date.parse(firstExpiration));
+    expect(sandbox.opCalls().length - opBefore).toBe(1);
+    expect(moto.calls("GetSessionToken")).toBe(1);
+  });
+
+  it("50 concurrent requests to a cold endpoint: at most one op call and one STS call, all answered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-cold-"));
+    const running = server("work", ["node", join(scripts, "asker.mjs"), dir, "50"]);
+    await waitForFile(join(dir, "ready"));
+    // Cold: nothing cached any more.
+    expect((await sandbox.run(["clear", "--all"])).status).toBe(0);
+    const opBefore = sandbox.opCalls().length;
+    moto.resetCalls();
+    writeFileSync(join(dir, "go"), "");
+    const result = await running;
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], Array(50).fill(200)]);
+    const answers = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Answer);
+    expect(new Set(answers.slice(1).map((a) => a.Token)).size).toBe(1);
+    expect(sandbox.opCalls().length - opBefore).toBeLessThanOrEqual(1);
+    expect(moto.calls("GetSessionToken")).toBeLessThanOrEqual(1);
+    expect(sandbox.opCalls().length - opBefore).toBe(1);
+  });
+
+  it("a renewal that needs a typed MFA code fails with HTTP 500 naming the fix, and aws-op says the same on stderr; the first session was asked for on the terminal before the command started", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-mfa-"));
+    const clock = join(dir, "clock-offset");
+    const opBefore = sandbox.opCalls().length;
+    let screen = "";
+    const exited = new Promise<number>((resolve) => {
+      const pty = spawnPty(
+        process.execPath,
+        [cliPath, "exec", "typed", "--server", "--", "node", join(scripts, "asker.mjs"), dir],
+        { cols: 400, rows: 24, env: sandbox.env({ AWS_OP_TEST_CLOCK_OFFSET_FILE: clock }) as Record<string, string> },
+      );
+      let typed = false;
+      pty.onData((data) => {
+        screen += data;
+        if (!typed && screen.includes("MFA code for")) {
+          typed = true;
+          // The child has not started yet: the question comes first.
+          expect(existsSync(join(dir, "ready"))).toBe(false);
+          pty.write("123456\r");
+        }
+      });
+      pty.onExit(({ exitCode }) => resolve(exitCode));
+    });
+    await waitForFile(join(dir, "ready"));
+    const ready = JSON.parse(readFileSync(join(dir, "ready"), "utf8")) as { firstExpiration: string };
+    writeFileSync(clock, String(Date.parse(ready.firstExpiration) - Date.now() - 10 * 60_000));
+    writeFileSync(join(dir, "go"), "");
+    const exitCode = await exited;
+    sandbox.recordOutput(
+      "aws-op (in a pty)",
+      ["exec", "typed", "--server"],
+      { stdout: screen },
+      {
+        stdoutIsEndpointOutput: true,
+      },
+    );
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], [500]]);
+    const text = screen.replace(/\r/g, "");
+    const failure = text
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Answer)
+      .find((answer) => answer.Code !== undefined);
+    expect(failure?.Code).toBe("CredentialsUnavailable");
+    expect(failure?.Message).toMatch(/cannot ask for one while the command runs/);
+    expect(failure?.Message).toMatch(/One-Time Password field/);
+    expect(failure?.Message).not.toMatch(/AccessKeyId|ASIA|AKIA/);
+    // aws-op's own stderr (on the terminal) says the same.
+    expect(text).toContain(`aws-op: ${failure?.Message ?? "?"}`);
+    // One op call for the first session; the renewal read the item once and then needed the code.
+    expect(sandbox.opCalls().length - opBefore).toBe(2);
+  }, 60_000);
+
+  it("a role profile is re-assumed from the cached MFA session without a new code (no terminal at all)", async () => {
+    // The "typed" session (12 h, made with a typed code by the test before) is still cached.
+    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-role-"));
+    const clock = join(dir, "clock-offset");
+    const opBefore = sandbox.opCalls().length;
+    moto.resetCalls();
+    const running = server("typed-admin", ["node", join(scripts, "asker.mjs"), dir, "5"], {
+      AWS_OP_TEST_CLOCK_OFFSET_FILE: clock,
+    });
+    await waitForFile(join(dir, "ready"));
+    const ready = JSON.parse(readFileSync(join(dir, "ready"), "utf8")) as { firstExpiration: string };
+    expect(moto.calls("AssumeRole")).toBe(1);
+    // Past the role's refresh point (1 h role), long before the source session's (12 h).
+    writeFileSync(clock, String(Date.parse(ready.firstExpiration) - Date.now() - 10 * 60_000));
+    writeFileSync(join(dir, "go"), "");
+    const result = await running;
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], Array(5).fill(200)]);
+    const answers = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Answer);
+    expect(answers[0]?.AccessKeyId).toMatch(/^ASIA/);
+    expect(new Set(answers.slice(1).map((a) => a.AccessKeyId)).size).toBe(1);
+    expect(answers[1]?.AccessKeyId).not.toBe(answers[0]?.AccessKeyId);
+    expect(moto.calls("AssumeRole")).toBe(2);
+    expect(moto.calls("GetSessionToken")).toBe(0);
+    expect(sandbox.opCalls().length - opBefore).toBe(0);
+  });
+});
