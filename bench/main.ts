@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { cpus, loadavg, platform, arch, totalmem } from "node:os";
 import { join } from "node:path";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem } from "../test/fake-op/fixture.js";
+import { measureWarmEndpoint } from "./endpoint.js";
 import { createIamUserWithKey, findExecutable, requireTools, startMoto, type Moto } from "../test/helpers/moto.js";
 import {
   cliPath,
@@ -370,6 +371,8 @@ export async function runBenchmark(argv: string[]): Promise<number> {
     }
     if (wants("concurrent")) progress("concurrent cold runs");
     const concurrent = wants("concurrent") ? await measureConcurrent(setup) : undefined;
+    if (wants("endpoint")) progress("exec --server endpoint, warm requests");
+    const endpoint = wants("endpoint") ? await measureWarmEndpoint(setup.sandbox, "bench") : undefined;
     const loadAfter = loadavg();
 
     const rows: string[][] = [["measurement", "runs", "median", "spread p10 – p90", "ratio"]];
@@ -450,6 +453,16 @@ export async function runBenchmark(argv: string[]): Promise<number> {
         ms(wall.median),
         `min ${ms(wall.min)}, max ${ms(wall.max)}; op calls ${concurrent.map((r) => r.opCalls).join("/")}, STS calls ${concurrent.map((r) => r.stsCalls).join("/")}`,
         "",
+      ]);
+    }
+
+    if (endpoint) {
+      rows.push([
+        "exec --server endpoint, warm request (in-process client), wall",
+        String(endpoint.warmRequestMs.runs),
+        ms(endpoint.warmRequestMs.median),
+        spread(endpoint.warmRequestMs, ms),
+        `op calls: ${endpoint.opCalls}`,
       ]);
     }
 
@@ -555,6 +568,7 @@ export async function runBenchmark(argv: string[]): Promise<number> {
             : {}),
           ...(viaAwsOp && viaRecipe ? { sequentialViaAwsOp: viaAwsOp, sequentialViaRecipe: viaRecipe } : {}),
           ...(concurrent ? { concurrent } : {}),
+          ...(endpoint ? { endpointWarmRequestMs: endpoint.warmRequestMs, endpointOpCalls: endpoint.opCalls } : {}),
         },
         ratios: {
           ...(warm
