@@ -293,4 +293,29 @@ describe("exec --server", () => {
     );
     expect(seen).toHaveLength(0);
   });
+
+  it("--server --no-session on a role profile serves the role assumed straight from the long-term keys (it expires)", async () => {
+    const config = `${CONFIG}[profile admin]\nregion = eu-central-1\nop_source_profile = work\nop_role_arn = arn:aws:iam::123456789012:role/admin\n`;
+    const assumedWith: string[] = [];
+    const world = fakeWorld(config, awsItem("AKIALONGTERM00000001", "long-term-secret"), {
+      async assumeRole(keys) {
+        assumedWith.push(keys.accessKeyId);
+        return {
+          accessKeyId: "ASIAROLE000000000001",
+          secretAccessKey: "role-secret",
+          sessionToken: "role-token",
+          expiration: new Date(world.ctx.now().getTime() + 3600_000),
+          assumedRoleArn: "arn:aws:sts::123456789012:assumed-role/admin/aws-op-alice",
+        };
+      },
+    });
+    const keys: string[] = [];
+    const { runner } = endpointChild(async (ask) => {
+      for (let i = 0; i < 2; i++) keys.push(((await (await ask()).json()) as { AccessKeyId: string }).AccessKeyId);
+    });
+    await run({ profile: "admin", command: ["x"], server: true, noSession: true }, world.ctx, runner);
+    expect(keys).toEqual(["ASIAROLE000000000001", "ASIAROLE000000000001"]);
+    expect(assumedWith).toEqual(["AKIALONGTERM00000001"]);
+    expect(world.opCalls).toHaveLength(1);
+  });
 });
