@@ -380,7 +380,9 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
       .map((line) => JSON.parse(line) as Answer)
       .find((answer) => answer.Code !== undefined);
     expect(failure?.Code).toBe("CredentialsUnavailable");
-    expect(failure?.Message).toMatch(/cannot ask for one while the command runs/);
+    expect(failure?.Message).toMatch(
+      /cannot ask on the terminal while the command runs \(a new session for profile "typed"\)/,
+    );
     expect(failure?.Message).toMatch(/One-Time Password field/);
     expect(failure?.Message).not.toMatch(/AccessKeyId|ASIA|AKIA/);
     // aws-op's own stderr (on the terminal) says the same.

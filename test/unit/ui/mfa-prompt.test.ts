@@ -7,6 +7,7 @@ import {
   askMfaCode,
   chooseMfaPrompt,
   driverCommand,
+  mfaCodePrompter,
   requireMfaCode,
   splitMfaProcess,
   type MfaPromptEnvironment,
@@ -184,6 +185,21 @@ describe("askMfaCode", () => {
     await expect(
       askMfaCode({ serialNumber: SERIAL, item: "w", timeoutMs: 5000 }, environment({ PATH: "/nonexistent" })),
     ).rejects.toThrow(/needs to ask for an MFA code, but this process has no terminal to ask on/);
+  });
+
+  it("a prompter whose terminal belongs to another (exec --server) never asks there, but op_mfa_process and dialogs still answer", async () => {
+    const reason = '"aws-op exec --server" cannot ask on the terminal while the command runs';
+    const prompt = mfaCodePrompter({ PATH: "/nonexistent" }, "linux", { noTerminalReason: reason });
+    for (const request of [
+      { serialNumber: SERIAL, item: "w", prompt: "terminal" as const, timeoutMs: 5000 },
+      { serialNumber: SERIAL, item: "w", timeoutMs: 5000 },
+    ]) {
+      await expect(prompt(request)).rejects.toThrow(`aws-op needs to ask for an MFA code, but ${reason}.`);
+    }
+    const { dir } = fakeBin({ ...ALL, "my-otp": "echo 555555" });
+    const withHelpers = mfaCodePrompter({ PATH: dir, DISPLAY: ":0" }, "linux", { noTerminalReason: reason });
+    expect(await withHelpers({ serialNumber: SERIAL, item: "w", process: "my-otp", timeoutMs: 5000 })).toBe("555555");
+    expect(await withHelpers({ serialNumber: SERIAL, item: "w", timeoutMs: 5000 })).toBe("111111");
   });
 });
 
