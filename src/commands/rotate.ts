@@ -20,8 +20,8 @@ import { resolveProfileFor, sessionCacheFor, type Context } from "../context.js"
 import { UserError } from "../errors.js";
 import { itemIdentityOf } from "../providers/chain.js";
 import type { ItemLocator } from "../onepassword/args.js";
-import { editItem, readItem, type ItemTemplate, type OpContext, type TemplateField } from "../onepassword/client.js";
-import { FIELD_LABELS, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
+import { editItem, readItem, type OpContext } from "../onepassword/client.js";
+import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
 
 export interface RotateOptions {
   profile: string;
@@ -59,45 +59,32 @@ export function userNameFromArn(arn: string): string | undefined {
 }
 
 /**
- * The item as a template for `op item edit`: every section and field as read, with the key id and secret
- * replaced. `op item edit --template` replaces all fields, so anything left out here (the one-time password
- * above all) would be deleted.
+ * The item exactly as `op item get` printed it (urls, tags, notes, every section and field with its purpose, the
+ * built-in API Credential fields, DATE values as printed, keys aws-op does not know), with only the access key ID
+ * and the secret replaced. Whether `op item edit` replaces the item with the template or merges it is not
+ * documented: a template that leaves nothing out is right in both cases.
  */
-export function rotatedTemplate(item: OpItem, oldKeys: CallerKeys, newKeys: CallerKeys): ItemTemplate {
+export function rotatedItem(item: OpItem, oldKeys: CallerKeys, newKeys: CallerKeys): OpItem {
   const idLabels = new Set(FIELD_LABELS.accessKeyId.map(normalizeLabel));
   const secretLabels = new Set(FIELD_LABELS.secretAccessKey.map(normalizeLabel));
   let replacedId = 0;
   let replacedSecret = 0;
-  const fields: TemplateField[] = item.fields.map((field) => {
+  const copy = structuredClone(item);
+  for (const field of copy.fields) {
     const label = normalizeLabel(field.label ?? "");
-    const value = field.value ?? "";
-    let newValue = value;
-    if (idLabels.has(label) && value.trim() === oldKeys.accessKeyId) {
-      newValue = newKeys.accessKeyId;
+    const value = (field.value ?? "").trim();
+    if (idLabels.has(label) && value === oldKeys.accessKeyId) {
+      field.value = newKeys.accessKeyId;
       replacedId += 1;
-    } else if (secretLabels.has(label) && value.trim() === oldKeys.secretAccessKey) {
-      newValue = newKeys.secretAccessKey;
+    } else if (secretLabels.has(label) && value === oldKeys.secretAccessKey) {
+      field.value = newKeys.secretAccessKey;
       replacedSecret += 1;
     }
-    return {
-      id: field.id,
-      // op accepts every type it prints; TemplateField lists only the ones aws-op creates itself.
-      type: field.type as TemplateField["type"],
-      label: field.label ?? "",
-      value: newValue,
-      ...(field.purpose ? { purpose: field.purpose } : {}),
-      ...(field.section ? { section: { ...field.section } } : {}),
-    };
-  });
+  }
   if (replacedId === 0 || replacedSecret === 0) {
     throw new UserError(`Could not find the access key fields to replace in 1Password item "${item.title}".`);
   }
-  return {
-    title: item.title,
-    category: item.category ?? "API_CREDENTIAL",
-    sections: (item.sections ?? []).map((s) => ({ ...s })),
-    fields,
-  };
+  return copy;
 }
 
 /** Delete every cached session (and role credentials) made from this item's keys; returns how many. */
@@ -268,8 +255,9 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   };
 
   // 3. Into the item, through a FIFO template (never argv, never a file).
+  const written = rotatedItem(item, oldKeys, newKeys);
   try {
-    await editItem(op, locator, rotatedTemplate(item, oldKeys, newKeys));
+    await editItem(op, locator, written);
   } catch (error) {
     return undoCreate(error);
   }
@@ -282,13 +270,19 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     throw afterWrite(error, "could not read the item back", newKeys, oldKeys, userName);
   }
   const stored = resolveAwsFields(readBack);
-  const otpBefore = item.fields.filter((f) => f.type === "OTP").length;
-  const otpAfter = readBack.fields.filter((f) => f.type === "OTP").length;
   if (stored.accessKeyId !== newKeys.accessKeyId || stored.secretAccessKey !== newKeys.secretAccessKey) {
     throw afterWrite(undefined, "the item read back does not hold the new key", newKeys, oldKeys, userName);
   }
-  if (otpAfter < otpBefore) {
-    throw afterWrite(undefined, "the item lost its one-time password field", newKeys, oldKeys, userName);
+  // Everything else must be as it was: urls, tags, notes, sections, every field (the one-time password above all).
+  const lost = itemDifferences(written, readBack);
+  if (lost.length > 0) {
+    throw afterWrite(
+      undefined,
+      `the item read back differs from what was written (${lost.slice(0, 5).join("; ")})`,
+      newKeys,
+      oldKeys,
+      userName,
+    );
   }
   say(`Stored ${maskKeyId(newKeys.accessKeyId)} in 1Password item "${item.title}".`);
 
@@ -297,7 +291,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   if (!works.ok) {
     // Put the old key back into the item and remove the new one: the old key still works.
     try {
-      await editItem(op, locator, rotatedTemplate(readBack, newKeys, oldKeys));
+      await editItem(op, locator, rotatedItem(readBack, newKeys, oldKeys));
       await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
       recordJournal(undefined);
     } catch (error) {

@@ -43,7 +43,14 @@ export function itemCreateArgs(locator: { vault: string; account?: string }): st
   return ["item", "create", ...scope(locator), "--format", "json", "-"];
 }
 
+/**
+ * `op item edit ITEM --vault V --format json`, the template on stdin (a FIFO). No `-`: unlike `item create`, edit
+ * parses every operand after ITEM as an assignment statement and refuses a lone `-` ("\"-\" isn't a valid
+ * assignment statement"). 1Password's Terraform provider calls it the same way.
+ */
 export function itemEditArgs(locator: ItemLocator): string[] {
   const flags = [...scope(locator), "--format", "json"];
-  return ["item", "edit", locator.item, ...flags, "-"];
+  return locator.item.startsWith("-")
+    ? ["item", "edit", ...flags, "--", locator.item]
+    : ["item", "edit", locator.item, ...flags];
 }

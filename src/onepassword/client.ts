@@ -107,9 +107,14 @@ export async function createItem(
   });
 }
 
-/** `op item edit ITEM` with the whole item (sections and fields) as a template on stdin. */
-export async function editItem(op: OpContext, locator: ItemLocator, template: ItemTemplate): Promise<OpItem> {
-  return runWithTemplate(op, itemEditArgs(locator), template, {
+/**
+ * `op item edit ITEM` with the whole item on stdin, in the shape `op item get` printed it (the documented way:
+ * `op item get X --format json`, change it, pipe it to `op item edit X`). Whether op replaces the item with the
+ * template or merges it in is not documented: sending everything it printed, changed only where meant, is right
+ * either way. Callers read the item back and compare (itemDifferences).
+ */
+export async function editItem(op: OpContext, locator: ItemLocator, item: OpItem): Promise<OpItem> {
+  return runWithTemplate(op, itemEditArgs(locator), item, {
     action: `updating item "${locator.item}"`,
     ...locator,
   });

@@ -15,12 +15,24 @@ export interface OpField {
   reference?: string;
 }
 
+export interface OpUrl {
+  label?: string;
+  primary?: boolean;
+  href: string;
+}
+
+/**
+ * The item as `op item get --format json` printed it. parseOpItem keeps every key op printed, also the ones
+ * aws-op does not read (created_at, files, ...), so that an edit can send the item back exactly as it was.
+ */
 export interface OpItem {
   id: string;
   title: string;
   version?: number;
   category?: string;
   vault: { id: string; name?: string };
+  urls?: OpUrl[];
+  tags?: string[];
   sections?: { id: string; label?: string }[];
   fields: OpField[];
 }
@@ -41,12 +53,20 @@ export function isOpField(value: unknown): value is OpField {
   return true;
 }
 
+function isOpUrl(value: unknown): value is OpUrl {
+  return isRecord(value) && typeof value.href === "string" && isOptionalString(value.label);
+}
+
 export function isOpItem(value: unknown): value is OpItem {
   if (!isRecord(value)) return false;
   if (typeof value.id !== "string" || typeof value.title !== "string") return false;
   if (!isRecord(value.vault) || typeof value.vault.id !== "string") return false;
   // An item without any field has no "fields" key at all.
   if (value.fields !== undefined && !(Array.isArray(value.fields) && value.fields.every(isOpField))) return false;
+  if (value.urls !== undefined && !(Array.isArray(value.urls) && value.urls.every(isOpUrl))) return false;
+  if (value.tags !== undefined && !(Array.isArray(value.tags) && value.tags.every((t) => typeof t === "string"))) {
+    return false;
+  }
   return true;
 }
 
@@ -178,4 +198,53 @@ export function resolveAwsFields(item: OpItem): AwsItemFields {
     if (otp.value) result.otpUri = otp.value;
   }
   return result;
+}
+
+/** A field's value as op prints it: a field with no value has no `value` key, which is the same as "". */
+function valueText(field: OpField): string {
+  return field.value ?? "";
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function urlsOf(item: OpItem): OpUrl[] {
+  return (item.urls ?? []).map((u) => ({ href: u.href, label: u.label ?? "", primary: u.primary === true }));
+}
+
+/**
+ * What differs between the item aws-op wrote and the item op printed afterwards, as short descriptions that name
+ * fields and never hold values. Compared: title, category, urls, tags, sections, and every field (type, purpose,
+ * label, section, value), matched by field ID. Not compared: what op derives or bumps on every write (version,
+ * updated_at, vault, reference, the current `totp` code).
+ */
+export function itemDifferences(expected: OpItem, actual: OpItem): string[] {
+  const differences: string[] = [];
+  if (expected.title !== actual.title) differences.push("the title");
+  if ((expected.category ?? "") !== (actual.category ?? "")) differences.push("the category");
+  if (!sameJson(urlsOf(expected), urlsOf(actual))) differences.push("the URLs");
+  if (!sameJson(expected.tags ?? [], actual.tags ?? [])) differences.push("the tags");
+  const sections = (item: OpItem) =>
+    (item.sections ?? []).map((x) => `${x.id}\u0000${x.label ?? ""}`).sort((a, b) => a.localeCompare(b));
+  if (!sameJson(sections(expected), sections(actual))) differences.push("the sections");
+  const actualById = new Map(actual.fields.map((f) => [f.id, f]));
+  for (const want of expected.fields) {
+    const name = describeField(expected, want);
+    const got = actualById.get(want.id);
+    actualById.delete(want.id);
+    if (!got) {
+      differences.push(`field ${name} is missing`);
+      continue;
+    }
+    const changed: string[] = [];
+    if (got.type !== want.type) changed.push("type");
+    if ((got.purpose ?? "") !== (want.purpose ?? "")) changed.push("purpose");
+    if ((got.label ?? "") !== (want.label ?? "")) changed.push("label");
+    if ((got.section?.id ?? "") !== (want.section?.id ?? "")) changed.push("section");
+    if (valueText(got) !== valueText(want)) changed.push("value");
+    if (changed.length > 0) differences.push(`field ${name} has a different ${changed.join(", ")}`);
+  }
+  for (const extra of actualById.values()) differences.push(`field ${describeField(actual, extra)} was added`);
+  return differences;
 }

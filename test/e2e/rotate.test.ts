@@ -2,7 +2,18 @@
 // exist is checked with ListAccessKeys, and what the item holds by reading the store.
 import { IAMClient, CreateAccessKeyCommand, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeStore, makeVault, readStore, scriptRecipeItem, type StoreItem } from "../fake-op/fixture.js";
+import {
+  livedInItem,
+  makeStore,
+  makeVault,
+  readCallLog,
+  readStore,
+  runFakeOp,
+  scriptRecipeItem,
+  env as fakeOpEnv,
+  writeStore,
+  type StoreItem,
+} from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
 import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
 
@@ -86,6 +97,13 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
     return item.fields?.find((f) => f.label === label)?.value;
   }
 
+  /** `op item get` straight from the double (not logged, not through aws-op). */
+  function printItem(id: string): { stdout: string } {
+    return runFakeOp(["item", "get", id, "--vault", "Work", "--format", "json"], {
+      env: fakeOpEnv({ store: sandbox.store.storePath }),
+    });
+  }
+
   async function identityArn(profile: string): Promise<string> {
     const result = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"]);
     expect(result.stderr).toBe("");
@@ -132,6 +150,76 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
     };
     expect(served.AccessKeyId).toBe(newKey);
   }, 60_000);
+
+  // Whether real op replaces the item with an edit template or merges it in is not documented: rotate must be right
+  // against both. "replace" is the strict double: whatever the template leaves out is gone.
+  it.each(["replace", "merge"] as const)(
+    "keeps a lived-in item exactly (urls, tags, notes, sections, built-in fields, DATE values) against a double that %ss",
+    async (editMode) => {
+      const store = readStore(sandbox.store.storePath);
+      const vault = store.accounts[0]!.vaults[0]!;
+      const item = livedInItem({
+        title: "AWS work",
+        accessKeyId: original.accessKeyId,
+        secretAccessKey: original.secretAccessKey,
+        mfaSerial: `arn:aws:iam::123456789012:mfa/${user}`,
+        totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+      });
+      vault.items = [item];
+      writeStore(sandbox.store.storePath, store);
+      const printedBefore = printItem(item.id);
+      const before = storedItem();
+
+      const result = await sandbox.run(["rotate", "work", "--yes"], { env: { FAKE_OP_EDIT: editMode } });
+      expect(result.stderr).not.toContain(original.secretAccessKey);
+      expect(result.status).toBe(0);
+
+      const [newKey] = await keysOfUser();
+      const after = storedItem();
+      const newSecret = valueOf(after, "aws_secret_access_key");
+      expect(valueOf(after, "aws_access_key_id")).toBe(newKey);
+      expect(newSecret).not.toBe(original.secretAccessKey);
+      // Exactly the item as it was, with only the two values (and what op bumps on a write) changed.
+      const expected: StoreItem = {
+        ...structuredClone(before),
+        version: after.version,
+        updated_at: after.updated_at,
+        fields: before.fields!.map((f) =>
+          f.label === "aws_access_key_id"
+            ? { ...f, value: newKey! }
+            : f.label === "aws_secret_access_key"
+              ? { ...f, value: newSecret! }
+              : f,
+        ),
+      };
+      // The store may keep a field's section as just its ID (op prints the label from the item's sections).
+      const stored = (x: StoreItem) => ({
+        ...x,
+        fields: x.fields?.map((f) => (f.section ? { ...f, section: { id: f.section.id } } : f)),
+      });
+      expect(stored(after)).toEqual(stored(expected));
+      expect(after.version).toBe(before.version + 1);
+      // The item as op prints it, too: everything but the two values, version and updated_at, byte for byte.
+      const printedAfter = printItem(item.id);
+      const comparable = (text: string) =>
+        text
+          .replace(/"version": \d+/, "")
+          .replace(/"updated_at": "[^"]*"/, "")
+          .replace(/"totp": "\d+"/g, "")
+          .replace(original.accessKeyId, "KEY")
+          .replace(newKey!, "KEY")
+          .replace(original.secretAccessKey, "SECRET")
+          .replace(newSecret!, "SECRET");
+      expect(comparable(printedAfter.stdout)).toBe(comparable(printedBefore.stdout));
+      // The edit: the item's ID or title, --vault, no "-", the template on a FIFO.
+      const edit = readCallLog(sandbox.store.logPath).filter((c) => c.argv[1] === "edit");
+      expect(edit).toHaveLength(1);
+      expect(edit[0]!.argv).toEqual(["item", "edit", "AWS work", "--vault", "Work", "--format", "json"]);
+      expect(edit[0]!.argv).not.toContain("-");
+      expect(edit[0]!.stdin).toBe("fifo");
+    },
+    60_000,
+  );
 
   it("a rotate whose item write fails leaves the old key working and no new key behind", async () => {
     const before = storedItem();

@@ -6,6 +6,7 @@ import { type ParsedArgs, parseArgv, verifyFlagsAllowed } from "./argv.js";
 import {
   CREATE_NEEDS_CATEGORY,
   EDIT_NEEDS_CHANGES,
+  INVALID_ASSIGNMENT_DASH,
   NOT_SIGNED_IN,
   OpError,
   fakeOpProblem,
@@ -350,8 +351,13 @@ async function readTemplate(invocation: Invocation, operands: string[]): Promise
   return parseItemTemplate(text);
 }
 
-/** Assignment statements put values on the command line; the double refuses them so tests notice. */
-function verifyNoAssignments(operands: string[]): void {
+/**
+ * Assignment statements put values on the command line; the double refuses them so tests notice. `item create`
+ * takes a lone `-` (read the template from stdin); `item edit` does not: real op parses every operand after ITEM
+ * as an assignment statement, and `-` is not one.
+ */
+function verifyNoAssignments(operands: string[], options: { allowDash: boolean }): void {
+  if (!options.allowDash && operands.includes("-")) throw new OpError(INVALID_ASSIGNMENT_DASH);
   if (operands.some((operand) => operand !== "-")) {
     throw fakeOpProblem("assignment statements are not emulated: use a JSON template (--template or a FIFO on stdin)");
   }
@@ -376,7 +382,7 @@ function outputItem(invocation: Invocation, vault: { id: string; name: string },
 
 async function itemCreate(invocation: Invocation): Promise<string> {
   const { args, ctx } = invocation;
-  verifyNoAssignments(invocation.operands);
+  verifyNoAssignments(invocation.operands, { allowDash: true });
   openSession(invocation);
   const template = await readTemplate(invocation, invocation.operands);
   const categoryFlag = args.values.get("category");
@@ -413,7 +419,7 @@ async function itemEdit(invocation: Invocation): Promise<string> {
   const { args, ctx } = invocation;
   const [query, ...rest] = invocation.operands;
   if (query === undefined) throw wrongArgumentCount(1, 0);
-  verifyNoAssignments(rest);
+  verifyNoAssignments(rest, { allowDash: false });
   openSession(invocation);
   const template = await readTemplate(invocation, rest);
   const title = args.values.get("title");
@@ -426,17 +432,15 @@ async function itemEdit(invocation: Invocation): Promise<string> {
   const dryRun = args.booleans.get("dry-run") === true;
   const { vault, item } = changeStore(invocation, (account) => {
     const found = findItem(account, query, vaultQuery === undefined ? {} : { vault: vaultQuery });
-    const edited: StoreItem = { ...found.item };
-    if (template) {
-      if (template.sections.length > 0) edited.sections = template.sections;
-      else delete edited.sections;
-      edited.fields = template.fields;
-      if (template.title) edited.title = template.title;
+    if (template?.category !== undefined && template.category !== found.item.category) {
+      // Fake wording: the real text is undocumented; the apps cannot change an item's category either.
+      throw new OpError("an item's category cannot be changed");
     }
+    const edited: StoreItem = template ? applyTemplate(found.item, template, editMode(ctx)) : { ...found.item };
     if (title !== undefined) edited.title = title;
-    const newTags = itemTags(invocation, template);
+    const newTags = itemTags(invocation, undefined);
     if (newTags !== undefined) edited.tags = newTags;
-    const newUrls = itemUrls(invocation, template);
+    const newUrls = itemUrls(invocation, undefined);
     if (newUrls !== undefined) edited.urls = newUrls;
     edited.version = found.item.version + 1;
     edited.updated_at = timestamp(ctx);
@@ -444,6 +448,49 @@ async function itemEdit(invocation: Invocation): Promise<string> {
     return { vault: { id: found.vault.id, name: found.vault.name }, item: edited };
   });
   return outputItem(invocation, vault, item);
+}
+
+/**
+ * FAKE_OP_EDIT: how a template on `item edit` changes the item. The facts leave it open, so the double can do
+ * both: "replace" (the default, the stricter one): the item becomes the template, and whatever the template leaves
+ * out (a field, a section, the notes, the tags, the urls) is gone; "merge": template fields replace the fields with
+ * the same ID, other fields and sections stay, tags and urls change only when the template has them.
+ */
+function editMode(ctx: OpContext): "replace" | "merge" {
+  const mode = ctx.env.FAKE_OP_EDIT ?? "";
+  if (mode === "" || mode === "replace") return "replace";
+  if (mode === "merge") return "merge";
+  throw fakeOpProblem(`unknown FAKE_OP_EDIT mode "${mode}" (known: replace, merge)`);
+}
+
+function applyTemplate(item: StoreItem, template: ItemTemplate, mode: "replace" | "merge"): StoreItem {
+  const edited: StoreItem = { ...item };
+  if (template.title) edited.title = template.title;
+  if (mode === "replace") {
+    for (const key of ["sections", "fields", "tags", "urls"] as const) delete edited[key];
+    if (template.sections.length > 0) edited.sections = template.sections;
+    if (template.fields.length > 0) edited.fields = template.fields;
+    if (template.tags !== undefined && template.tags.length > 0) edited.tags = template.tags;
+    if (template.urls !== undefined && template.urls.length > 0) edited.urls = template.urls;
+    return edited;
+  }
+  const sections = [...(item.sections ?? [])];
+  for (const section of template.sections) {
+    const at = sections.findIndex((candidate) => candidate.id === section.id);
+    if (at === -1) sections.push(section);
+    else sections[at] = section;
+  }
+  const fields = [...(item.fields ?? [])];
+  for (const field of template.fields) {
+    const at = fields.findIndex((candidate) => candidate.id === field.id);
+    if (at === -1) fields.push(field);
+    else fields[at] = field;
+  }
+  if (sections.length > 0) edited.sections = sections;
+  if (fields.length > 0) edited.fields = fields;
+  if (template.tags !== undefined) edited.tags = template.tags;
+  if (template.urls !== undefined) edited.urls = template.urls;
+  return edited;
 }
 
 function itemDelete(invocation: Invocation): string {

@@ -107,6 +107,8 @@ export function wrongArgumentCount(expected: number, received: number): OpError 
 
 /** The misleading text the real CLI prints when a template on stdin is not a FIFO (diazoxide/charter#78). */
 export const CREATE_NEEDS_CATEGORY = "provide the item category with '--category' flag";
+/** `op item edit ITEM -`: the real text (edit takes no `-`; every operand after ITEM is an assignment). */
+export const INVALID_ASSIGNMENT_DASH = '"-" isn\'t a valid assignment statement';
 /** Fake wording: `item edit` with no readable template and nothing else to change. */
 export const EDIT_NEEDS_CHANGES =
   "provide the item template with '--template' flag or piped on stdin, or at least one field assignment";

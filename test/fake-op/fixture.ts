@@ -149,6 +149,82 @@ export function shellPluginItem(spec: AwsItemSpec & { section?: "none" | "add mo
   return spec.section === "add more" ? { ...item, sections: [{ id: "add more" }] } : item;
 }
 
+/**
+ * A "lived-in" API Credential item, as the app makes it and people fill it in: the built-in fields (facts: "API
+ * Credential items carry built-in fields besides yours": notesPlain, username, credential, type, filename,
+ * validFrom / expires as DATE epoch seconds, hostname), notes, tags, urls, the AWS section of the script recipe,
+ * the one-time password, and another section with fields of other types. A rotate must leave all of it as it was.
+ */
+export function livedInItem(spec: AwsItemSpec): StoreItem {
+  const aws: ItemSection = { id: "h5x3kfpk6hq7b2ewpr5pbd2tqq", label: "AWS" };
+  const extra: ItemSection = { id: "q2ns7y4kzb5fj3xm6gw2hrlc4e", label: "Contacts & links" };
+  const fields: ItemField[] = [
+    { id: "notesPlain", type: "STRING", purpose: "NOTES", label: "notesPlain", value: "Owner: platform team.\nLine 2" },
+    { id: "username", type: "STRING", label: "username", value: "ci-deployer" },
+    { id: "credential", type: "CONCEALED", label: "credential", value: "unrelated-api-token" },
+    { id: "type", type: "MENU", label: "type", value: "other" },
+    { id: "filename", type: "STRING", label: "filename" },
+    { id: "validFrom", type: "DATE", label: "valid from", value: "1767225600" },
+    { id: "expires", type: "DATE", label: "expires", value: "1798761600" },
+    { id: "hostname", type: "STRING", label: "hostname", value: "signin.aws.amazon.com" },
+    {
+      id: "yy3qzwxk2fqpbcxjhc7knq5jhm",
+      section: aws,
+      type: "STRING",
+      label: "aws_access_key_id",
+      value: spec.accessKeyId,
+    },
+    {
+      id: "b6ckl3rn5c4u7kcbzhd2wh7s4u",
+      section: aws,
+      type: "CONCEALED",
+      label: "aws_secret_access_key",
+      value: spec.secretAccessKey,
+    },
+    {
+      id: "m3ghq2c5nq7lrb6vwd4ktx2sfa",
+      section: aws,
+      type: "STRING",
+      label: "mfa_serial",
+      value: spec.mfaSerial ?? "",
+    },
+    { id: "e7dkq4m2fz3wna5pbx6lcr2hjy", section: extra, type: "EMAIL", label: "owner", value: "ops@example.com" },
+    { id: "t4hx2wq7cn5mfk3zrb6jdl2vpe", section: extra, type: "PHONE", label: "on call", value: "+1 555 0100" },
+    {
+      id: "w9ck3fq2mh5tzn7lbx4rdj6vsa",
+      section: extra,
+      type: "URL",
+      label: "runbook",
+      value: "https://wiki.example.com/aws",
+    },
+    { id: "p5jz2kq7rw3nxh6mcf4tbl2dga", section: extra, type: "MONTH_YEAR", label: "review", value: "202712" },
+    { id: "r8mw4cq2jn5hzk7tfx3lbd6ves", section: extra, type: "STRING", purpose: "USERNAME", label: "login" },
+  ];
+  const sections: ItemSection[] = [aws, extra];
+  if (spec.totpSecret !== undefined) {
+    sections.unshift({ id: "add more" });
+    fields.push({
+      id: "TOTP_f2wpkncl5l6lm2qhuhkvpaxl4y",
+      section: { id: "add more" },
+      type: "OTP",
+      label: "one-time password",
+      value: otpauthUri(spec.totpSecret),
+    });
+  }
+  for (const field of fields) if (field.value === "") delete field.value;
+  return {
+    ...baseItem(spec),
+    tags: spec.tags ?? ["aws", "prod/eu"],
+    urls: [
+      { label: "console", primary: true, href: "https://123456789012.signin.aws.amazon.com/console" },
+      { label: "docs", href: "https://docs.aws.amazon.com/" },
+    ],
+    additional_information: spec.accessKeyId.slice(0, 8),
+    sections,
+    fields,
+  };
+}
+
 // --- Vaults, accounts, stores ---
 
 export function makeVault(name: string, items: StoreItem[] = [], id: string = newOpId()): StoreVault {
@@ -208,6 +284,8 @@ export interface FakeOpEnvOptions {
   failOn?: string;
   /** FAKE_OP_NOW: epoch seconds for OTP codes and timestamps. */
   now?: number;
+  /** FAKE_OP_EDIT: a template on `item edit` replaces the item (default, strict) or merges into it. */
+  editMode?: "replace" | "merge";
 }
 
 /** The FAKE_OP_* variables for these options (merge into a child's env; does not touch PATH). */
@@ -218,6 +296,7 @@ export function env(options: FakeOpEnvOptions): Record<string, string> {
   if (options.fail !== undefined) out.FAKE_OP_FAIL = options.fail;
   if (options.failOn !== undefined) out.FAKE_OP_FAIL_ON = options.failOn;
   if (options.now !== undefined) out.FAKE_OP_NOW = String(options.now);
+  if (options.editMode !== undefined) out.FAKE_OP_EDIT = options.editMode;
   return out;
 }
 

@@ -56,6 +56,10 @@ export interface FakeWorld {
   sleeps: number[];
   /** Make the next `op item edit` fail like a dismissed approval. */
   failEdit: { next: boolean };
+  /** The templates `op item edit` received on stdin, parsed. */
+  editTemplates: unknown[];
+  /** How op stores a template (default: replaces sections and fields); a test can make it lossy. */
+  applyEdit?: (item: FakeItem, template: FakeItem) => FakeItem;
 }
 
 export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> = {}): FakeWorld {
@@ -70,6 +74,7 @@ export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> =
     stderr: [],
     sleeps: [],
     failEdit: { next: false },
+    editTemplates: [],
     ctx: undefined as unknown as Context,
   };
   const clock = { now: Date.parse("2026-11-25T12:00:10Z") };
@@ -87,8 +92,11 @@ export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> =
           stderr: "[ERROR] 2026/11/25 12:00:00 authorization prompt dismissed, please try again\n",
         };
       }
-      const template = JSON.parse(text) as Pick<FakeItem, "sections" | "fields">;
-      world.item = { ...world.item, sections: template.sections, fields: template.fields };
+      const template = JSON.parse(text) as FakeItem;
+      world.editTemplates.push(template);
+      world.item = world.applyEdit
+        ? world.applyEdit(world.item, template)
+        : { ...world.item, sections: template.sections, fields: template.fields };
       return { exitCode: 0, signal: null, stdout: JSON.stringify(world.item), stderr: "" };
     }
     world.events.push("op item get");

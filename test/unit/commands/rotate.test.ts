@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IamApi } from "../../../src/aws/iam.js";
 import { SessionCache } from "../../../src/cache/session-cache.js";
-import { rotatedTemplate, run, userNameFromArn, VERIFY_ATTEMPTS } from "../../../src/commands/rotate.js";
+import { rotatedItem, run, userNameFromArn, VERIFY_ATTEMPTS } from "../../../src/commands/rotate.js";
 import type { OpItem } from "../../../src/onepassword/item.js";
 import { awsItem, fakeWorld, type FakeWorld } from "./fake-context.js";
 
@@ -76,6 +76,48 @@ describe("rotate", () => {
     const strip = (fields: typeof before.fields) => fields.filter((f) => !f.label.startsWith("aws_"));
     expect(strip(world.item.fields)).toEqual(strip(before.fields));
     expect(world.item.sections).toEqual(before.sections);
+  });
+
+  it("sends the item back exactly as op printed it (unknown keys too), only the key ID and secret changed", async () => {
+    const printed = {
+      ...awsItem(OLD.accessKeyId, OLD.secretAccessKey),
+      version: 7,
+      urls: [{ label: "console", primary: true, href: "https://example.signin.aws.amazon.com/console" }],
+      tags: ["aws", "prod"],
+      created_at: "2026-01-02T10:00:00Z",
+      files: [{ id: "f", name: "policy.json", size: 10 }],
+    };
+    printed.fields.push({ id: "validFrom", type: "DATE", label: "valid from", value: "1767225600" });
+    const world = fakeWorld(CONFIG, printed);
+    world.applyEdit = (_item, template) => template;
+    await run({ profile: "work", yes: true }, world.ctx, fakeIam(world));
+    const expected = structuredClone(printed);
+    for (const f of expected.fields) {
+      if (f.label === "aws_access_key_id") f.value = NEW.accessKeyId;
+      if (f.label === "aws_secret_access_key") f.value = NEW.secretAccessKey;
+    }
+    expect(world.editTemplates).toEqual([expected]);
+    const editCall = world.opCalls.find((args) => args[1] === "edit");
+    expect(editCall).toEqual(["item", "edit", "AWS work", "--vault", "Work", "--format", "json"]);
+  });
+
+  it("stops before deleting the old key when the item read back lost anything (a field, the tags)", async () => {
+    const item = { ...awsItem(OLD.accessKeyId, OLD.secretAccessKey), tags: ["aws"] };
+    const world = fakeWorld(CONFIG, item);
+    // An op that drops what it does not know: the console URL field and the tags.
+    world.applyEdit = (_item, template) => {
+      const { tags: _tags, ...rest } = template as typeof item;
+      return { ...rest, fields: template.fields.filter((f) => f.id !== "f4") };
+    };
+    const deps = fakeIam(world);
+    const error = await run({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      message: expect.stringMatching(
+        /read back differs from what was written \(the tags; field "console" is missing\)\. Both keys are still active/,
+      ),
+    });
+    expect((error as Error).message).not.toContain(NEW.secretAccessKey);
+    expect([...deps.keys].sort()).toEqual([OLD.accessKeyId, NEW.accessKeyId].sort());
   });
 
   it("retries the new key for a while, sleeping through ctx.sleep, until STS accepts it", async () => {
@@ -225,10 +267,10 @@ describe("rotate", () => {
   });
 });
 
-describe("rotatedTemplate and userNameFromArn", () => {
+describe("rotatedItem and userNameFromArn", () => {
   it("refuses when the fields holding the old key cannot be found", () => {
     const item = awsItem("AKIAOTHER", "x") as unknown as OpItem;
-    expect(() => rotatedTemplate(item, OLD, NEW)).toThrow(/Could not find the access key fields/);
+    expect(() => rotatedItem(item, OLD, NEW)).toThrow(/Could not find the access key fields/);
   });
 
   it.each([

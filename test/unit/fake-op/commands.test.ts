@@ -15,6 +15,7 @@ import {
   readStore,
   runFakeOp,
   runFakeOpAsync,
+  livedInItem,
   scriptRecipeItem,
   shellPluginItem,
 } from "../../fake-op/fixture.js";
@@ -388,6 +389,83 @@ describe("fake op: writes", () => {
       "aws_secret_access_key",
       "one-time password",
     ]);
+  });
+
+  it("item edit with a template replaces the item strictly: what the template leaves out is gone", () => {
+    setUp(
+      makeStore({
+        vaults: [
+          makeVault(
+            "Work",
+            [
+              livedInItem({
+                id: WORK_ID,
+                title: "AWS work",
+                accessKeyId: "AKIAX",
+                secretAccessKey: "s",
+                totpSecret: RFC6238_SECRET_BASE32,
+              }),
+            ],
+            WORK_VAULT_ID,
+          ),
+        ],
+      }),
+    );
+    const printed = json<{ fields: { id: string }[]; tags?: string[]; urls?: unknown[] }>(
+      op(["item", "get", WORK_ID, "--format", "json"]).stdout,
+    );
+    // The item as printed, minus the tags, the urls and every field but the two keys.
+    const { tags: _tags, urls: _urls, ...rest } = printed;
+    const file = join(temp.dir, "partial.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ ...rest, fields: printed.fields.filter((f) => f.id.length === 26).slice(0, 2) }),
+    );
+    const result = op(["item", "edit", WORK_ID, "--vault", "Work", "--template", file, "--format", "json"]);
+    expect(result.stderr).toBe("");
+    const after = json<{ fields: { label: string }[]; tags?: string[]; urls?: unknown[] }>(
+      op(["item", "get", WORK_ID, "--format", "json"]).stdout,
+    );
+    expect(after.fields.map((f) => f.label)).toEqual(["aws_access_key_id", "aws_secret_access_key"]);
+    expect(after.tags).toBeUndefined();
+    expect(after.urls).toBeUndefined();
+  });
+
+  it("item edit with FAKE_OP_EDIT=merge keeps what the template leaves out and updates fields by ID", () => {
+    setUp(
+      makeStore({
+        vaults: [
+          makeVault(
+            "Work",
+            [livedInItem({ id: WORK_ID, title: "AWS work", accessKeyId: "AKIAX", secretAccessKey: "s" })],
+            WORK_VAULT_ID,
+          ),
+        ],
+      }),
+    );
+    const before = json<{ fields: { id: string; label: string; value?: string }[]; tags?: string[] }>(
+      op(["item", "get", WORK_ID, "--format", "json"]).stdout,
+    );
+    const keyField = before.fields.find((f) => f.label === "aws_access_key_id")!;
+    const file = join(temp.dir, "merge.json");
+    writeFileSync(file, JSON.stringify({ title: "AWS work", fields: [{ ...keyField, value: "AKIANEW" }] }));
+    const result = op(["item", "edit", WORK_ID, "--template", file, "--format", "json"], { FAKE_OP_EDIT: "merge" });
+    expect(result.stderr).toBe("");
+    const after = json<{ fields: { id: string; label: string; value?: string }[]; tags?: string[] }>(
+      op(["item", "get", WORK_ID, "--format", "json"]).stdout,
+    );
+    expect(after.fields.map((f) => f.label)).toEqual(before.fields.map((f) => f.label));
+    expect(after.fields.find((f) => f.id === keyField.id)?.value).toBe("AKIANEW");
+    expect(after.tags).toEqual(before.tags);
+  });
+
+  it("item edit refuses a template that changes the category", () => {
+    setUp();
+    const file = join(temp.dir, "category.json");
+    writeFileSync(file, JSON.stringify({ title: "AWS work", category: "LOGIN", fields: [] }));
+    const result = op(["item", "edit", WORK_ID, "--template", file]);
+    expect(result.status).toBe(1);
+    expect(errorMessage(result.stderr)).toMatch(/category cannot be changed/);
   });
 
   it("item delete removes the item; --archive archives it", () => {

@@ -2,7 +2,7 @@
 // A redirected file or Node's 'pipe' stdio (a socket pair) is ignored: the create fails with the misleading
 // category error, or, given --category, creates the item without the template's fields.
 import { execFileSync, spawn } from "node:child_process";
-import { createWriteStream, openSync, closeSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -144,18 +144,34 @@ describe("fake op: template on stdin", () => {
   });
 
   it("item edit from a non-FIFO stdin fails instead of changing anything", async () => {
-    const argv = ["item", "edit", "AWS work", "-", "--format", "json"];
+    const argv = ["item", "edit", "AWS work", "--format", "json"];
     const result = await runFakeOpAsync(argv, { env: fakeEnv, stdin: "pipe", input: TEMPLATE });
     expect(result).toMatchObject({ status: 1, stdout: "" });
     expect(result.stderr).toMatch(/^\[ERROR\] .*provide the item template/);
   });
 
-  it("item edit reads a FIFO on stdin", async () => {
+  it("item edit reads a FIFO on stdin, with no - after the item", async () => {
     const fifo = makeFifo("edit.fifo");
-    const argv = ["item", "edit", "AWS work", "-", "--format", "json"];
+    const argv = ["item", "edit", "AWS work", "--format", "json"];
     const [result] = await Promise.all([runWithShellRedirect(argv, fifo), writeFifo(fifo, TEMPLATE)]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ title: "AWS piped", version: 2 });
+  });
+
+  it('item edit ITEM - is refused like real op: "-" isn\'t a valid assignment statement, nothing changes', async () => {
+    const before = readFileSync(temp.storePath, "utf8");
+    const fifo = makeFifo("edit-dash.fifo");
+    const argv = ["item", "edit", "AWS work", "-", "--format", "json"];
+    // op refuses before it reads stdin: a write after it exited may see EPIPE, which is fine here.
+    const [result] = await Promise.all([
+      runWithShellRedirect(argv, fifo),
+      writeFifo(fifo, TEMPLATE).catch(() => undefined),
+    ]);
+    expect(result).toMatchObject({ status: 1, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^\[ERROR\] \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} "-" isn't a valid assignment statement$/m,
+    );
+    expect(readFileSync(temp.storePath, "utf8")).toBe(before);
   });
 });
 

@@ -17,17 +17,22 @@ describe("op argument lists", () => {
     expect(itemGetArgs(locator)).toEqual(expected);
   });
 
-  it("item create and edit read the template from stdin, never from argv", () => {
+  it("item create reads the template from stdin with a lone -, never from argv", () => {
     expect(itemCreateArgs({ vault: "V" })).toEqual(["item", "create", "--vault", "V", "--format", "json", "-"]);
-    expect(itemEditArgs({ item: "id1", vault: "V" })).toEqual([
-      "item",
-      "edit",
-      "id1",
-      "--vault",
-      "V",
-      "--format",
-      "json",
-      "-",
-    ]);
+  });
+
+  // Real op parses every operand after ITEM as an assignment: a `-` there is refused
+  // ("\"-\" isn't a valid assignment statement"), so edit gets its template on stdin with no `-` at all.
+  it.each([
+    [{ item: "id1", vault: "V" }, ["item", "edit", "id1", "--vault", "V", "--format", "json"]],
+    [
+      { item: "AWS work", vault: "Work", account: "my" },
+      ["item", "edit", "AWS work", "--vault", "Work", "--account", "my", "--format", "json"],
+    ],
+    [{ item: "-dash", vault: "V" }, ["item", "edit", "--vault", "V", "--format", "json", "--", "-dash"]],
+  ])("item edit %j holds no -", (locator, expected) => {
+    const args = itemEditArgs(locator);
+    expect(args).toEqual(expected);
+    expect(args).not.toContain("-");
   });
 });

@@ -69,18 +69,23 @@ describe("onepassword client against the fake op", () => {
     expect(JSON.stringify(log)).not.toContain(SECRET);
   });
 
-  it("edits an item with a template on stdin", async () => {
-    const { op } = context();
+  it("edits an item with the item as printed on stdin (a FIFO), with no - in argv", async () => {
+    const { op, store } = context();
     const created = await createItem(op, { vault: "Work & Play" }, template);
     const edited = await editItem(
       op,
       { item: created.id, vault: "Work & Play" },
       {
-        ...template,
-        fields: [template.fields[0]!, { ...template.fields[1]!, value: "rotated-secret" }],
+        ...created,
+        fields: created.fields.map((f) =>
+          f.label === "aws_secret_access_key" ? { ...f, value: "rotated-secret" } : f,
+        ),
       },
     );
     expect(edited.fields.find((f) => f.label === "aws_secret_access_key")?.value).toBe("rotated-secret");
+    const call = readCallLog(store.logPath).find((c) => c.argv[1] === "edit");
+    expect(call?.argv).toEqual(["item", "edit", created.id, "--vault", "Work & Play", "--format", "json"]);
+    expect(call?.stdin).toBe("fifo");
   });
 
   it("turns a failed create into a typed error and leaves no FIFO behind", async () => {
