@@ -1,7 +1,10 @@
 // Runs the 1Password CLI. The only place in aws-op that starts `op`: always an argument array (never a shell
-// string), never a secret in argv, with a hard timeout that kills op and anything it started. op runs in its own
-// process group (so the timeout can kill all of it); for the same reason a Ctrl-C at the AWS tool would not reach
-// it, so while op runs, SIGINT/SIGTERM/SIGHUP to aws-op kill op's group first and then end aws-op by that signal.
+// string), never a secret in argv, with a hard timeout that kills op.
+// op runs in aws-op's own session and process group, never detached: the 1Password app approves the CLI per
+// terminal session, and `detached: true` (setsid) would put op in a new session without the terminal, where that
+// approval does not reach it (an approval prompt on every cold call). op is one process (facts), so it is ended by
+// its pid: at the timeout, and when SIGINT/SIGTERM/SIGHUP reach aws-op while op runs (then aws-op ends by that
+// signal). A Ctrl-C at the terminal reaches op directly as well, since it shares the foreground process group.
 import { spawn } from "node:child_process";
 import { UserError } from "../errors.js";
 
@@ -25,13 +28,13 @@ export interface RunOpOptions {
 /** The process runner that core code receives, so tests can hand in a fake. */
 export type OpRunner = (options: RunOpOptions) => Promise<OpResult>;
 
-/** Process groups of op runs in progress. */
-const runningGroups = new Set<number>();
+/** Pids of op runs in progress. */
+const runningOps = new Set<number>();
 const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 function onSignal(signal: NodeJS.Signals): void {
-  for (const pid of runningGroups) killTree(pid);
-  runningGroups.clear();
+  for (const pid of runningOps) killOp(pid);
+  runningOps.clear();
   removeSignalHandlers();
   // No handler left: the signal's default action ends aws-op, and its parent sees "killed by SIGxxx".
   process.kill(process.pid, signal);
@@ -43,21 +46,21 @@ function removeSignalHandlers(): void {
 
 function track(pid: number | undefined): void {
   if (pid === undefined || process.platform === "win32") return;
-  if (runningGroups.size === 0) for (const signal of FORWARDED_SIGNALS) process.on(signal, onSignal);
-  runningGroups.add(pid);
+  if (runningOps.size === 0) for (const signal of FORWARDED_SIGNALS) process.on(signal, onSignal);
+  runningOps.add(pid);
 }
 
 function untrack(pid: number | undefined): void {
-  if (pid === undefined || !runningGroups.delete(pid)) return;
-  if (runningGroups.size === 0) removeSignalHandlers();
+  if (pid === undefined || !runningOps.delete(pid)) return;
+  if (runningOps.size === 0) removeSignalHandlers();
 }
 
 export const runOp: OpRunner = (options) =>
   new Promise((resolve, reject) => {
     const child = spawn(options.cli, [...options.args], {
       env: options.env,
-      // Own process group, so a timeout can kill op together with any helper it started.
-      detached: process.platform !== "win32",
+      // Not detached: op stays in aws-op's session and process group (see the header).
+      detached: false,
       stdio: [options.stdinFd ?? "ignore", "pipe", "pipe"],
       windowsHide: true,
     });
@@ -67,7 +70,7 @@ export const runOp: OpRunner = (options) =>
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      killTree(child.pid);
+      killOp(child.pid);
     }, options.timeoutMs);
     child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
@@ -109,16 +112,12 @@ export const runOp: OpRunner = (options) =>
     });
   });
 
-function killTree(pid: number | undefined): void {
+/** By pid only: op shares aws-op's process group, so a group kill would end aws-op (and the AWS tool) too. */
+function killOp(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
-    // Negative pid: the whole process group (op runs detached in its own group).
-    process.kill(process.platform === "win32" ? pid : -pid, "SIGKILL");
+    process.kill(pid, "SIGKILL");
   } catch {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
+    // Already gone.
   }
 }

@@ -11,9 +11,10 @@ import {
   makeVault,
   readCallLog,
   scriptRecipeItem,
+  type CallLogEntry,
   type FailureMode,
 } from "../fake-op/fixture.js";
-import { hasProc, waitForGroupToEnd } from "../helpers/processes.js";
+import { hasProc, processIds, waitForEnvProcessesToEnd } from "../helpers/processes.js";
 import { cliPath, createSandbox, type RunResult, type Sandbox } from "../helpers/sandbox.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -91,8 +92,19 @@ describe("aws-op process when op fails", () => {
     expectCleanFailure(result, /did not answer within 1 s and was stopped[\s\S]*AWS_OP_TIMEOUT/);
   });
 
+  /** Wait until aws-op has started op (a new line in the call log); returns that call. */
+  async function waitForOpCall(before: number): Promise<CallLogEntry> {
+    const deadline = Date.now() + 10_000;
+    while (readCallLog(sandbox.store.logPath).length === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const call = readCallLog(sandbox.store.logPath).at(-1);
+    expect(call?.pid).toBeGreaterThan(0);
+    return call!;
+  }
+
   it.runIf(hasProc)(
-    "SIGTERM to aws-op while op waits kills op's whole process group too (op runs in a group of its own)",
+    "SIGTERM to aws-op while op waits ends op (by its pid: op shares aws-op's session and group) and then aws-op",
     async () => {
       const child = spawn(process.execPath, [cliPath, "process", "--profile", "work"], {
         env: sandbox.env({ FAKE_OP_FAIL: "hang" }),
@@ -103,20 +115,52 @@ describe("aws-op process when op fails", () => {
       const closed = new Promise<NodeJS.Signals | null>((resolve) =>
         child.on("close", (_code, signal) => resolve(signal)),
       );
-      const before = sandbox.opCalls().length;
-      const deadline = Date.now() + 10_000;
-      while (readCallLog(sandbox.store.logPath).length === before && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const opGroup = readCallLog(sandbox.store.logPath).at(-1)?.pid ?? 0;
-      expect(opGroup).toBeGreaterThan(0);
+      const call = await waitForOpCall(sandbox.opCalls().length);
+      // Not detached: op runs in aws-op's session and process group (which here are this test's).
+      const me = processIds("self")!;
+      expect(call).toMatchObject({ ppid: child.pid, sid: me.sid, pgid: me.pgid });
       child.kill("SIGTERM");
       expect(await closed).toBe("SIGTERM");
       sandbox.recordOutput("aws-op", ["process", "--profile", "work"], { stdout });
       expect(stdout).toBe("");
-      expect(await waitForGroupToEnd(opGroup)).toEqual([]);
+      expect(processIds(call.pid)).toBeUndefined();
+      expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", sandbox.store.storePath)).toEqual([]);
     },
   );
+
+  it.runIf(hasProc)(
+    "Ctrl-C at the terminal (SIGINT to the foreground process group) ends op and aws-op, nothing left behind",
+    async () => {
+      // aws-op as a shell runs a foreground job: in a process group (and here a session) of its own.
+      const child = spawn(process.execPath, [cliPath, "process", "--profile", "work"], {
+        env: sandbox.env({ FAKE_OP_FAIL: "hang" }),
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      const closed = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on("close", (_code, signal) => resolve(signal)),
+      );
+      const call = await waitForOpCall(sandbox.opCalls().length);
+      // op is in aws-op's session and group, so the terminal's approval and its Ctrl-C both reach it.
+      expect(call).toMatchObject({ ppid: child.pid, sid: child.pid, pgid: child.pid });
+      process.kill(-child.pid!, "SIGINT");
+      expect(await closed).toBe("SIGINT");
+      expect(processIds(call.pid)).toBeUndefined();
+      expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", sandbox.store.storePath)).toEqual([]);
+    },
+  );
+
+  it.runIf(hasProc)("op hanging past the timeout is killed by its pid, nothing left behind", async () => {
+    const before = sandbox.opCalls().length;
+    const result = await sandbox.run(["process", "--profile", "work", "--op-timeout", "1"], {
+      env: { FAKE_OP_FAIL: "hang" },
+    });
+    expectCleanFailure(result, /did not answer within 1 s and was stopped/);
+    const call = readCallLog(sandbox.store.logPath)[before]!;
+    expect(call.sid).toBe(processIds("self")!.sid);
+    expect(processIds(call.pid)).toBeUndefined();
+    expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", sandbox.store.storePath)).toEqual([]);
+  });
 
   it("AWS_OP_TIMEOUT sets the timeout too", async () => {
     const result = await sandbox.run(["process", "--profile", "work"], {

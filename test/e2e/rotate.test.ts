@@ -15,6 +15,7 @@ import {
   type StoreItem,
 } from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { expectCallsInCallerSession } from "../helpers/processes.js";
 import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
@@ -217,6 +218,8 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
       expect(edit[0]!.argv).toEqual(["item", "edit", "AWS work", "--vault", "Work", "--format", "json"]);
       expect(edit[0]!.argv).not.toContain("-");
       expect(edit[0]!.stdin).toBe("fifo");
+      // Every op call of the rotate ran in aws-op's (here: this test's) session and group, under one approval.
+      expectCallsInCallerSession(sandbox.store.logPath);
     },
     60_000,
   );

@@ -2,8 +2,7 @@
 // Configuration comes from the environment: FAKE_OP_STORE, FAKE_OP_LOG, FAKE_OP_LATENCY_MS, FAKE_OP_FAIL,
 // FAKE_OP_FAIL_ON, FAKE_OP_NOW (see fixture.ts). Output follows the real CLI: JSON or text on stdout, errors as
 // `[ERROR] YYYY/MM/DD HH:MM:SS message` on stderr with exit code 1.
-import { spawn } from "node:child_process";
-import { appendCallLog } from "./call-log.js";
+import { appendCallLog, readProcessIds } from "./call-log.js";
 import { type OpContext, runCommand } from "./commands.js";
 import { OpError, PROMPT_DISMISSED, formatErrorLine, formatOpError } from "./errors.js";
 import {
@@ -34,9 +33,11 @@ function clock(env: NodeJS.ProcessEnv): Date {
   return new Date(seconds * 1000);
 }
 
-/** Never returns: a child `sleep` shares our process group, so a caller must kill the group, not just us. */
+/**
+ * Never returns, in one process like the real op (facts: "op is one process"): the caller must end it by its pid.
+ * It starts no child, since op shares its caller's process group and a child would outlive a kill by pid.
+ */
 function hang(): Promise<never> {
-  spawn("sleep", ["1000"], { stdio: "ignore" }).on("error", () => undefined);
   setInterval(() => undefined, 1 << 30);
   return new Promise<never>(() => undefined);
 }
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
     appendCallLog(env.FAKE_OP_LOG, {
       argv,
       pid: process.pid,
+      ...readProcessIds(),
       time: new Date().toISOString(),
       stdin: classifyStdin(),
     });

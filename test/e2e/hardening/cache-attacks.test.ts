@@ -284,9 +284,11 @@ describe("cache attacks through process", () => {
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     try {
-      process.kill(-readOpPid(sandbox), "SIGKILL");
+      // op ran in aws-op's process group (not detached): end it by its pid, as aws-op would have.
+      const opPid = readOpPid(sandbox);
+      if (opPid > 0) process.kill(opPid, "SIGKILL");
     } catch {
-      // op's process group is gone already
+      // op is gone already
     }
     const started = Date.now();
     const result = await sandbox.run(["process", "--profile", "alpha"]);

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { groupMembers, hasProc } from "../../helpers/processes.js";
+import { hasProc, processesWithEnv } from "../../helpers/processes.js";
 import {
   FAILURE_MODES,
   type FailureMode,
@@ -153,20 +153,20 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
 }
 
 describe.runIf(hasProc)("fake op: hang", () => {
-  it("never answers and leaves a child in its process group, so only a group kill cleans up", async () => {
+  it("never answers, in one process like the real op (no child), so a kill by pid ends it all", async () => {
     const child = spawn(fakeOpPath, GET, {
       env: { PATH: process.env.PATH ?? "", ...env({ store: temp.storePath, fail: "hang" }) },
       stdio: "ignore",
-      detached: true,
     });
-    const pgid = child.pid ?? 0;
+    const pid = child.pid ?? 0;
     const exited = new Promise((resolve) => child.on("exit", resolve));
-    await waitFor(() => groupMembers(pgid).length >= 2);
+    await waitFor(() => processesWithEnv("FAKE_OP_STORE", temp.storePath).length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(child.exitCode).toBeNull();
-    process.kill(-pgid, "SIGKILL");
+    expect(processesWithEnv("FAKE_OP_STORE", temp.storePath)).toEqual([pid]);
+    process.kill(pid, "SIGKILL");
     await exited;
-    await waitFor(() => groupMembers(pgid).length === 0);
+    await waitFor(() => processesWithEnv("FAKE_OP_STORE", temp.storePath).length === 0);
   });
 });
 

@@ -1,5 +1,6 @@
-// runOp against the built fake op: a hung op is killed together with everything it started (its process group),
-// and the failure is a message, not a hang.
+// runOp against the built fake op: op runs in the caller's session and process group (never detached: the desktop
+// app approves per terminal session), a hung op is killed by its pid at the timeout and nothing is left behind, and
+// the failure is a message, not a hang.
 import { beforeAll, describe, expect, it } from "vitest";
 import { runOp } from "../../../src/onepassword/run-op.js";
 import {
@@ -10,14 +11,28 @@ import {
   makeStore,
   readCallLog,
 } from "../../fake-op/fixture.js";
-import { hasProc, waitForGroupToEnd } from "../../helpers/processes.js";
+import { hasProc, processIds, waitForEnvProcessesToEnd } from "../../helpers/processes.js";
 
-describe.runIf(hasProc)("runOp timeout", () => {
+describe.runIf(hasProc)("runOp", () => {
   beforeAll(async () => {
     await ensureFakeOpBuilt();
   }, 60_000);
 
-  it("kills a hung op together with the child it started, and reports the timeout", async () => {
+  it("runs op in the caller's own session and process group, as the caller's child", async () => {
+    const store = createTempStore(makeStore());
+    const result = await runOp({
+      cli: fakeOpPath,
+      args: ["--version"],
+      env: { PATH: process.env.PATH, ...fakeOpEnv({ store: store.storePath, log: store.logPath }) },
+      timeoutMs: 10_000,
+    });
+    expect(result.exitCode).toBe(0);
+    const me = processIds("self")!;
+    const [call] = readCallLog(store.logPath);
+    expect(call).toMatchObject({ ppid: process.pid, sid: me.sid, pgid: me.pgid });
+  });
+
+  it("kills a hung op by its pid at the timeout, leaves nothing behind, and reports the timeout", async () => {
     const store = createTempStore(makeStore());
     const running = runOp({
       cli: fakeOpPath,
@@ -26,9 +41,11 @@ describe.runIf(hasProc)("runOp timeout", () => {
       timeoutMs: 1_500,
     });
     await expect(running).rejects.toThrow(/did not answer within 1\.5 s and was stopped/);
-    // op ran in its own process group (its pid), where the double left a `sleep` child.
-    const pgid = readCallLog(store.logPath)[0]?.pid ?? 0;
-    expect(pgid).toBeGreaterThan(0);
-    expect(await waitForGroupToEnd(pgid)).toEqual([]);
+    const [call] = readCallLog(store.logPath);
+    expect(call?.pid).toBeGreaterThan(0);
+    // Not detached: op was in our session and group, so only a kill by pid could end it without ending us.
+    expect(call).toMatchObject({ sid: processIds("self")!.sid, pgid: processIds("self")!.pgid });
+    expect(processIds(call!.pid)).toBeUndefined();
+    expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", store.storePath)).toEqual([]);
   });
 });
