@@ -18,7 +18,18 @@ import {
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { readItem, readOpVersion, whoami, type OpContext } from "../onepassword/client.js";
+import { isConnect } from "../onepassword/connect.js";
 import { resolveAwsFields } from "../onepassword/item.js";
+import {
+  OP_2,
+  ROTATE_NEEDS,
+  SERVICE_ACCOUNT_NEEDS,
+  UPDATE_HINT,
+  formatNeed,
+  formatVersion,
+  isAtLeast,
+  parseOpVersion,
+} from "../onepassword/version.js";
 import { colours, isColourWanted } from "../ui/colour.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import { opContextFor } from "./setup.js";
@@ -191,20 +202,48 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
   };
 
   progress("Checking the 1Password CLI...");
+  const connect = isConnect(ctx.env);
   const opCheck = await attempt("op-version", "1Password CLI found", {}, async () => {
-    const version = await readOpVersion(op);
-    if (!/^2\./.test(version)) {
+    const text = await readOpVersion(op);
+    const version = parseOpVersion(text);
+    if (!version || !isAtLeast(version, OP_2.min)) {
       return {
         ok: false,
-        detail: `${op.cli} is version ${version || "unknown"}; aws-op needs 2.x`,
+        detail: `${op.cli} is version ${text || "unknown"}; aws-op needs 2.x`,
         fix: "Install 1Password CLI 2: https://developer.1password.com/docs/cli/get-started/",
       };
     }
-    return { detail: `${op.cli} ${version}` };
+    // What each command needs, against this version.
+    const needs = [ROTATE_NEEDS, ...(ctx.env.OP_SERVICE_ACCOUNT_TOKEN ? [SERVICE_ACCOUNT_NEEDS] : [])];
+    const short = needs.filter((need) => !isAtLeast(version, need.min));
+    const described = needs
+      .map((need) => `${need.what} ${formatNeed(need.min)}+ ${isAtLeast(version, need.min) ? "ok" : "TOO OLD"}`)
+      .join(", ");
+    const detail = `${op.cli} ${formatVersion(version)} (${OP_2.what}: 2.x ok; ${described})`;
+    if (short.length > 0) {
+      return {
+        ok: false,
+        detail,
+        fix: `${short.map((need) => `${need.what} needs ${formatNeed(need.min)} or later (${need.why})`).join("; ")}. ${UPDATE_HINT}`,
+      };
+    }
+    return { detail };
   });
   checks.push(opCheck);
   checks.push(
     await attempt("op-signin", "1Password signed in", {}, async () => {
+      if (connect) {
+        // Connect serves only item reads: there is no sign-in to ask about; the item checks below read through it.
+        const detail = `skipped: 1Password Connect (OP_CONNECT_HOST=${ctx.env.OP_CONNECT_HOST ?? ""}) cannot answer "op whoami"; the item checks below read through Connect`;
+        if (!ctx.env.OP_CONNECT_TOKEN) {
+          return {
+            ok: false,
+            detail: `${detail}, but OP_CONNECT_TOKEN is not set`,
+            fix: "Set OP_CONNECT_TOKEN to the Connect server's access token.",
+          };
+        }
+        return { detail };
+      }
       const me = await whoami(op, {});
       return { detail: [me.email, me.url].filter(Boolean).join(" at ") || "signed in" };
     }),

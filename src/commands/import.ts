@@ -12,6 +12,7 @@ import { isPortableValue, requirePortableValue, requireUsableProfileName } from 
 import { readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { createItem, listItems, readItem, type ItemTemplate, type OpContext } from "../onepassword/client.js";
+import { requireNotConnect } from "../onepassword/connect.js";
 import { resolveAwsFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { formatTable } from "../ui/table.js";
@@ -114,6 +115,7 @@ function errorText(error: unknown): string {
 
 /** Returns the outcomes; the caller sets a failing exit code when one failed. */
 export async function run(options: ImportOptions, ctx: Context): Promise<ImportOutcome[]> {
+  requireNotConnect(ctx.env, "aws-op import", "op item list and op item create");
   const vault = options.vault?.trim();
   if (!vault) {
     throw new UserError("Missing --vault: the 1Password vault to put the keys in.", {

@@ -20,7 +20,9 @@ import { resolveProfileFor, sessionCacheFor, type Context } from "../context.js"
 import { UserError } from "../errors.js";
 import { itemIdentityOf } from "../providers/chain.js";
 import type { ItemLocator } from "../onepassword/args.js";
-import { editItem, readItem, type OpContext } from "../onepassword/client.js";
+import { editItem, readItem, requireOpVersion, type OpContext } from "../onepassword/client.js";
+import { requireNotConnect } from "../onepassword/connect.js";
+import { ROTATE_NEEDS } from "../onepassword/version.js";
 import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
 
 export interface RotateOptions {
@@ -100,6 +102,8 @@ function describeOtherKey(key: IamAccessKey): string {
 }
 
 export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps = defaultDeps): Promise<void> {
+  // Before anything else: a rotate that stopped at the write would leave a new key behind.
+  requireNotConnect(ctx.env, "aws-op rotate", "op item edit to store the new key");
   const { settings } = resolveProfileFor(ctx, options);
   if (!settings.item) {
     throw new UserError(`Profile "${options.profile}" has no op_item: its keys come from op_source_profile.`, {
@@ -118,6 +122,9 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     ...(endpointFromEnv(ctx.env, "STS") ? { endpoint: endpointFromEnv(ctx.env, "STS") } : {}),
   };
   const say = (text: string) => ctx.stderr(`${text}\n`);
+
+  // 0. An op too old to take a template on `item edit` would fail at the write, after CreateAccessKey.
+  await requireOpVersion(op, ROTATE_NEEDS);
 
   // 1. The current key, and whose it is.
   const item = await readItem(op, locator);

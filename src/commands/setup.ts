@@ -26,6 +26,7 @@ import {
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { listAccounts, listItems, listVaults, readItem, type OpContext } from "../onepassword/client.js";
+import { isConnect } from "../onepassword/connect.js";
 import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import type { Prompter } from "../ui/prompts.js";
@@ -213,6 +214,15 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
   if (!usesSource && !chosen.item) {
     if (!interactive) {
       throw missing("--item", `aws-op setup ${shellWordForDisplay(profile)} --vault Work --item "AWS ${profile}"`);
+    }
+    // The pickers list accounts, vaults and items: Connect serves none of that. Say so before asking anything.
+    if (isConnect(ctx.env)) {
+      throw new UserError(
+        "aws-op setup cannot list vaults and items through 1Password Connect (OP_CONNECT_HOST is set), so it cannot offer them to pick from.",
+        {
+          hint: `Name them: aws-op setup ${shellWordForDisplay(profile)} --vault VAULT --item ITEM (Connect can read the item), or unset OP_CONNECT_HOST and OP_CONNECT_TOKEN to pick with your 1Password account.`,
+        },
+      );
     }
     chosen = await askForItem(op, await ask(), chosen, ctx);
   }

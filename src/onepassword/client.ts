@@ -9,9 +9,19 @@ import {
   whoamiArgs,
   type ItemLocator,
 } from "./args.js";
+import { isConnect, requireNotConnect } from "./connect.js";
 import { parseOpItem, type OpItem } from "./item.js";
 import { UserError } from "../errors.js";
 import { readOpErrorMessage, toOpError } from "./op-errors.js";
+import {
+  UPDATE_HINT,
+  formatNeed,
+  formatVersion,
+  isAtLeast,
+  parseOpVersion,
+  type OpVersion,
+  type VersionNeed,
+} from "./version.js";
 import type { OpResult, OpRunner } from "./run-op.js";
 
 export interface OpContext {
@@ -53,9 +63,19 @@ export async function readItem(op: OpContext, locator: ItemLocator): Promise<OpI
       { hint: "Set op_vault in the profile (or pass --vault) to the vault the service account can read." },
     );
   }
-  const result = await runOpChecked(op, itemGetArgs(locator), {
+  let scoped = locator;
+  if (isConnect(op.env)) {
+    // A Connect server reads items vault by vault, and has no accounts: --account means nothing to it.
+    if (!locator.vault) {
+      throw new UserError(`1Password Connect needs the vault of item "${locator.item}" (OP_CONNECT_HOST is set).`, {
+        hint: "Set op_vault in the profile (or pass --vault) to a vault the Connect server's token can read.",
+      });
+    }
+    scoped = { item: locator.item, vault: locator.vault };
+  }
+  const result = await runOpChecked(op, itemGetArgs(scoped), {
     action: `reading item "${locator.item}"`,
-    ...locator,
+    ...scoped,
   });
   return parseOpItem(result.stdout);
 }
@@ -100,6 +120,7 @@ export async function createItem(
   locator: { vault: string; account?: string },
   template: ItemTemplate,
 ): Promise<OpItem> {
+  requireNotConnect(op.env, "Creating a 1Password item", "op item create");
   return runWithTemplate(op, itemCreateArgs(locator), template, {
     action: `creating item "${template.title}"`,
     item: template.title,
@@ -114,6 +135,7 @@ export async function createItem(
  * either way. Callers read the item back and compare (itemDifferences).
  */
 export async function editItem(op: OpContext, locator: ItemLocator, item: OpItem): Promise<OpItem> {
+  requireNotConnect(op.env, "Editing a 1Password item", "op item edit");
   return runWithTemplate(op, itemEditArgs(locator), item, {
     action: `updating item "${locator.item}"`,
     ...locator,
@@ -143,6 +165,7 @@ export interface ItemOverview {
 }
 
 export async function listItems(op: OpContext, locator: { vault?: string; account?: string }): Promise<ItemOverview[]> {
+  requireNotConnect(op.env, "Listing 1Password items", "op item list");
   const result = await runOpChecked(op, itemListArgs(locator), { action: "listing items", ...locator });
   return parseJsonArray(result.stdout, "items").map((x) => {
     const vault = (typeof x.vault === "object" && x.vault !== null ? x.vault : {}) as Record<string, unknown>;
@@ -159,6 +182,7 @@ export async function listVaults(
   op: OpContext,
   locator: { account?: string },
 ): Promise<{ id: string; name: string }[]> {
+  requireNotConnect(op.env, "Listing 1Password vaults", "op vault list");
   const result = await runOpChecked(op, vaultListArgs(locator), { action: "listing vaults", ...locator });
   return parseJsonArray(result.stdout, "vaults").map((x) => ({ id: str(x.id), name: str(x.name) }));
 }
@@ -172,6 +196,7 @@ export interface AccountOverview {
 }
 
 export async function listAccounts(op: OpContext): Promise<AccountOverview[]> {
+  requireNotConnect(op.env, "Listing 1Password accounts", "op account list");
   const result = await runOpChecked(op, accountListArgs(), { action: "listing accounts" });
   return parseJsonArray(result.stdout, "accounts").map((x) => ({
     url: str(x.url),
@@ -183,6 +208,7 @@ export async function listAccounts(op: OpContext): Promise<AccountOverview[]> {
 }
 
 export async function whoami(op: OpContext, locator: { account?: string }): Promise<{ url: string; email: string }> {
+  requireNotConnect(op.env, "Checking the 1Password sign-in", "op whoami");
   const result = await runOpChecked(op, whoamiArgs(locator), { action: "checking the 1Password sign-in", ...locator });
   const parsed = parseJsonArray(`[${result.stdout.trim() || "{}"}]`, "the signed-in account")[0] ?? {};
   return { url: str(parsed.url), email: str(parsed.email) };
@@ -192,4 +218,16 @@ export async function whoami(op: OpContext, locator: { account?: string }): Prom
 export async function readOpVersion(op: OpContext): Promise<string> {
   const result = await runOpChecked(op, ["--version"], { action: "reading the op version" });
   return result.stdout.trim();
+}
+
+/** `op --version`, then a UserError naming the version needed and the fix when op is older (or says no version). */
+export async function requireOpVersion(op: OpContext, need: VersionNeed): Promise<OpVersion> {
+  const text = await readOpVersion(op);
+  const version = parseOpVersion(text);
+  if (version && isAtLeast(version, need.min)) return version;
+  const found = version ? formatVersion(version) : `"${text.slice(0, 40)}" (not a version)`;
+  throw new UserError(
+    `aws-op ${need.what} needs 1Password CLI ${formatNeed(need.min)} or later (${need.why}); ${op.cli} is ${found}.`,
+    { hint: UPDATE_HINT },
+  );
 }

@@ -71,4 +71,21 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
     expect(result.stdout).toMatch(/✗ 1Password signed in: .*[Ss]igned in/);
     expect(result.stdout).toContain("✗ [work] 1Password item and fields");
   });
+
+  it("shows op's version against what each command needs; an op older than rotate's 2.23 fails with the fix", async () => {
+    const current = await sandbox.run(["doctor", "--offline"]);
+    expect(current.stdout).toMatch(
+      /✓ 1Password CLI found: op 2\.32\.0 \(process, exec, env, setup, import, doctor: 2\.x ok; rotate 2\.23\+ ok\)/,
+    );
+    const old = await sandbox.run(["doctor", "--offline"], { env: { FAKE_OP_VERSION: "2.22.1" } });
+    expect(old.status).toBe(1);
+    expect(old.stdout).toMatch(/✗ 1Password CLI found: op 2\.22\.1 \(.*rotate 2\.23\+ TOO OLD\)/);
+    expect(old.stdout).toMatch(
+      /fix: rotate needs 2\.23 or later \(a template on stdin for op item edit\)\. Update the 1Password CLI: run "op update"/,
+    );
+    const serviceAccount = await sandbox.run(["doctor", "--offline"], {
+      env: { FAKE_OP_VERSION: "2.17.0", OP_SERVICE_ACCOUNT_TOKEN: "ops_x" },
+    });
+    expect(serviceAccount.stdout).toMatch(/service accounts \(OP_SERVICE_ACCOUNT_TOKEN\) 2\.18\+ TOO OLD/);
+  });
 });

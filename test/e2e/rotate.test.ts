@@ -224,6 +224,26 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
     60_000,
   );
 
+  it("checks op --version first: an op older than 2.23 is refused before any key is made, naming the fix", async () => {
+    const before = storedItem();
+    const from = readCallLog(sandbox.store.logPath).length;
+    const result = await sandbox.run(["rotate", "work", "--yes"], { env: { FAKE_OP_VERSION: "2.22.1" } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /aws-op rotate needs 1Password CLI 2\.23 or later \(a template on stdin for op item edit\); op is 2\.22\.1\.[\s\S]*op update/,
+    );
+    expect(
+      readCallLog(sandbox.store.logPath)
+        .slice(from)
+        .map((c) => c.argv),
+    ).toEqual([["--version"]]);
+    expect(await keysOfUser()).toEqual([original.accessKeyId]);
+    expect(storedItem()).toEqual(before);
+    // 2.23.0 itself is enough.
+    const dry = await sandbox.run(["rotate", "work", "--dry-run"], { env: { FAKE_OP_VERSION: "2.23.0" } });
+    expect(dry.status).toBe(0);
+  });
+
   it("a rotate whose item write fails leaves the old key working and no new key behind", async () => {
     const before = storedItem();
     const result = await sandbox.run(["rotate", "work", "--yes"], {

@@ -104,7 +104,7 @@ export async function runCommand(argv: readonly string[], ctx: OpContext): Promi
   const args = parseArgv(argv);
   const [first, second, ...rest] = args.positionals;
   if (first === undefined) {
-    if (args.booleans.get("version") === true) return `${OP_VERSION}\n`;
+    if (args.booleans.get("version") === true) return `${ctx.env.FAKE_OP_VERSION || OP_VERSION}\n`;
     return USAGE;
   }
   if (args.booleans.get("help") === true) return USAGE;
@@ -124,7 +124,39 @@ export async function runCommand(argv: readonly string[], ctx: OpContext): Promi
     operands = rest;
   }
   verifyFlagsAllowed(args, spec.flags);
+  if (isConnect(ctx.env)) verifyConnectCall(isCommandSpec(entry) ? first : `${first} ${second ?? ""}`, args, ctx);
   return spec.run({ args, operands, ctx });
+}
+
+// --- 1Password Connect (OP_CONNECT_HOST) ---
+
+function isConnect(env: OpContext["env"]): boolean {
+  return (env.OP_CONNECT_HOST ?? "") !== "";
+}
+
+/** Facts: through the CLI, Connect serves only read, inject, run and `item get --format json`. */
+const CONNECT_COMMANDS = ["read", "inject", "item get"];
+
+/**
+ * What a call through Connect may do. Where the facts are silent the double is strict: a Connect server has no
+ * accounts (so `--account` is refused) and reads items vault by vault (so `item get` needs `--vault`). All texts
+ * here are fake wording: the real ones are undocumented.
+ */
+function verifyConnectCall(command: string, args: ParsedArgs, ctx: OpContext): void {
+  const name = command === "item ls" ? "item list" : command;
+  if (!CONNECT_COMMANDS.includes(name)) {
+    throw new OpError(`"op ${name}" is not supported when using 1Password Connect (OP_CONNECT_HOST is set)`);
+  }
+  if ((ctx.env.OP_CONNECT_TOKEN ?? "") === "") {
+    throw new OpError("OP_CONNECT_TOKEN must be set when OP_CONNECT_HOST is set");
+  }
+  if (args.values.has("account")) throw new OpError("--account cannot be used with 1Password Connect");
+  if (name === "item get") {
+    if (!args.values.has("vault"))
+      throw new OpError("a vault must be specified with --vault when using 1Password Connect");
+    const format = args.values.get("format") ?? ctx.env.OP_FORMAT;
+    if (format !== "json") throw new OpError('1Password Connect supports "op item get" only with --format json');
+  }
 }
 
 // --- Shared helpers ---
@@ -153,8 +185,18 @@ function accountFilter(invocation: Invocation): string | undefined {
   return invocation.args.values.get("account") ?? invocation.ctx.env.OP_ACCOUNT;
 }
 
-/** The checks a real command makes before it can talk to 1Password: an account, a session, no failure. */
+/**
+ * The checks a real command makes before it can talk to 1Password: an account, a session, no failure. Through
+ * Connect there is neither: the server serves the vaults of the store's first account.
+ */
 function requireSession(store: FakeOpStore, invocation: Invocation): StoreAccount {
+  if (isConnect(invocation.ctx.env)) {
+    const failure = sessionFailure(invocation.ctx.failureMode);
+    if (failure) throw failure;
+    const served = store.accounts[0];
+    if (!served) throw fakeOpProblem("store: Connect serves the first account's vaults, and there is none");
+    return served;
+  }
   if (invocation.ctx.failureMode === "no-accounts" || store.accounts.length === 0) throw noAccountsError();
   const account = selectAccount(store, accountFilter(invocation));
   const failure = sessionFailure(invocation.ctx.failureMode);

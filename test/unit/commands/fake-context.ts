@@ -56,6 +56,8 @@ export interface FakeWorld {
   sleeps: number[];
   /** Make the next `op item edit` fail like a dismissed approval. */
   failEdit: { next: boolean };
+  /** What `op --version` prints (default 2.32.0). */
+  opVersion: string;
   /** The templates `op item edit` received on stdin, parsed. */
   editTemplates: unknown[];
   /** How op stores a template (default: replaces sections and fields); a test can make it lossy. */
@@ -75,11 +77,16 @@ export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> =
     sleeps: [],
     failEdit: { next: false },
     editTemplates: [],
+    opVersion: "2.32.0",
     ctx: undefined as unknown as Context,
   };
   const clock = { now: Date.parse("2026-11-25T12:00:10Z") };
   const runOp: OpRunner = async ({ args, stdinFd }) => {
     world.opCalls.push([...args]);
+    if (args[0] === "--version") {
+      world.events.push("op --version");
+      return { exitCode: 0, signal: null, stdout: `${world.opVersion}\n`, stderr: "" };
+    }
     if (args[0] === "item" && args[1] === "edit") {
       world.events.push("op item edit");
       const text = stdinFd === undefined ? "" : readFileSync(stdinFd, "utf8");

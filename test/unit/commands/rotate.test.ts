@@ -47,6 +47,7 @@ describe("rotate", () => {
     const deps = fakeIam(world);
     await run({ profile: "work", yes: true }, world.ctx, deps);
     expect(world.events).toEqual([
+      "op --version",
       "op item get",
       `sts GetCallerIdentity ${OLD.accessKeyId}`,
       "iam ListAccessKeys alice",
@@ -118,6 +119,36 @@ describe("rotate", () => {
     });
     expect((error as Error).message).not.toContain(NEW.secretAccessKey);
     expect([...deps.keys].sort()).toEqual([OLD.accessKeyId, NEW.accessKeyId].sort());
+  });
+
+  it.each(["2.22.1", "1.12.4", "not a version"])(
+    "checks op --version first: %s is refused before anything else, naming 2.23 and the fix",
+    async (version) => {
+      const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+      world.opVersion = version;
+      const deps = fakeIam(world);
+      const error = await run({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        message: expect.stringMatching(
+          /^aws-op rotate needs 1Password CLI 2\.23 or later \(a template on stdin for op item edit\); op is /,
+        ),
+        hint: expect.stringMatching(/op update/),
+      });
+      expect(world.events).toEqual(["op --version"]);
+      expect([...deps.keys]).toEqual([OLD.accessKeyId]);
+    },
+  );
+
+  it("through 1Password Connect, refuses before calling op or AWS, naming Connect", async () => {
+    const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
+    world.ctx.env.OP_CONNECT_HOST = "http://127.0.0.1:8080";
+    world.ctx.env.OP_CONNECT_TOKEN = "token";
+    const deps = fakeIam(world);
+    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(
+      /aws-op rotate cannot run through 1Password Connect \(OP_CONNECT_HOST is set\)/,
+    );
+    expect(world.events).toEqual([]);
+    expect(world.opCalls).toEqual([]);
   });
 
   it("retries the new key for a while, sleeping through ctx.sleep, until STS accepts it", async () => {

@@ -260,4 +260,20 @@ describe("aws-op setup", () => {
     expect(t.out() + t.err()).not.toContain(SECRET);
     expect(t.out() + t.err()).not.toContain(KEY);
   });
+
+  it("through 1Password Connect, the pickers refuse before calling op or asking anything, naming Connect", async () => {
+    const t = makeContext({
+      store: store(),
+      tty: true,
+      env: { OP_CONNECT_HOST: "http://127.0.0.1:9", OP_CONNECT_TOKEN: "token" },
+    });
+    const refuse = async (): Promise<never> => {
+      throw new Error("asked a question");
+    };
+    const prompter: Prompter = { search: refuse, select: refuse, input: refuse, confirm: refuse };
+    await expect(run({ profile: "work", offline: true }, t.ctx, { prompter: () => prompter })).rejects.toThrow(
+      /cannot list vaults and items through 1Password Connect \(OP_CONNECT_HOST is set\)/,
+    );
+    expect(t.opCalls()).toEqual([]);
+  });
 });
