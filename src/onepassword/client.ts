@@ -50,7 +50,7 @@ export async function runOpChecked(
   });
   const failed =
     result.exitCode !== 0 || (result.stdout.trim() === "" && readOpErrorMessage(result.stderr) !== undefined);
-  if (failed) throw toOpError(result.stderr, context);
+  if (failed) throw toOpError(result.stderr, context, result);
   return result;
 }
 

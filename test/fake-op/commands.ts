@@ -7,6 +7,8 @@ import {
   CREATE_NEEDS_CATEGORY,
   EDIT_NEEDS_CHANGES,
   INVALID_ASSIGNMENT_DASH,
+  SERVICE_ACCOUNT_NEEDS_VAULT,
+  WHOAMI_NO_ACCOUNT,
   NOT_SIGNED_IN,
   OpError,
   fakeOpProblem,
@@ -251,7 +253,12 @@ function writeOutputFile(invocation: Invocation, content: string): string {
 
 function whoami(invocation: Invocation): string {
   requireOperands(invocation, 0);
-  const account = openSession(invocation);
+  const store = loadStore(invocation.ctx);
+  // Facts: `whoami` with no config says `no account found for filter ` (an empty filter).
+  if (invocation.ctx.failureMode === "no-accounts" || store.accounts.length === 0) {
+    throw new OpError(WHOAMI_NO_ACCOUNT);
+  }
+  const account = requireSession(store, invocation);
   const json = {
     url: `https://${account.url}`,
     email: account.email,
@@ -308,9 +315,16 @@ function vaultList(invocation: Invocation): string {
 
 // --- item list / get ---
 
+/** Facts: "Service accounts must pass `--vault`" (they cannot search across vaults). */
+function verifyServiceAccountVault(invocation: Invocation, account: StoreAccount): void {
+  const serviceAccount = account.user_type === "SERVICE_ACCOUNT" || !!invocation.ctx.env.OP_SERVICE_ACCOUNT_TOKEN;
+  if (serviceAccount && !invocation.args.values.has("vault")) throw new OpError(SERVICE_ACCOUNT_NEEDS_VAULT);
+}
+
 function itemList(invocation: Invocation): string {
   requireOperands(invocation, 0);
   const account = openSession(invocation);
+  verifyServiceAccountVault(invocation, account);
   const vaultQuery = invocation.args.values.get("vault");
   const vaults = vaultQuery === undefined ? account.vaults : [findVault(account, vaultQuery)];
   const categories = splitList(invocation.args.values.get("categories")).map(normalizeCategory);
@@ -355,6 +369,7 @@ function selectFields(item: ItemJson, selectors: string[], json: boolean): strin
 function itemGet(invocation: Invocation): string {
   requireOperands(invocation, 1);
   const account = openSession(invocation);
+  verifyServiceAccountVault(invocation, account);
   const { args, ctx } = invocation;
   const vaultQuery = args.values.get("vault");
   const { vault, item } = findItem(account, invocation.operands[0] ?? "", {

@@ -2,6 +2,10 @@
 // Session failures replace the answer of commands that need a signed-in session (not `--version`, not
 // `account list`, which reads local config); process failures replace every answer.
 import {
+  API_BAD_REQUEST,
+  APP_CONNECTION_LOST,
+  APP_CONNECTION_RESET,
+  APP_NOT_RUNNING,
   APP_UNREACHABLE,
   AUTHORIZATION_TIMEOUT,
   FORBIDDEN,
@@ -9,6 +13,8 @@ import {
   OpError,
   PROMPT_DISMISSED,
   RATE_LIMITED,
+  RATE_LIMITED_429,
+  UNKNOWN_FAILURE,
   fakeOpProblem,
 } from "./errors.js";
 
@@ -21,6 +27,12 @@ export const FAILURE_MODES = [
   "locked",
   "forbidden",
   "rate-limited",
+  "rate-limited-429",
+  "app-not-running",
+  "connection-reset",
+  "lost-connection",
+  "api-error",
+  "unknown-error",
   "garbage",
   "truncated",
   "hang",
@@ -67,6 +79,18 @@ export function sessionFailure(mode: FailureMode | undefined): OpError | undefin
       return new OpError(FORBIDDEN);
     case "rate-limited":
       return new OpError(RATE_LIMITED);
+    case "rate-limited-429":
+      return new OpError(RATE_LIMITED_429);
+    case "app-not-running":
+      return new OpError(APP_NOT_RUNNING);
+    case "connection-reset":
+      return new OpError(APP_CONNECTION_RESET);
+    case "lost-connection":
+      return new OpError(APP_CONNECTION_LOST);
+    case "api-error":
+      return new OpError(API_BAD_REQUEST, [], { exitCode: 4 });
+    case "unknown-error":
+      return new OpError(UNKNOWN_FAILURE);
     default:
       return undefined;
   }

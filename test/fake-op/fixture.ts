@@ -286,6 +286,10 @@ export interface FakeOpEnvOptions {
   now?: number;
   /** FAKE_OP_EDIT: a template on `item edit` replaces the item (default, strict) or merges into it. */
   editMode?: "replace" | "merge";
+  /** FAKE_OP_VERSION: what `op --version` prints (default 2.32.0). */
+  version?: string;
+  /** FAKE_OP_EXIT_CODE: the exit code of failing calls (default: 1, or the error's own, e.g. 4 for api-error). */
+  exitCode?: number;
 }
 
 /** The FAKE_OP_* variables for these options (merge into a child's env; does not touch PATH). */
@@ -297,6 +301,8 @@ export function env(options: FakeOpEnvOptions): Record<string, string> {
   if (options.failOn !== undefined) out.FAKE_OP_FAIL_ON = options.failOn;
   if (options.now !== undefined) out.FAKE_OP_NOW = String(options.now);
   if (options.editMode !== undefined) out.FAKE_OP_EDIT = options.editMode;
+  if (options.version !== undefined) out.FAKE_OP_VERSION = options.version;
+  if (options.exitCode !== undefined) out.FAKE_OP_EXIT_CODE = String(options.exitCode);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // signed-in), a vault by ID or name, an item by ID, title or domain, with the real CLI's error texts.
 import {
   NO_ACCOUNTS,
+  NO_ACCOUNTS_ERROR,
   NO_ACCOUNTS_HINT,
   OpError,
   accountNotFound,
@@ -11,8 +12,9 @@ import {
 } from "./errors.js";
 import type { FakeOpStore, StoreAccount, StoreItem, StoreVault } from "./store.js";
 
+/** op 2.38's layout: the hint lines first, then `[ERROR] ... error initializing client:` and nothing after it. */
 export function noAccountsError(): OpError {
-  return new OpError(NO_ACCOUNTS, NO_ACCOUNTS_HINT);
+  return new OpError(NO_ACCOUNTS_ERROR, [], { leadingLines: [NO_ACCOUNTS, ...NO_ACCOUNTS_HINT] });
 }
 
 function normalizeAddress(address: string): string {

@@ -1,6 +1,6 @@
 // Entry point of the 1Password CLI test double (bundled to test-dist/bin/op by scripts/build.mjs).
 // Configuration comes from the environment: FAKE_OP_STORE, FAKE_OP_LOG, FAKE_OP_LATENCY_MS, FAKE_OP_FAIL,
-// FAKE_OP_FAIL_ON, FAKE_OP_NOW (see fixture.ts). Output follows the real CLI: JSON or text on stdout, errors as
+// FAKE_OP_FAIL_ON, FAKE_OP_NOW, FAKE_OP_EDIT, FAKE_OP_VERSION, FAKE_OP_EXIT_CODE (see fixture.ts). Output follows the real CLI: JSON or text on stdout, errors as
 // `[ERROR] YYYY/MM/DD HH:MM:SS message` on stderr with exit code 1.
 import { appendCallLog, readProcessIds } from "./call-log.js";
 import { type OpContext, runCommand } from "./commands.js";
@@ -42,6 +42,12 @@ function hang(): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
+/** FAKE_OP_EXIT_CODE: the exit code of a failing call (default: the error's own, 1 for most). */
+function failureExitCode(env: NodeJS.ProcessEnv, own: number): number {
+  const forced = Number(env.FAKE_OP_EXIT_CODE ?? "");
+  return env.FAKE_OP_EXIT_CODE && Number.isInteger(forced) && forced > 0 ? forced : own;
+}
+
 interface Outcome {
   stdout: string;
   stderr: string;
@@ -60,7 +66,9 @@ async function answer(argv: string[], env: NodeJS.ProcessEnv, mode: FailureMode 
   try {
     return { stdout: await runCommand(argv, ctx), stderr: "", exitCode: 0 };
   } catch (error) {
-    if (error instanceof OpError) return { stdout: "", stderr: formatOpError(error, new Date()), exitCode: 1 };
+    if (error instanceof OpError) {
+      return { stdout: "", stderr: formatOpError(error, new Date()), exitCode: failureExitCode(env, error.exitCode) };
+    }
     throw error;
   }
 }

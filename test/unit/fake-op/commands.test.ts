@@ -232,7 +232,7 @@ describe("fake op: read-only commands", () => {
     expect(email(["--account", "my"], { OP_ACCOUNT: "acme" })).toBe("dev@example.com");
     const unknown = op(["whoami", "--account", "nope"]);
     expect(unknown.status).toBe(1);
-    expect(errorMessage(unknown.stderr)).toBe("no account found for filter nope");
+    expect(errorMessage(unknown.stderr)).toBe('error initializing client: found no accounts for filter "nope"');
   });
 });
 

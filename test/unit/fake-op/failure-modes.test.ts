@@ -11,7 +11,9 @@ import {
   ensureFakeOpBuilt,
   env,
   fakeOpPath,
+  makeAccount,
   makeStore,
+  makeVault,
   runFakeOp,
   scriptRecipeItem,
 } from "../../fake-op/fixture.js";
@@ -57,18 +59,46 @@ const SESSION_FAILURES: [FailureMode, string][] = [
     "not-signed-in",
     "error initializing client: You are not currently signed in. Please run `op signin --help` for instructions",
   ],
-  ["no-accounts", "No accounts configured for use with 1Password CLI."],
   ["dismissed", "authorization prompt dismissed, please try again"],
   ["locked", "authorization prompt dismissed, please try again"],
   ["auth-timeout", "error initializing client: authorization timeout"],
   ["app-unreachable", "connecting to desktop app: connecting to desktop app timed out"],
   ["forbidden", "(403) Forbidden: You aren't authorized to access this resource."],
-  ["rate-limited", "(429) Too Many Requests: You've reached the maximum number of requests. Try again later."],
+  ["rate-limited", "Too many requests. Your client has been rate-limited."],
+  ["rate-limited-429", "(429) Too Many Requests: You've reached the maximum number of requests. Try again later."],
+  [
+    "app-not-running",
+    "connecting to desktop app: cannot connect to 1Password app, make sure it is running and CLI integration is on",
+  ],
+  [
+    "connection-reset",
+    "connecting to desktop app: read unix @->/run/user/1000/1Password-BrowserSupport.sock: read: connection reset by peer",
+  ],
+  ["lost-connection", "LostConnectionToApp: the connection to the 1Password app was lost"],
+  ["unknown-error", "something unexpected happened"],
 ];
+
+/** op 2.38 with no account: unprefixed hint lines first, then an [ERROR] line with nothing after the colon. */
+function expectNoAccountsLayout(result: ReturnType<typeof runFakeOp>): void {
+  expect(result).toMatchObject({ status: 1, stdout: "" });
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines[0]).toBe("No accounts configured for use with 1Password CLI.");
+  expect(lines.slice(0, -1).every((line) => !line.startsWith("[ERROR]"))).toBe(true);
+  expect(lines.at(-1)).toMatch(/^\[ERROR\] \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} error initializing client:$/);
+}
 
 describe("fake op: session failure modes", () => {
   it("covers every mode in FAILURE_MODES between this table and the process modes below", () => {
-    const tested = [...SESSION_FAILURES.map(([mode]) => mode), "garbage", "truncated", "hang", "exit0-stderr", "crash"];
+    const tested = [
+      ...SESSION_FAILURES.map(([mode]) => mode),
+      "no-accounts",
+      "api-error",
+      "garbage",
+      "truncated",
+      "hang",
+      "exit0-stderr",
+      "crash",
+    ];
     expect([...tested].sort()).toEqual([...FAILURE_MODES].sort());
   });
 
@@ -80,9 +110,38 @@ describe("fake op: session failure modes", () => {
     expect(op(["--version"], mode)).toEqual({ stdout: "2.32.0\n", stderr: "", status: 0 });
   });
 
-  it("no-accounts adds hint lines and leaves account list empty", () => {
-    expect(op(GET, "no-accounts").stderr.split("\n").length).toBeGreaterThan(2);
+  it("no-accounts: the hint lines come first, then an empty error initializing client:; account list is empty", () => {
+    expectNoAccountsLayout(op(GET, "no-accounts"));
     expect(JSON.parse(op(["account", "list", "--format", "json"], "no-accounts").stdout)).toEqual([]);
+    // whoami says it its own way (facts): an empty filter.
+    expectOpError(op(["whoami", "--format", "json"], "no-accounts"), "no account found for filter ");
+  });
+
+  it("api-error: an API error exits 4, not 1", () => {
+    const result = op(GET, "api-error");
+    expect(result.status).toBe(4);
+    expect(result.stderr).toMatch(/^\[ERROR\] \S+ \S+ \(400\) Bad Request: /);
+  });
+
+  it("FAKE_OP_EXIT_CODE sets the exit code of a failing call", () => {
+    const result = runFakeOp(GET, {
+      env: env({ store: temp.storePath, fail: "unknown-error", exitCode: 3 }),
+    });
+    expect(result.status).toBe(3);
+    expect(op(["--version"]).status).toBe(0);
+  });
+
+  it("a service account must pass --vault to item get and item list (the real text)", () => {
+    temp = createTempStore(
+      makeStore({
+        accounts: [makeAccount({ user_type: "SERVICE_ACCOUNT", vaults: [makeVault("CI", [])] })],
+      }),
+    );
+    const message =
+      "a vault query must be provided when this command is called by a service account. Please specify one either through the --vault flag or through piped input";
+    expectOpError(op(GET), message);
+    expectOpError(op(["item", "list", "--format", "json"]), message);
+    expect(op(["item", "list", "--vault", "CI", "--format", "json"]).status).toBe(0);
   });
 
   it("account list reads local config, so a signed-out session does not affect it", () => {
@@ -96,7 +155,7 @@ describe("fake op: session failure modes", () => {
 
   it("a store without accounts behaves like no-accounts", () => {
     temp = createTempStore({ signedIn: true, accounts: [] });
-    expectOpError(op(GET), "No accounts configured for use with 1Password CLI.");
+    expectNoAccountsLayout(op(GET));
   });
 
   it("FAKE_OP_FAIL_ON limits the failure to calls whose argv starts with it", () => {
