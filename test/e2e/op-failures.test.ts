@@ -9,6 +9,7 @@ import {
   ensureFakeOpBuilt,
   makeStore,
   makeVault,
+  makeAccount,
   readCallLog,
   scriptRecipeItem,
   type CallLogEntry,
@@ -67,7 +68,24 @@ describe("aws-op process when op fails", () => {
     ["locked", /approval prompt was dismissed[\s\S]*unlock/],
     ["app-unreachable", /Could not reach the 1Password app[\s\S]*running and unlocked/],
     ["forbidden", /403 Forbidden[\s\S]*vault "Work"/],
-    ["rate-limited", /rate limiting[\s\S]*Wait a minute/],
+    ["rate-limited", /rate limiting requests \(while reading item "AWS work"\)[\s\S]*Wait a minute/],
+    ["rate-limited-429", /rate limiting requests[\s\S]*Wait a minute/],
+    [
+      "app-not-running",
+      /Lost the connection to the 1Password app[\s\S]*running and unlocked[\s\S]*run the command again/,
+    ],
+    [
+      "connection-reset",
+      /Lost the connection to the 1Password app[\s\S]*running and unlocked[\s\S]*run the command again/,
+    ],
+    [
+      "lost-connection",
+      /Lost the connection to the 1Password app[\s\S]*running and unlocked[\s\S]*run the command again/,
+    ],
+    [
+      "api-error",
+      /server refused the request \(400 Bad Request\) while reading item "AWS work" \(op exit code 4\)[\s\S]*op item list/,
+    ],
     ["garbage", /not valid JSON/],
     ["truncated", /not valid JSON/],
     ["exit0-stderr", /approval prompt was dismissed/],
@@ -77,6 +95,90 @@ describe("aws-op process when op fails", () => {
   it.each(modes)("%s", async (mode, message) => {
     const result = await sandbox.run(["process", "--profile", "work"], { env: { FAKE_OP_FAIL: mode } });
     expectCleanFailure(result, message);
+  });
+
+  // One test per failure text of the facts file that needs more than the table above.
+  it("the no-accounts layout (hint lines first, then an empty error initializing client:) says how to add one", async () => {
+    const empty = createSandbox({ store: { signedIn: true, accounts: [] } });
+    empty.writeConfig(
+      ["[profile work]", "op_vault = Work", "op_item = AWS work", "op_session_duration = off", ""].join("\n"),
+    );
+    const result = await empty.run(["process", "--profile", "work"]);
+    expectCleanFailure(result, /The 1Password CLI has no account set up\.[\s\S]*op account add/);
+  });
+
+  it('found no accounts for filter "X" from OP_ACCOUNT names OP_ACCOUNT and the value', async () => {
+    const result = await sandbox.run(["process", "--profile", "work"], { env: { OP_ACCOUNT: "nope.1password.com" } });
+    expectCleanFailure(
+      result,
+      /No 1Password account matches "nope\.1password\.com": OP_ACCOUNT is "nope\.1password\.com"\.[\s\S]*op account list[\s\S]*unset OP_ACCOUNT/,
+    );
+  });
+
+  it('found no accounts for filter "X" from op_account names op_account and the value', async () => {
+    const result = await sandbox.run([
+      "process",
+      "--vault",
+      "Work",
+      "--item",
+      "AWS work",
+      "--account",
+      "bogus",
+      "--session-duration",
+      "off",
+    ]);
+    expectCleanFailure(
+      result,
+      /No 1Password account matches "bogus": op_account \(or --account\) is "bogus"\.[\s\S]*op account list/,
+    );
+  });
+
+  it("a service account without --vault (op's text) says to set op_vault", async () => {
+    const ci = createSandbox({
+      store: makeStore({
+        accounts: [
+          makeAccount({
+            user_type: "SERVICE_ACCOUNT",
+            vaults: [
+              makeVault("CI", [
+                scriptRecipeItem({ title: "AWS ci", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET }),
+              ]),
+            ],
+          }),
+        ],
+      }),
+    });
+    const result = await ci.run(["process", "--item", "AWS ci", "--session-duration", "off"]);
+    expectCleanFailure(
+      result,
+      /1Password service accounts must name the vault \(while reading item "AWS ci"\)[\s\S]*op_vault/,
+    );
+    expect(ci.opCalls()).toEqual([["item", "get", "AWS ci", "--format", "json"]]);
+  });
+
+  it("an exit code other than 1 with a text aws-op does not know shows the code", async () => {
+    const result = await sandbox.run(["process", "--profile", "work"], {
+      env: { FAKE_OP_FAIL: "unknown-error", FAKE_OP_EXIT_CODE: "3" },
+    });
+    expectCleanFailure(
+      result,
+      /The 1Password CLI failed while reading item "AWS work" \(exit code 3\): something unexpected happened\.[\s\S]*by hand/,
+    );
+  });
+
+  it("a known text keeps its own message whatever the exit code (classified by the text)", async () => {
+    const result = await sandbox.run(["process", "--profile", "work"], {
+      env: { FAKE_OP_FAIL: "rate-limited", FAKE_OP_EXIT_CODE: "4" },
+    });
+    expectCleanFailure(result, /rate limiting requests[\s\S]*Wait a minute/);
+  });
+
+  it("a crash (exit 2, a Go panic) says op crashed and to update it", async () => {
+    const result = await sandbox.run(["process", "--profile", "work"], { env: { FAKE_OP_FAIL: "crash" } });
+    expectCleanFailure(
+      result,
+      /failed while reading item "AWS work": it crashed \(exit code 2, panic: runtime error[\s\S]*op update/,
+    );
   });
 
   it("op not installed: says where to get it", async () => {

@@ -30,6 +30,30 @@ describe("op error texts", () => {
     ],
     [`${at}(403) Forbidden: You aren't authorized to access this resource.`, /403 Forbidden/, /vault "Work"/],
     [`${at}(429) Too Many Requests: slow down`, /rate limiting/, /Wait a minute/],
+    [`${at}Too many requests. Your client has been rate-limited.`, /rate limiting requests/, /Wait a minute/],
+    [
+      `No accounts configured for use with 1Password CLI.\nTo add an account, run op account add\n${at}error initializing client:`,
+      /no account set up/,
+      /op account add/,
+    ],
+    [`${at}no account found for filter `, /no account set up/, /op account add/],
+    [
+      `${at}error initializing client: found no accounts for filter "acme"`,
+      /No 1Password account matches "acme": OP_ACCOUNT is "acme"/,
+      /op account list/,
+    ],
+    [
+      `${at}connecting to desktop app: cannot connect to 1Password app, is it running?`,
+      /Lost the connection/,
+      /run the command again/,
+    ],
+    [`${at}connecting to desktop app: read: connection reset by peer`, /Lost the connection/, /running and unlocked/],
+    [`${at}LostConnectionToApp`, /Lost the connection/, /running and unlocked/],
+    [
+      `${at}a vault query must be provided when this command is called by a service account. Please specify one either through the --vault flag or through piped input`,
+      /service accounts must name the vault/,
+      /op_vault/,
+    ],
     [
       `${at}"AWS work" isn't an item in the "Work" vault. Specify the item with its UUID, name, or domain.`,
       /item "AWS work" was not found in vault "Work"/,
@@ -52,6 +76,26 @@ describe("op error texts", () => {
     expect(error.message).toMatch(/More than one 1Password item matches "AWS work"/);
     expect(error.hint).toContain("aaaaaaaaaaaaaaaaaaaaaaaaaa");
     expect(error.hint).toContain("bbbbbbbbbbbbbbbbbbbbbbbbbb");
+  });
+
+  it("names op_account when the filter is the account aws-op passed", () => {
+    const error = toOpError(`${at}error initializing client: found no accounts for filter "acme"`, {
+      ...context,
+      account: "acme",
+    });
+    expect(error.message).toBe('No 1Password account matches "acme": op_account (or --account) is "acme".');
+  });
+
+  it("shows exit codes other than 1, and a signal", () => {
+    expect(toOpError(`${at}something new\n`, context, { exitCode: 3, signal: null }).message).toBe(
+      'The 1Password CLI failed while reading item "AWS work" (exit code 3): something new.',
+    );
+    expect(toOpError(`${at}(404) Not Found: gone\n`, context, { exitCode: 4, signal: null }).message).toBe(
+      '1Password\'s server refused the request (404 Not Found) while reading item "AWS work" (op exit code 4).',
+    );
+    expect(toOpError("", context, { exitCode: null, signal: "SIGKILL" }).message).toBe(
+      'The 1Password CLI was killed by SIGKILL while reading item "AWS work".',
+    );
   });
 
   it("quotes an unknown error briefly", () => {
