@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseOpItem, resolveAwsFields, type OpItem } from "../../../src/onepassword/item.js";
+import { itemDifferences, parseOpItem, resolveAwsFields, type OpItem } from "../../../src/onepassword/item.js";
 import { UserError } from "../../../src/errors.js";
 
 const AWS_SECTION = { id: "h5x3kfpk6hq7b2ewpr5pbd2tqq", label: "AWS" };
@@ -141,5 +141,49 @@ describe("parseOpItem", () => {
   });
   it("rejects JSON of the wrong shape", () => {
     expect(() => parseOpItem(JSON.stringify([{ id: 1 }]))).toThrow(/not an item/);
+  });
+});
+
+describe("itemDifferences (rotate's read-back check)", () => {
+  const written: OpItem = {
+    id: "i",
+    title: "AWS work",
+    category: "API_CREDENTIAL",
+    vault: { id: "v", name: "Work" },
+    urls: [{ label: "console", primary: true, href: "https://example.com" }],
+    tags: ["aws"],
+    sections: [{ id: "s1", label: "AWS" }],
+    fields: [
+      { id: "notesPlain", type: "STRING", purpose: "NOTES", label: "notesPlain", value: "n" },
+      { id: "k", type: "STRING", label: "aws_access_key_id", value: "AKIA", section: { id: "s1", label: "AWS" } },
+      { id: "d", type: "DATE", label: "valid from", value: "1767225600" },
+      { id: "e", type: "STRING", label: "empty" },
+    ],
+  };
+
+  it("finds none for the same item, ignoring what op derives (version, reference, totp) and empty vs absent values", () => {
+    const readBack = structuredClone(written) as OpItem & { version: number };
+    readBack.version = 9;
+    readBack.fields = readBack.fields.map((f) => ({ ...f, reference: `op://Work/AWS work/${f.label}` }));
+    readBack.fields[3] = { ...readBack.fields[3]!, value: "" };
+    expect(itemDifferences(written, readBack)).toEqual([]);
+  });
+
+  it("names what was lost or changed, never a value", () => {
+    const readBack = structuredClone(written);
+    delete readBack.tags;
+    readBack.urls = [];
+    readBack.fields = readBack.fields.filter((f) => f.id !== "notesPlain");
+    readBack.fields[0] = { ...readBack.fields[0]!, value: "OTHER" };
+    readBack.fields[1] = { ...readBack.fields[1]!, type: "STRING", value: "2026-01-01" };
+    const differences = itemDifferences(written, readBack);
+    expect(differences).toEqual([
+      "the URLs",
+      "the tags",
+      'field "notesPlain" is missing',
+      'field "AWS.aws_access_key_id" has a different value',
+      'field "valid from" has a different type, value',
+    ]);
+    expect(differences.join(" ")).not.toMatch(/AKIA|OTHER|1767225600/);
   });
 });
