@@ -15,7 +15,7 @@ import {
   type CallLogEntry,
   type FailureMode,
 } from "../fake-op/fixture.js";
-import { hasProc, processIds, waitForEnvProcessesToEnd } from "../helpers/processes.js";
+import { hasProc, processIds, waitForEnvProcessesToEnd, waitForProcessToEnd } from "../helpers/processes.js";
 import { cliPath, createSandbox, type RunResult, type Sandbox } from "../helpers/sandbox.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -225,7 +225,7 @@ describe("aws-op process when op fails", () => {
       expect(await closed).toBe("SIGTERM");
       sandbox.recordOutput("aws-op", ["process", "--profile", "work"], { stdout });
       expect(stdout).toBe("");
-      expect(processIds(call.pid)).toBeUndefined();
+      expect(await waitForProcessToEnd(call.pid)).toBe(true);
       expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", sandbox.store.storePath)).toEqual([]);
     },
   );
@@ -247,7 +247,7 @@ describe("aws-op process when op fails", () => {
       expect(call).toMatchObject({ ppid: child.pid, sid: child.pid, pgid: child.pid });
       process.kill(-child.pid!, "SIGINT");
       expect(await closed).toBe("SIGINT");
-      expect(processIds(call.pid)).toBeUndefined();
+      expect(await waitForProcessToEnd(call.pid)).toBe(true);
       expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", sandbox.store.storePath)).toEqual([]);
     },
   );
@@ -260,7 +260,7 @@ describe("aws-op process when op fails", () => {
     expectCleanFailure(result, /did not answer within 1 s and was stopped/);
     const call = readCallLog(sandbox.store.logPath)[before]!;
     expect(call.sid).toBe(processIds("self")!.sid);
-    expect(processIds(call.pid)).toBeUndefined();
+    expect(await waitForProcessToEnd(call.pid)).toBe(true);
     expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", sandbox.store.storePath)).toEqual([]);
   });
 

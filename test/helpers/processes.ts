@@ -86,3 +86,10 @@ export function expectCallsInCallerSession(logPath: string, from = 0): void {
     expect(call.ppid).not.toBe(process.pid);
   }
 }
+
+/** Wait (bounded) until process `pid` is gone (or a zombie); true when it is. A SIGKILL takes a moment to land. */
+export async function waitForProcessToEnd(pid: number, timeoutMs = 3_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (processIds(pid) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return processIds(pid) === undefined;
+}

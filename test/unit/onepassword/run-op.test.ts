@@ -11,7 +11,7 @@ import {
   makeStore,
   readCallLog,
 } from "../../fake-op/fixture.js";
-import { hasProc, processIds, waitForEnvProcessesToEnd } from "../../helpers/processes.js";
+import { hasProc, processIds, waitForEnvProcessesToEnd, waitForProcessToEnd } from "../../helpers/processes.js";
 
 describe.runIf(hasProc)("runOp", () => {
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe.runIf(hasProc)("runOp", () => {
     expect(call?.pid).toBeGreaterThan(0);
     // Not detached: op was in our session and group, so only a kill by pid could end it without ending us.
     expect(call).toMatchObject({ sid: processIds("self")!.sid, pgid: processIds("self")!.pgid });
-    expect(processIds(call!.pid)).toBeUndefined();
+    expect(await waitForProcessToEnd(call!.pid)).toBe(true);
     expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", store.storePath)).toEqual([]);
   });
 });
