@@ -1,5 +1,6 @@
 // `aws-op doctor [PROFILE]`: an ordered checklist, each line ✓ or ✗ with its fix. Exit code 0 only when every
-// check passes. Checks: op found (2.x), 1Password signed in, then per aws-op profile: settings readable,
+// check passes. Checks: op found (2.x, and its version against what each command needs), 1Password signed in
+// (skipped through 1Password Connect, which cannot answer whoami), then per aws-op profile: settings readable,
 // credential_process runnable (absolute node and script paths that exist), no static keys shadowing it, the item
 // and its fields, STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
