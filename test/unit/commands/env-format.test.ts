@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseWithDotenv } from "dotenv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AwsCredentials } from "../../../src/aws/credential-output.js";
@@ -72,7 +73,7 @@ describe("quoting: every value round-trips", () => {
     );
   });
 
-  it("dotenv: a value is either refused or read back unchanged by the dotenv parsers and by a real sh running `set -a; . ./.env`, which never runs anything in it (regression: $(...) and backticks in double quotes ran) (property)", () => {
+  it("dotenv: a value is either refused or read back unchanged by the dotenv parsers (dotenv for Node, python-dotenv) and by a real sh running `set -a; . ./.env`, which never runs anything in it (regression: $(...) and backticks in double quotes ran) (property)", () => {
     const dir = mkdtempSync(join(tmpdir(), "aws-op-dotenv-"));
     const marker = join(dir, "ran");
     const payloads = [`$(touch ${marker})`, `\`touch ${marker}\``, `it's $(touch ${marker})`, `'; touch ${marker}; '`];
@@ -90,6 +91,8 @@ describe("quoting: every value round-trips", () => {
           }
           accepted.push(value);
           expect(parseDotenv(text).set.AWS_SECRET_ACCESS_KEY).toBe(value);
+          // dotenv for Node, the real parser.
+          expect(parseWithDotenv(text).AWS_SECRET_ACCESS_KEY).toBe(value);
           const envFile = join(dir, ".env");
           writeFileSync(envFile, text);
           const result = spawnSync(
