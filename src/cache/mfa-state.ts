@@ -1,12 +1,12 @@
 // Remembers the TOTP time step last sent to AWS for each MFA device: AWS rejects a code used twice, so a second
 // session within the same 30-second window must wait for the next code. Holds no code and no secret: only a hash
 // of the serial and a step number.
-import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { sha256Hex } from "./sha256.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic } from "./private-files.js";
 
 function statePath(root: string, serial: string): string {
-  return join(root, "mfa", `${createHash("sha256").update(serial).digest("hex").slice(0, 32)}.json`);
+  return join(root, "mfa", `${sha256Hex(serial).slice(0, 32)}.json`);
 }
 
 function isMfaState(value: unknown): value is { step: number } {

@@ -2,13 +2,13 @@
 // credential process every few seconds does not bury the desktop in notices. One file per profile holding a time
 // and nothing else (the profile name only as a hash). Claiming is atomic (O_EXCL create, rename to take over a
 // stale claim), so twenty credential processes failing at once show one notice, not twenty.
-import { createHash } from "node:crypto";
 import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePrivateDirectory, readPrivateJson } from "./private-files.js";
+import { sha256Hex } from "./sha256.js";
 
 function claimPath(root: string, profile: string): string {
-  return join(root, "notices", `${createHash("sha256").update(profile).digest("hex").slice(0, 32)}.json`);
+  return join(root, "notices", `${sha256Hex(profile).slice(0, 32)}.json`);
 }
 
 function isNoticeState(value: unknown): value is { sentAt: number } {

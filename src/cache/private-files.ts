@@ -1,6 +1,5 @@
 // Private files: directories 0700, files 0600, written atomically (temp file in the same directory + rename).
 // A cache directory that is a symlink, owned by someone else, or open to others is refused or, if ours, repaired.
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   fsyncSync,
@@ -70,9 +69,15 @@ export function isTrustedPrivateFile(path: string, report?: PrivacyReport): bool
   return true;
 }
 
+/** 12 random hex digits. node:crypto is loaded here, on first use: loading it costs more than all the rest of a warm
+ * `aws-op process`, which never writes (issue 14). */
+function randomSuffix(): string {
+  return process.getBuiltinModule("node:crypto").randomBytes(6).toString("hex");
+}
+
 /** Write `data` to `path` atomically with the given mode (default 0600): readers see the old or the new file. */
 export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomSuffix()}.tmp`);
   // O_EXCL|O_NOFOLLOW: never write through a planted file or symlink.
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   const fd = openSync(temp, flags, mode);

@@ -2,9 +2,9 @@
 // rotate killed at any step is finished by the next one: a key created but never stored in the item (its secret
 // died with the process) is deleted, and a key stored but whose predecessor was not yet deleted gets it deleted.
 // Holds no secret: the IAM user name, key ids and a time.
-import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { sha256Hex } from "./sha256.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic } from "./private-files.js";
 import type { ItemIdentity } from "./session-cache.js";
 
@@ -20,7 +20,7 @@ export interface RotationJournal {
 
 function journalPath(root: string, item: ItemIdentity): string {
   const id = JSON.stringify([item.account ?? "", item.vault ?? "", item.item ?? ""]);
-  return join(root, "rotations", `${createHash("sha256").update(id).digest("hex").slice(0, 32)}.json`);
+  return join(root, "rotations", `${sha256Hex(id).slice(0, 32)}.json`);
 }
 
 function isJournal(value: unknown): value is RotationJournal {

@@ -1,10 +1,10 @@
 // The session cache: STS session (and assumed-role) credentials, never long-term keys, one file per cache key,
 // so that `op` runs once per session instead of once per AWS command.
-import { createHash } from "node:crypto";
 import { readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { AwsCredentials } from "../aws/credential-output.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic, type PrivacyReport } from "./private-files.js";
+import { sha256Hex } from "./sha256.js";
 
 /** Everything that changes the credentials a cache entry holds. No secret goes in here. */
 export interface CacheDescriptor {
@@ -42,7 +42,7 @@ function canonical(value: unknown): string {
 }
 
 export function cacheKey(descriptor: CacheDescriptor): string {
-  return createHash("sha256").update(canonical(descriptor)).digest("hex").slice(0, 40);
+  return sha256Hex(canonical(descriptor)).slice(0, 40);
 }
 
 function isCacheEntry(value: unknown): value is CacheEntry {
@@ -100,7 +100,9 @@ export class SessionCache {
   }
 
   pathFor(key: string): string {
-    return join(this.sessionsDir, `${key}.json`);
+    // sessionsDir is already normalised and a key is hex: no join (path normalisation is most of a warm run's
+    // path work, and makes Node 24 optimise its path code with Maglev, at a cost in memory; issue 14).
+    return `${this.sessionsDir}${sep}${key}.json`;
   }
 
   /** Create the cache directories (0700), refusing symlinks and directories of other users. */

@@ -1,7 +1,7 @@
 // RFC 6238 one-time codes from an item's otpauth:// URI. op already gives the current code ("totp"); aws-op only
 // computes codes itself to wait for the *next* one when the current code was just used (AWS rejects a reused code).
-// Hand-written: a dozen lines over node:crypto, where a library would add a dependency to the cold path.
-import { createHmac } from "node:crypto";
+// Hand-written: a dozen lines over node:crypto, where a library would add a dependency to the cold path. node:crypto
+// is loaded when a code is computed (process.getBuiltinModule), not with aws-op: a warm `aws-op process` never needs it.
 
 export interface TotpParameters {
   secret: Buffer;
@@ -59,6 +59,7 @@ export function totpCounter(params: Pick<TotpParameters, "period">, epochMs: num
 export function generateTotp(params: TotpParameters, counter: number): string {
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
+  const { createHmac } = process.getBuiltinModule("node:crypto");
   const hmac = createHmac(params.algorithm, params.secret).update(message).digest();
   const offset = (hmac[hmac.length - 1] ?? 0) & 0x0f;
   const binary = hmac.readUInt32BE(offset) & 0x7fffffff;

@@ -1,10 +1,10 @@
 // The source of every chain: the long-term access keys in a 1Password item, and the MFA code that goes with them
 // (the item's one-time password, or a question to the person). Its descriptor names the item as `op` will find it:
 // the account op resolves, vault, item, MFA serial and the op executable.
-import { createHash } from "node:crypto";
 import type { CallerKeys } from "../aws/sts.js";
 import { readLastMfaStep, writeLastMfaStep } from "../cache/mfa-state.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
+import { sha256Hex } from "../cache/sha256.js";
 import { UserError } from "../errors.js";
 import type { ItemLocator } from "../onepassword/args.js";
 import { readItem, type OpContext } from "../onepassword/client.js";
@@ -65,9 +65,7 @@ export function opAccountIdentity(account: string | undefined, env: NodeJS.Proce
   const token = env.OP_SERVICE_ACCOUNT_TOKEN?.trim();
   return {
     account: account ?? (env.OP_ACCOUNT?.trim() || undefined),
-    serviceAccount: token
-      ? createHash("sha256").update(`aws-op service account\0${token}`).digest("hex").slice(0, 32)
-      : undefined,
+    serviceAccount: token ? sha256Hex(`aws-op service account\0${token}`).slice(0, 32) : undefined,
     connect: env.OP_CONNECT_HOST?.trim() || undefined,
   };
 }
