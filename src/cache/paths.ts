@@ -7,6 +7,15 @@ import { join } from "node:path";
 import { homePath, isAbsolutePath } from "../config/profile.js";
 import { UserError } from "../errors.js";
 
+/**
+ * `dir/name/...` on POSIX without path.join: this runs on every warm `aws-op process`, and normalising long paths
+ * there makes Node 24 and 26 optimise their path code with Maglev, at a cost in memory (issue 14). The file system
+ * resolves the same directory; only a doubled separator after `dir` is avoided.
+ */
+function under(dir: string, ...names: string[]): string {
+  return [dir.endsWith("/") ? dir.slice(0, -1) || "/" : dir, ...names].join("/").replace(/^\/\//, "/");
+}
+
 export function cacheDirectory(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform): string {
   if (env.AWS_OP_CACHE_DIR) {
     if (!isAbsolutePath(env.AWS_OP_CACHE_DIR)) {
@@ -16,11 +25,13 @@ export function cacheDirectory(env: NodeJS.ProcessEnv, home: string, platform: N
     }
     return env.AWS_OP_CACHE_DIR;
   }
-  if (env.XDG_CACHE_HOME && isAbsolutePath(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, "aws-op");
-  if (platform === "darwin") return homePath(home, "Library", "Caches", "aws-op");
+  if (env.XDG_CACHE_HOME && isAbsolutePath(env.XDG_CACHE_HOME)) {
+    return platform === "win32" ? join(env.XDG_CACHE_HOME, "aws-op") : under(env.XDG_CACHE_HOME, "aws-op");
+  }
+  if (platform === "darwin") return under(homePath(home), "Library", "Caches", "aws-op");
   if (platform === "win32") {
     const local = env.LOCALAPPDATA && isAbsolutePath(env.LOCALAPPDATA) ? env.LOCALAPPDATA : undefined;
     return local ? join(local, "aws-op", "Cache") : homePath(home, "AppData", "Local", "aws-op", "Cache");
   }
-  return homePath(home, ".cache", "aws-op");
+  return under(homePath(home), ".cache", "aws-op");
 }

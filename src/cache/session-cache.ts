@@ -1,7 +1,7 @@
 // The session cache: STS session (and assumed-role) credentials, never long-term keys, one file per cache key,
 // so that `op` runs once per session instead of once per AWS command.
 import { readdirSync, rmSync } from "node:fs";
-import { join, sep } from "node:path";
+import { sep } from "node:path";
 import type { AwsCredentials } from "../aws/credential-output.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic, type PrivacyReport } from "./private-files.js";
 import { sha256Hex } from "./sha256.js";
@@ -96,12 +96,13 @@ export class SessionCache {
     readonly root: string,
     readonly report: PrivacyReport = { repaired: [] },
   ) {
-    this.sessionsDir = join(root, "sessions");
+    // Not join(): normalising long paths is most of a warm run's path work, and it makes Node 24 and 26 optimise
+    // their path code with Maglev at a cost in memory (issue 14). The file system resolves the same directory.
+    this.sessionsDir = `${root}${root.endsWith(sep) ? "" : sep}sessions`;
   }
 
   pathFor(key: string): string {
-    // sessionsDir is already normalised and a key is hex: no join (path normalisation is most of a warm run's
-    // path work, and makes Node 24 optimise its path code with Maglev, at a cost in memory; issue 14).
+    // A key is hex: no join (see the constructor).
     return `${this.sessionsDir}${sep}${key}.json`;
   }
 
