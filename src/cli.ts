@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type * as Commander from "commander";
 import type { Command } from "commander";
 import { preloadStsSdk, sdkSts } from "./aws/sts.js";
+import type { CompletionFlag, CompletionSpec } from "./commands/completion.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
 import * as processCommand from "./commands/process.js";
@@ -429,16 +430,62 @@ Examples:
       .description("check op, 1Password, each aws-op profile, its item, AWS STS and the cache; ✓ or ✗ with the fix")
       .argument("[profile]", "check only this profile")
       .option("--json", "print JSON")
-      .option("--offline", "skip the AWS STS check"),
+      .option("--offline", "skip the AWS STS check")
+      .option("--fix", "first point credential_process lines whose Node.js or aws-op is gone at this install"),
     "AWS_OP_CLI",
   )
-    .addHelpText("after", "\nExamples:\n  aws-op doctor\n  aws-op doctor work --offline\n  aws-op doctor --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op doctor\n  aws-op doctor work --offline\n  aws-op doctor --json\n  aws-op doctor --fix   (after a Node.js upgrade)",
+    )
     .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
       const doctor = await import("./commands/doctor.js");
       result.exitCode = await doctor.run({ ...(options as object), ...(profile ? { profile } : {}) }, ctx);
     });
 
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish (commands, flags and profile names)")
+    .argument("[shell]", "bash, zsh or fish")
+    .addOption(new (loadedCommander().Option)("--profiles", "print the profile names (for the script)").hideHelp())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op
+  aws-op completion zsh > "\${fpath[1]}/_aws-op"
+  aws-op completion fish > ~/.config/fish/completions/aws-op.fish`,
+    )
+    .action(async (shell: string | undefined, options: { profiles?: boolean }) => {
+      const completion = await import("./commands/completion.js");
+      ctx.stdout(completion.run({ ...(shell ? { shell } : {}), ...options }, completionSpecOf(program), ctx));
+    });
+
   return program;
+}
+
+/** What the completion scripts complete, read off the program so that they cannot drift from it. */
+function completionSpecOf(program: Command): CompletionSpec {
+  const flagsOf = (command: Command): CompletionFlag[] =>
+    command.options
+      .filter((option) => !option.hidden)
+      .flatMap((option) =>
+        [option.long, option.short]
+          .filter((name): name is string => !!name)
+          .map((name) => ({ name, description: option.description, takesValue: option.required || option.optional })),
+      );
+  return {
+    commands: program.commands.map((command) => {
+      const first = command.registeredArguments[0];
+      return {
+        name: command.name(),
+        description: command.description(),
+        flags: flagsOf(command),
+        profileArguments: first?.name() === "profile" ? "first" : first?.name() === "profiles" ? "all" : "none",
+      };
+    }),
+    globalFlags: [...flagsOf(program), { name: "--help", description: "show help", takesValue: false }],
+  };
 }
 
 export async function main(argv: string[], ctx: Context): Promise<number> {

@@ -3,17 +3,29 @@
 // (skipped through 1Password Connect, which cannot answer whoami), then per aws-op profile: settings readable,
 // credential_process runnable (absolute node and script paths that exist), no static keys shadowing it, the item
 // and its fields, STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
+// `--fix` first points credential_process lines whose Node.js or cli.js is gone (a Node.js upgrade under nvm, fnm,
+// Volta or Homebrew, aws-op moved) at this install: it shows the diff, changes only those lines, writes atomically.
+import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { endpointFromEnv } from "../aws/sts.js";
 import { cacheDirectory } from "../cache/paths.js";
+import { writeAwsFile } from "../config/aws-file-writer.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
-import { configSectionProblem, credentialsSectionProblem, PORTABLE_NAME_HINT } from "../config/names.js";
+import { parseIni } from "../config/ini.js";
+import {
+  configSectionName,
+  configSectionProblem,
+  credentialsSectionName,
+  credentialsSectionProblem,
+  PORTABLE_NAME_HINT,
+} from "../config/names.js";
 import {
   listProfileNames,
   readProfileValues,
   resolveProfileSettings,
   staticKeyLocations,
+  type AwsFile,
   type AwsFiles,
 } from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
@@ -31,14 +43,17 @@ import {
   isAtLeast,
   parseOpVersion,
 } from "../onepassword/version.js";
-import { colours, isColourWanted } from "../ui/colour.js";
+import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
+import { missingInstallPart, repointedLine, stableNodePath } from "./install-paths.js";
 import { opContextFor } from "./setup.js";
 
 export interface DoctorOptions {
   profile?: string;
   json?: boolean;
   offline?: boolean;
+  /** Point credential_process lines whose Node.js or cli.js is gone at this install, before checking. */
+  fix?: boolean;
   opCli?: string;
   opTimeout?: string;
 }
@@ -121,10 +136,16 @@ function checkLine(ctx: Context, files: AwsFiles, profile: string): { ok: boolea
       fix: setup,
     };
   }
-  if (!isExecutableFile(program))
-    return { ok: false, detail: `${program} does not exist or is not executable`, fix: setup };
+  const repoint = `Run "aws-op doctor --fix" to point it at this aws-op, or "aws-op setup ${shellWordForDisplay(profile)}".`;
+  if (!isExecutableFile(program)) {
+    return {
+      ok: false,
+      detail: `${program} does not exist or is not executable (Node.js upgraded or moved?)`,
+      fix: repoint,
+    };
+  }
   if (script && script.endsWith(".js") && !existsSync(script)) {
-    return { ok: false, detail: `${script} does not exist (aws-op moved or was uninstalled?)`, fix: setup };
+    return { ok: false, detail: `${script} does not exist (aws-op moved or was uninstalled?)`, fix: repoint };
   }
   return { ok: true, detail: parsed.argv.slice(0, 2).join(" ") };
 }
@@ -381,8 +402,67 @@ export function formatChecks(checks: Check[], useColour: boolean): string {
   return `${lines.join("\n")}\n`;
 }
 
+interface InstallRepair {
+  file: AwsFile;
+  text: string;
+  profiles: string[];
+}
+
+/** The edits --fix makes: in each AWS file, the credential_process lines of `profiles` whose install is gone. */
+export function planInstallRepairs(ctx: Context, files: AwsFiles, profiles: string[]): InstallRepair[] {
+  if (!ctx.execPath || !ctx.cliPath) {
+    throw new UserError("aws-op cannot tell where it is installed, so it cannot repair credential_process.", {
+      hint: "Run aws-op through its installed script (dist/cli.js).",
+    });
+  }
+  const install = { nodePath: stableNodePath(ctx.execPath, ctx.env.PATH, ctx.platform), cliPath: ctx.cliPath };
+  const repairs: InstallRepair[] = [];
+  for (const [file, sectionOf] of [
+    [files.config, configSectionName],
+    [files.credentials, credentialsSectionName],
+  ] as const) {
+    const doc = parseIni(file.text ?? "");
+    const repaired: string[] = [];
+    for (const profile of profiles) {
+      const section = sectionOf(profile);
+      const line = doc.get(section, "credential_process");
+      if (line === undefined || !missingInstallPart(line, ctx.platform)) continue;
+      const next = repointedLine(line, ctx.platform, install);
+      if (next === undefined || next === line) continue;
+      doc.set(section, "credential_process", next);
+      repaired.push(profile);
+    }
+    if (repaired.length > 0) repairs.push({ file, text: doc.toString(), profiles: repaired });
+  }
+  return repairs;
+}
+
+/** doctor --fix: show each file's diff, then write it (atomically, and only if nobody changed it meanwhile). */
+function repairInstallPaths(options: DoctorOptions, ctx: Context): void {
+  const files = readFilesFor(ctx);
+  const all = listProfileNames(files);
+  const repairs = planInstallRepairs(ctx, files, options.profile ? [options.profile] : all);
+  const show = (text: string) => (options.json ? ctx.stderr(text) : ctx.stdout(text));
+  const c = colours(isColourWanted(ctx.env, options.json ? ctx.isTTY.stderr : ctx.isTTY.stdout));
+  if (repairs.length === 0) {
+    ctx.stderr("Nothing to fix: no credential_process line names a Node.js or aws-op that is gone.\n");
+    return;
+  }
+  for (const repair of repairs) {
+    const before = repair.file.text ?? "";
+    show(colourDiff(createTwoFilesPatch(repair.file.path, repair.file.path, before, repair.text, "", "", {}), c));
+  }
+  for (const repair of repairs) {
+    writeAwsFile(repair.file, repair.text);
+    ctx.stderr(
+      `${c.green("✓")} Pointed credential_process of ${repair.profiles.map((p) => `[${p}]`).join(", ")} at this aws-op in ${repair.file.path}.\n`,
+    );
+  }
+}
+
 /** Returns the exit code: 0 only when every check passed. */
 export async function run(options: DoctorOptions, ctx: Context): Promise<number> {
+  if (options.fix) repairInstallPaths(options, ctx);
   const checks = await runChecks(options, ctx);
   const ok = checks.every((x) => x.ok);
   if (options.json) ctx.stdout(`${jsonForTerminal({ ok, checks })}\n`);

@@ -31,6 +31,7 @@ import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import type { Prompter } from "../ui/prompts.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
+import { stableNodePath } from "./install-paths.js";
 
 export interface SetupOptions {
   profile?: string;
@@ -91,7 +92,9 @@ export function credentialProcessLineFor(ctx: Context, profile: string): string 
       hint: "Run aws-op through its installed script (dist/cli.js).",
     });
   }
-  return buildCredentialProcessLine({ nodePath: ctx.execPath, cliPath: ctx.cliPath, profile });
+  // A link on PATH to this Node.js (Homebrew's /opt/homebrew/bin/node) outlives the versioned path it points at.
+  const nodePath = stableNodePath(ctx.execPath, ctx.env.PATH, ctx.platform);
+  return buildCredentialProcessLine({ nodePath, cliPath: ctx.cliPath, profile });
 }
 
 function describeFields(fields: AwsItemFields): string[] {

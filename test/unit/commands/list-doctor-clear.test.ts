@@ -281,7 +281,7 @@ describe("aws-op doctor", () => {
     expect(out).toContain("✗ [work] no static keys shadowing it:");
     expect(out).toContain('    fix: aws-op import work --vault "Work"');
     expect(out).toContain("✗ [work] credential_process runnable: /nonexistent/dist/cli.js does not exist");
-    expect(out).toContain('    fix: Run "aws-op setup work" to write it.');
+    expect(out).toContain('    fix: Run "aws-op doctor --fix" to point it at this aws-op, or "aws-op setup work".');
     expect(out).toMatch(/✗ session cache private: .* is mode 755, not 700/);
     expect(out).not.toContain("STS");
     expect(out).not.toContain("\u001b[");

@@ -1,0 +1,234 @@
+// `aws-op completion bash|zsh|fish`: a completion script for the shell, completing aws-op's commands, their flags,
+// and profile names where a command takes a profile (its first argument, or the value of --profile and
+// --source-profile). The commands and flags come from the CLI's own definition (cli.ts), so the script cannot drift
+// from it. Profile names change, so the script asks `aws-op completion --profiles` for them each time: that reads the
+// AWS config files only (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE honoured), never op, never the network.
+import { listProfileNames } from "../config/profile.js";
+import { readFilesFor, type Context } from "../context.js";
+import { UserError } from "../errors.js";
+
+export const COMPLETION_SHELLS = ["bash", "zsh", "fish"] as const;
+export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
+
+export interface CompletionFlag {
+  /** `--vault`, or `-y` */
+  name: string;
+  description: string;
+  takesValue: boolean;
+}
+
+export interface CompletionCommand {
+  name: string;
+  description: string;
+  flags: CompletionFlag[];
+  /** Whether the command's first argument (or every argument, for import) is a profile name. */
+  profileArguments: "none" | "first" | "all";
+}
+
+export interface CompletionSpec {
+  commands: CompletionCommand[];
+  /** Flags of aws-op itself (--help, --version, --debug). */
+  globalFlags: CompletionFlag[];
+}
+
+/** Flags whose value is a profile name. */
+export const PROFILE_FLAGS = ["--profile", "--source-profile"];
+
+export interface CompletionOptions {
+  shell?: string;
+  profiles?: boolean;
+}
+
+/** The script for `shell`, or (with --profiles) the profile names, one a line. */
+export function run(options: CompletionOptions, spec: CompletionSpec, ctx: Context): string {
+  if (options.profiles) {
+    const names = listProfileNames(readFilesFor(ctx));
+    // A name with a line break cannot be completed (and no AWS tool can use it through the shell either).
+    return names
+      .filter((name) => !/[\r\n]/.test(name))
+      .map((name) => `${name}\n`)
+      .join("");
+  }
+  const shell = options.shell;
+  if (!isCompletionShell(shell)) {
+    throw new UserError(`Which shell? Say bash, zsh or fish${shell ? ` (not "${shell}")` : ""}.`, {
+      hint: "For example: aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op",
+    });
+  }
+  if (shell === "bash") return bashScript(spec);
+  if (shell === "zsh") return zshScript(spec);
+  return fishScript(spec);
+}
+
+function isCompletionShell(value: string | undefined): value is CompletionShell {
+  return (COMPLETION_SHELLS as readonly string[]).includes(value ?? "");
+}
+
+/** Words in a shell's single quotes. */
+function singleQuoted(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command's flags for bash, one a line (the completion function splits words on line breaks only). */
+function flagNames(command: CompletionCommand): string {
+  return [...command.flags.map((f) => f.name), "--help"].join("\\n");
+}
+
+function valueFlags(spec: CompletionSpec): string[] {
+  const names = new Set<string>();
+  for (const command of spec.commands) {
+    for (const flag of command.flags) if (flag.takesValue && !PROFILE_FLAGS.includes(flag.name)) names.add(flag.name);
+  }
+  return [...names].sort();
+}
+
+function bashScript(spec: CompletionSpec): string {
+  const commands = spec.commands.map((c) => c.name).join(" ");
+  const cases = spec.commands
+    .map((c) => `    ${c.name}) flags=$${singleQuoted(flagNames(c))}; profiles=${c.profileArguments} ;;`)
+    .join("\n");
+  return `# aws-op completion for bash (aws-op completion bash). Profile names come from \`aws-op completion --profiles\`.
+_aws_op() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} IFS=$'\\n'
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    COMPREPLY=($(compgen -W "$(printf '%s\\n' ${commands} ${spec.globalFlags.map((f) => f.name).join(" ")})" -- "$cur"))
+    return
+  fi
+  case "$prev" in
+    ${PROFILE_FLAGS.join("|")})
+      COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)" -- "$cur"))
+      return ;;
+    ${valueFlags(spec).join("|")})
+      COMPREPLY=()
+      return ;;
+  esac
+  local flags= profiles=none word i args=0
+  case "\${COMP_WORDS[1]}" in
+${cases}
+    *) return ;;
+  esac
+  # Arguments before this word (flags and their values not counted); after -- comes a command of its own.
+  for ((i = 2; i < COMP_CWORD; i++)); do
+    word=\${COMP_WORDS[i]}
+    case "$word" in
+      --) COMPREPLY=(); return ;;
+      ${PROFILE_FLAGS.join("|")}|${valueFlags(spec).join("|")}) ((i++)) ;;
+      -*) ;;
+      *) ((args++)) ;;
+    esac
+  done
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+  elif [ "$profiles" = all ] || { [ "$profiles" = first ] && [ "$args" -eq 0 ]; }; then
+    COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)" -- "$cur"))
+  fi
+}
+complete -F _aws_op aws-op
+`;
+}
+
+function zshScript(spec: CompletionSpec): string {
+  const described = (name: string, description: string) => singleQuoted(`${name.replace(/:/g, "\\:")}:${description}`);
+  const commands = spec.commands.map((c) => `    ${described(c.name, c.description)}`).join("\n");
+  const cases = spec.commands
+    .map(
+      (c) =>
+        `    ${c.name}) flags=(${[...c.flags, { name: "--help", description: "show help", takesValue: false }]
+          .map((f) => described(f.name, f.description))
+          .join(" ")}); profiles=${c.profileArguments} ;;`,
+    )
+    .join("\n");
+  return `#compdef aws-op
+# aws-op completion for zsh (aws-op completion zsh). Profile names come from \`aws-op completion --profiles\`.
+_aws_op() {
+  local -a commands flags names
+  local profiles=none i args=0
+  commands=(
+${commands}
+  )
+  if (( CURRENT == 2 )); then
+    _describe -t commands 'aws-op command' commands
+    return
+  fi
+  names=(\${(f)"$(\${words[1]} completion --profiles 2>/dev/null)"})
+  case \${words[CURRENT-1]} in
+    ${PROFILE_FLAGS.join("|")}) compadd -a names; return ;;
+    ${valueFlags(spec).join("|")}) return ;;
+  esac
+  case \${words[2]} in
+${cases}
+    *) return ;;
+  esac
+  for (( i = 3; i < CURRENT; i++ )); do
+    case \${words[i]} in
+      --) return ;;
+      ${PROFILE_FLAGS.join("|")}|${valueFlags(spec).join("|")}) (( i++ )) ;;
+      -*) ;;
+      *) (( args++ )) ;;
+    esac
+  done
+  if [[ $PREFIX == -* ]]; then
+    _describe -t flags 'flag' flags
+  elif [[ $profiles == all ]] || [[ $profiles == first && $args == 0 ]]; then
+    compadd -a names
+  fi
+}
+if [[ "\${funcstack[1]}" == _aws_op ]]; then _aws_op "$@"; else compdef _aws_op aws-op; fi
+`;
+}
+
+function fishScript(spec: CompletionSpec): string {
+  const lines = [
+    "# aws-op completion for fish (aws-op completion fish). Profile names come from `aws-op completion --profiles`.",
+    "complete -c aws-op -f",
+    "function __aws_op_profiles",
+    "    command aws-op completion --profiles 2>/dev/null",
+    "end",
+    // The first argument after the command that is not a flag (or a flag's value) yet: a profile goes there.
+    "function __aws_op_wants_profile",
+    "    set -l words (commandline -opc)",
+    "    set -e words[1..2]",
+    `    set -l value_flags ${[...PROFILE_FLAGS, ...valueFlags(spec)].join(" ")}`,
+    "    set -l skip 0",
+    "    for word in $words",
+    "        if test $skip = 1",
+    "            set skip 0",
+    "        else if contains -- $word $value_flags",
+    "            set skip 1",
+    "        else if string match -q -- '-*' $word",
+    "            continue",
+    "        else",
+    "            return 1",
+    "        end",
+    "    end",
+    "    return 0",
+    "end",
+  ];
+  const names = spec.commands.map((c) => c.name).join(" ");
+  for (const command of spec.commands) {
+    lines.push(
+      `complete -c aws-op -n 'not __fish_seen_subcommand_from ${names}' -a ${command.name} -d ${singleQuoted(command.description)}`,
+    );
+  }
+  for (const flag of spec.globalFlags) {
+    lines.push(`complete -c aws-op -n 'not __fish_seen_subcommand_from ${names}' ${fishFlag(flag)}`);
+  }
+  for (const command of spec.commands) {
+    const when = `__fish_seen_subcommand_from ${command.name}`;
+    for (const flag of command.flags) {
+      const profile = PROFILE_FLAGS.includes(flag.name) ? " -x -a '(__aws_op_profiles)'" : flag.takesValue ? " -x" : "";
+      lines.push(`complete -c aws-op -n '${when}' ${fishFlag(flag)}${profile}`);
+    }
+    if (command.profileArguments === "all") {
+      lines.push(`complete -c aws-op -n '${when}' -a '(__aws_op_profiles)'`);
+    } else if (command.profileArguments === "first") {
+      lines.push(`complete -c aws-op -n '${when}; and __aws_op_wants_profile' -a '(__aws_op_profiles)'`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function fishFlag(flag: CompletionFlag): string {
+  const name = flag.name.startsWith("--") ? `-l ${flag.name.slice(2)}` : `-s ${flag.name.slice(1)}`;
+  return `${name} -d ${singleQuoted(flag.description)}`;
+}

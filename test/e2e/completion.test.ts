@@ -1,0 +1,122 @@
+// `aws-op completion bash|zsh|fish`, tested by the shells themselves: bash through complete/compgen (the function
+// the script registers, called as readline calls it), fish through `complete -C`, zsh by loading the script with
+// compinit. Profile names come from the sandbox's AWS files; the fake op must never run.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireTools } from "../helpers/moto.js";
+import { cliPath, createSandbox, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["bash", "fish", "zsh"]);
+
+describe.skipIf(!tools.available)("shell completion", () => {
+  let sandbox: Sandbox;
+  let bin: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    sandbox = createSandbox();
+    sandbox.writeConfig(
+      [
+        "[default]",
+        "region = eu-west-1",
+        "",
+        "[profile work]",
+        "op_item = AWS work",
+        "",
+        '[profile "my prod"]',
+        "",
+      ].join("\n"),
+    );
+    sandbox.writeCredentials(["[personal]", "aws_access_key_id = AKIAEXAMPLE", ""].join("\n"));
+    // `aws-op` on PATH, as an installed CLI is.
+    bin = mkdtempSync(join(tmpdir(), "aws-op-completion-"));
+    writeFileSync(join(bin, "aws-op"), `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`, { mode: 0o755 });
+    env = sandbox.env({ PATH: `${bin}:${sandbox.env().PATH ?? ""}` });
+  });
+
+  afterAll(() => {
+    rmSync(bin, { recursive: true, force: true });
+  });
+
+  /** Completions bash offers for the words (the last one is being completed), through the registered function. */
+  async function bashCompletes(words: string[]): Promise<string[]> {
+    const script = [
+      "source <(aws-op completion bash) || exit 1",
+      // The function `complete -p` names is the one readline would call.
+      'function=$(complete -p aws-op | sed -n "s/.*-F \\([^ ]*\\) aws-op$/\\1/p")',
+      '[ -n "$function" ] || { echo "no complete -F for aws-op" >&2; exit 1; }',
+      'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
+      '"$function" aws-op "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"',
+      'printf "%s\\n" "${COMPREPLY[@]}"',
+    ].join("\n");
+    const result = await spawnAsync("bash", ["-c", script, "bash", ...words], env);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return result.stdout.split("\n").filter(Boolean);
+  }
+
+  async function fishCompletes(line: string): Promise<string[]> {
+    const result = await spawnAsync(
+      "fish",
+      ["-c", 'aws-op completion fish | source; and complete -C "$argv[1]"', line],
+      env,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return result.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((entry) => entry.split("\t")[0] ?? "");
+  }
+
+  const allProfiles = ["default", "my prod", "personal", "work"];
+
+  it("bash completes `aws-op ex` to exec and `aws-op exec ` to the profile names, through complete/compgen", async () => {
+    expect(await bashCompletes(["aws-op", "ex"])).toEqual(["exec"]);
+    expect((await bashCompletes(["aws-op", "exec", ""])).sort()).toEqual(allProfiles);
+    expect(await bashCompletes(["aws-op", "exec", "my"])).toEqual(["my prod"]);
+    expect(await bashCompletes(["aws-op", "exec", "--f"])).toEqual(["--force"]);
+    expect((await bashCompletes(["aws-op", "process", "--profile", ""])).sort()).toEqual(allProfiles);
+    // A profile is the first argument only; a flag's value is not a profile; after -- comes the command.
+    expect(await bashCompletes(["aws-op", "exec", "work", ""])).toEqual([]);
+    expect(await bashCompletes(["aws-op", "setup", "--vault", ""])).toEqual([]);
+    expect((await bashCompletes(["aws-op", "setup", "--vault", "Work", ""])).sort()).toEqual(allProfiles);
+    expect(await bashCompletes(["aws-op", "exec", "work", "--", ""])).toEqual([]);
+    expect(await bashCompletes(["aws-op", "comp"])).toEqual(["completion"]);
+    expect(sandbox.opCalls()).toEqual([]);
+  });
+
+  it("fish loads its script and completes commands, flags and profile names", async () => {
+    expect(await fishCompletes("aws-op ex")).toEqual(["exec"]);
+    expect((await fishCompletes("aws-op exec ")).sort()).toEqual(allProfiles);
+    expect(await fishCompletes("aws-op exec work ")).toEqual([]);
+    expect(await fishCompletes("aws-op exec --f")).toEqual(["--force"]);
+    expect((await fishCompletes("aws-op process --profile ")).sort()).toEqual(allProfiles);
+    expect(sandbox.opCalls()).toEqual([]);
+  });
+
+  it("zsh loads its script with compinit and registers the completion function", async () => {
+    const result = await spawnAsync(
+      "zsh",
+      [
+        "-f",
+        "-c",
+        'autoload -U compinit && compinit -u -D && source <(aws-op completion zsh) && print -r -- "$_comps[aws-op]"',
+      ],
+      env,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("_aws_op");
+  });
+
+  it("completion --profiles lists every profile of both files, one a line; an unknown shell is an error", async () => {
+    const listed = await sandbox.run(["completion", "--profiles"]);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout.split("\n").filter(Boolean).sort()).toEqual(allProfiles);
+    const unknown = await sandbox.run(["completion", "tcsh"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("bash, zsh or fish");
+  });
+});
