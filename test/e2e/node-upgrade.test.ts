@@ -66,7 +66,7 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
     sandbox.writeConfig(HEAD.join("\n"));
     const old = versionedNode("v24.0.0");
     await setUp(old.node, "work");
-    await setUp(old.node, "my prod");
+    await setUp(old.node, "prod.eu");
     await setUp(process.execPath, "current"); // set up by this Node.js: not broken, not touched
     const before = readFileSync(sandbox.configPath, "utf8");
     expect(credentialProcessLines(before).filter((l) => l.includes(old.node))).toHaveLength(2);
@@ -79,7 +79,7 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
 
     const doctor = await sandbox.run(["doctor", "--offline"]);
     expect(doctor.status).toBe(1);
-    for (const profile of ["work", "my prod"]) {
+    for (const profile of ["work", "prod.eu"]) {
       expect(doctor.stdout).toContain(`✗ [${profile}] credential_process runnable: ${old.node} does not exist`);
     }
     expect(doctor.stdout).toContain("✓ [current] credential_process runnable");
@@ -91,7 +91,7 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
     expect(fixed.stdout).toContain(`-credential_process = ${old.node} ${cliPath} process --profile work`);
     expect(fixed.stdout).toContain(`+credential_process = ${process.execPath} ${cliPath} process --profile work`);
     expect(fixed.stdout.indexOf("+credential_process")).toBeLessThan(fixed.stdout.indexOf("✓ 1Password CLI found"));
-    expect(fixed.stderr).toContain("Pointed credential_process of [work], [my prod] at this aws-op");
+    expect(fixed.stderr).toContain("Pointed credential_process of [work], [prod.eu] at this aws-op");
     expect(fixed.stdout).toContain("All checks passed.");
     expect(fixed.status).toBe(0);
 
@@ -104,15 +104,15 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
           `credential_process = ${process.execPath} ${cliPath} process --profile work\n`,
         )
         .replace(
-          `credential_process = ${old.node} ${cliPath} process --profile "my prod"\n`,
-          `credential_process = ${process.execPath} ${cliPath} process --profile "my prod"\n`,
+          `credential_process = ${old.node} ${cliPath} process --profile prod.eu\n`,
+          `credential_process = ${process.execPath} ${cliPath} process --profile prod.eu\n`,
         ),
     );
     expect(after).not.toBe(before);
     const identity = await callerIdentity("work");
     expect(identity.stderr).toBe("");
     expect(JSON.parse(identity.stdout)).toHaveProperty("Account", "123456789012");
-    expect((await callerIdentity("my prod")).status).toBe(0);
+    expect((await callerIdentity("prod.eu")).status).toBe(0);
 
     const again = await sandbox.run(["doctor", "--fix", "--offline"]);
     expect(again.stderr).toContain("Nothing to fix");
