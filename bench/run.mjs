@@ -2,7 +2,8 @@
 // proxy, sandbox HOME) with esbuild and runs it once per Node.js: every Node that .ci/run installed under
 // .tmp/node-MAJOR (else the Node running this), or the ones named with --node=24 / --node=/path/to/node (repeatable).
 // Each run measures aws-op against `node -e 0` of its own Node.js; the warm and cold rows run on every Node, the AWS CLI
-// rows (sequential, concurrent: their time is the AWS CLI's and op's) on the last one only. Prints one table per Node,
+// rows (sequential, concurrent: their time is the AWS CLI's and op's) and the exec --server endpoint on the last one
+// only. Prints one table per Node,
 // then the summary across them; writes bench/results/<time>.json with every sample.
 // The bundle lives under node_modules/.cache (so packages resolve and no linter sees it); the fake-op fixture finds
 // the repository from import.meta.url, so that is pinned to its source file.
@@ -70,7 +71,7 @@ let exitCode = 0;
 for (const [index, node] of nodes.entries()) {
   const last = index === nodes.length - 1;
   const only = passOn.find((a) => a.startsWith("--only="));
-  const sections = only ? [] : [`--only=${last ? "warm,cold,sequential,concurrent" : "warm,cold"}`];
+  const sections = only || last ? [] : ["--only=warm,cold"];
   const out = join(cacheDir, `result-${index}.json`);
   rmSync(out, { force: true });
   const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
