@@ -12,6 +12,7 @@ import { preloadStsSdk, sdkSts } from "./aws/sts.js";
 import type { CompletionFlag, CompletionSpec } from "./commands/completion.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
+import { redactSecrets } from "./redact.js";
 import * as processCommand from "./commands/process.js";
 import { homeDirectory } from "./config/profile.js";
 import { escapeForTerminal } from "./ui/terminal-text.js";
@@ -149,7 +150,12 @@ export interface CliResult {
   exitCode: number;
 }
 
+/** The message for an error, with its stack trace under --debug; never a secret (see redact.ts). */
 function formatError(error: unknown, debug: boolean): string {
+  return redactSecrets(formatErrorText(error, debug));
+}
+
+function formatErrorText(error: unknown, debug: boolean): string {
   if (error instanceof UserError) {
     // Messages quote item, vault and profile names: their control characters are escaped.
     const lines = [`aws-op: ${escapeForTerminal(error.message)}`];

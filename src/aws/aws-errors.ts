@@ -58,6 +58,12 @@ export function toCommonAwsError(
 ): UserError | undefined {
   const { name, code, message } = readSdkError(error);
   const where = endpoint ? ` at ${endpoint}` : "";
+  if (name === "ResponseTooLargeError") {
+    return new UserError(`${op}${where} sent an answer larger than 1 MB; it was not read.`, {
+      hint: `AWS answers are a few kB: check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service} if you set them.`,
+      cause: error,
+    });
+  }
   if (NETWORK_CODES.includes(code ?? name)) {
     return new UserError(`Could not reach AWS for ${op}${where} (${code ?? name}).`, {
       hint: `Check your network connection, proxy settings and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service}, then try again.`,

@@ -2,9 +2,10 @@
 // credentials (the long-term keys from the item): the default chain could run aws-op again through AWS_PROFILE.
 // The endpoint honours AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL, as the AWS SDKs do.
 import { UserError } from "../errors.js";
+import { registerSecret } from "../redact.js";
 import { readSdkError, toCommonAwsError } from "./aws-errors.js";
 import { maskKeyId } from "./credential-output.js";
-import { endpointFromEnv, sdkClientConfig, type CallerKeys } from "./sts.js";
+import { endpointFromEnv, limitResponseSize, sdkClientConfig, type CallerKeys } from "./sts.js";
 
 export interface IamAccessKey {
   accessKeyId: string;
@@ -43,6 +44,7 @@ async function makeClient(keys: CallerKeys, options: IamOptions) {
   const sdk = await import("@aws-sdk/client-iam");
   // IAM is a global service; the SDK signs for us-east-1 whatever region is given. Bounded time as for STS.
   const client = new sdk.IAMClient(sdkClientConfig(keys, options));
+  limitResponseSize(client);
   return { sdk, client };
 }
 
@@ -115,6 +117,7 @@ export const sdkIam: IamApi = {
           hint: "Check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_IAM if you set them; otherwise look for a new key with aws iam list-access-keys and delete it.",
         });
       }
+      registerSecret(key.SecretAccessKey);
       return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey, userName: key.UserName ?? "" };
     } catch (error) {
       throw toIamError(error, "CreateAccessKey", options.endpoint);

@@ -2,6 +2,7 @@
 // aws-op's own clients always get explicit credentials: the default provider chain would read the caller's
 // AWS_PROFILE and run aws-op again.
 import { UserError } from "../errors.js";
+import { registerSecret } from "../redact.js";
 import type { AwsCredentials } from "./credential-output.js";
 import { toAwsError } from "./aws-errors.js";
 
@@ -85,32 +86,120 @@ function sendOptions(options: AwsEndpointOptions): { abortSignal: AbortSignal } 
   return { abortSignal: AbortSignal.timeout(Math.max(1, options.timeoutMs ?? STS_CALL_TIMEOUT_MS)) };
 }
 
+/** STS and IAM answers are a few kB; anything beyond this is not AWS and is not read into memory. */
+export const MAX_AWS_RESPONSE_BYTES = 1024 * 1024;
+
+/** The error the size limit throws; aws-errors.ts turns it into a message that names the endpoint. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = "ResponseTooLargeError";
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<{ response: unknown }>) => (args: unknown) => Promise<unknown>,
+      options: { step: "deserialize"; priority: "low"; name: string },
+    ): void;
+  };
+}
+
+/**
+ * Read every response of `client` with a size limit, before the SDK's deserializer (which collects the whole body
+ * into one string: a 200 MB answer from a hostile endpoint aborted Node out of memory). Innermost middleware of
+ * the deserialize step, so it sees the raw HTTP response; its error is not retried.
+ */
+export function limitResponseSize(sdkClient: unknown): void {
+  (sdkClient as MiddlewareClient).middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { headers?: Record<string, string>; body?: unknown };
+      const declared = Number(response.headers?.["content-length"] ?? "0");
+      const body = response.body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+      if (declared > MAX_AWS_RESPONSE_BYTES) {
+        body?.destroy?.();
+        throw new ResponseTooLargeError(`answer of ${declared} bytes`);
+      }
+      if (body && typeof body[Symbol.asyncIterator] === "function") {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of body) {
+          size += chunk.length;
+          if (size > MAX_AWS_RESPONSE_BYTES) {
+            body.destroy?.();
+            throw new ResponseTooLargeError(`answer of more than ${MAX_AWS_RESPONSE_BYTES} bytes`);
+          }
+          chunks.push(Buffer.from(chunk));
+        }
+        const { Readable } = await import("node:stream");
+        response.body = Readable.from([Buffer.concat(chunks)]);
+      }
+      return result;
+    },
+    { step: "deserialize", priority: "low", name: "awsOpResponseSizeLimit" },
+  );
+}
+
 async function makeClient(keys: CallerKeys, options: AwsEndpointOptions) {
   const sdk = await import("@aws-sdk/client-sts");
   const client = new sdk.STSClient(sdkClientConfig(keys, options));
+  limitResponseSize(client);
   return { sdk, client };
+}
+
+/**
+ * How far beyond the duration asked for an Expiration may lie (AWS's clock against ours) before it is cut back:
+ * an answer "valid until 2099" must not be served and cached for 70 years.
+ */
+export const EXPIRATION_ALLOWANCE_MS = 5 * 60 * 1000;
+
+/** What the call asked for: the session's length, and when (our clock) the call started. */
+interface AskedFor {
+  durationSeconds: number;
+  startedAt: number;
 }
 
 function requireCredentials(
   value: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
   operation: string,
+  asked: AskedFor,
 ): AwsCredentials {
+  registerSecret(value?.SecretAccessKey);
+  registerSecret(value?.SessionToken);
   if (!value?.AccessKeyId || !value.SecretAccessKey || !value.SessionToken || !value.Expiration) {
     throw new UserError(`STS ${operation} returned an incomplete answer.`, {
       hint: "Check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them; otherwise try again.",
     });
   }
+  if ([value.AccessKeyId, value.SecretAccessKey, value.SessionToken].some((v) => /[^\x21-\x7e]/.test(v))) {
+    throw new UserError(`STS ${operation} returned credentials with characters AWS never uses.`, {
+      hint: "Check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them; otherwise try again.",
+    });
+  }
+  let expiration = new Date(value.Expiration);
+  if (Number.isNaN(expiration.getTime()) || expiration.getTime() <= Date.now()) {
+    throw new UserError(
+      `STS ${operation} returned credentials that expired already (${value.Expiration.toISOString?.() ?? "?"}).`,
+      {
+        hint: "Check this computer's clock (enable NTP), and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set them.",
+      },
+    );
+  }
+  // Never serve past what was asked: a longer Expiration is cut back to the duration from the call's start.
+  const askedUntil = asked.startedAt + asked.durationSeconds * 1000;
+  if (expiration.getTime() > askedUntil + EXPIRATION_ALLOWANCE_MS) expiration = new Date(askedUntil);
   return {
     accessKeyId: value.AccessKeyId,
     secretAccessKey: value.SecretAccessKey,
     sessionToken: value.SessionToken,
-    expiration: new Date(value.Expiration),
+    expiration,
   };
 }
 
 export const sdkSts: StsApi = {
   async getSessionToken(keys, options) {
     const { sdk, client } = await makeClient(keys, options);
+    // Our clock (as the SDK's signature uses it): the answer's Expiration is checked against it.
+    const startedAt = Date.now();
     try {
       const out = await client.send(
         new sdk.GetSessionTokenCommand({
@@ -121,7 +210,10 @@ export const sdkSts: StsApi = {
         }),
         sendOptions(options),
       );
-      return requireCredentials(out.Credentials, "GetSessionToken");
+      return requireCredentials(out.Credentials, "GetSessionToken", {
+        durationSeconds: options.durationSeconds,
+        startedAt,
+      });
     } catch (error) {
       throw toAwsError(error, { operation: "GetSessionToken", endpoint: options.endpoint, mfa: !!options.tokenCode });
     } finally {
@@ -130,6 +222,7 @@ export const sdkSts: StsApi = {
   },
   async assumeRole(keys, options) {
     const { sdk, client } = await makeClient(keys, options);
+    const startedAt = Date.now();
     try {
       const out = await client.send(
         new sdk.AssumeRoleCommand({
@@ -143,7 +236,10 @@ export const sdkSts: StsApi = {
         }),
         sendOptions(options),
       );
-      const credentials = requireCredentials(out.Credentials, "AssumeRole");
+      const credentials = requireCredentials(out.Credentials, "AssumeRole", {
+        durationSeconds: options.durationSeconds,
+        startedAt,
+      });
       const arn = out.AssumedRoleUser?.Arn;
       const accountId = arn?.split(":")[4];
       return {

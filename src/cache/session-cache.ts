@@ -3,6 +3,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { sep } from "node:path";
 import type { AwsCredentials } from "../aws/credential-output.js";
+import { registerSecret } from "../redact.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic, type PrivacyReport } from "./private-files.js";
 import { sha256Hex } from "./sha256.js";
 
@@ -65,9 +66,13 @@ function isCacheEntry(value: unknown): value is CacheEntry {
   );
 }
 
+/** How much longer than the duration asked for an entry may live (the clocks of AWS and this computer differ). */
+export const LIFETIME_ALLOWANCE_MS = 5 * 60 * 1000;
+
 /**
  * May this entry be served at `now`? Only while it has more than the refresh margin left. An entry that seems to
- * come from the future, or to live longer than it was issued for, means the clock jumped: never serve it.
+ * come from the future, or to live longer than it was issued for, means the clock jumped: never serve it. Nor one
+ * that lives longer than the duration its descriptor asked for (an STS answer "valid until 2099").
  */
 export function isEntryFresh(entry: CacheEntry, now: Date): boolean {
   const expires = Date.parse(entry.credentials.Expiration);
@@ -75,12 +80,16 @@ export function isEntryFresh(entry: CacheEntry, now: Date): boolean {
   const lifetime = expires - obtained;
   const remaining = expires - now.getTime();
   if (lifetime <= 0) return false;
+  const asked = entry.descriptor.duration;
+  if (typeof asked === "number" && lifetime > asked * 1000 + LIFETIME_ALLOWANCE_MS) return false;
   if (obtained > now.getTime() + 60_000) return false;
   if (remaining > lifetime + 60_000) return false;
   return remaining > refreshMarginMs(lifetime);
 }
 
 export function entryToCredentials(entry: CacheEntry): AwsCredentials {
+  registerSecret(entry.credentials.SecretAccessKey);
+  registerSecret(entry.credentials.SessionToken);
   return {
     accessKeyId: entry.credentials.AccessKeyId,
     secretAccessKey: entry.credentials.SecretAccessKey,

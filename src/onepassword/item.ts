@@ -3,6 +3,7 @@
 // aws_access_key_id / aws_secret_access_key) and 1Password's AWS shell plugin's (Access Key ID, Secret Access Key,
 // One-Time Password, MFA Serial).
 import { UserError } from "../errors.js";
+import { registerSecret } from "../redact.js";
 
 export interface OpField {
   id: string;
@@ -170,6 +171,21 @@ function describeRole(role: AwsFieldRole): string {
   }
 }
 
+/**
+ * AWS keys are printable ASCII. A control character (a NUL pasted along, a line break) would be refused by AWS or
+ * by Node when the key goes into a child's environment, with the value quoted in the error: refuse it here,
+ * naming the field, never the value.
+ */
+function verifyPrintable(item: OpItem, what: string, value: string): void {
+  if (/^[^\p{Cc}]*$/u.test(value)) return;
+  throw new UserError(
+    `The ${what} in 1Password item "${item.title}" holds a control character (e.g. a NUL or a line break).`,
+    {
+      hint: `Copy the ${what} again from AWS into the item, without extra characters.`,
+    },
+  );
+}
+
 /** Find the AWS fields of an item; throws a UserError naming the labels when a required one is missing. */
 export function resolveAwsFields(item: OpItem): AwsItemFields {
   const accessKeyId = pickOne(item, "accessKeyId", true);
@@ -182,6 +198,11 @@ export function resolveAwsFields(item: OpItem): AwsItemFields {
     secretAccessKey: (secretAccessKey?.value ?? "").trim(),
     labels: {},
   };
+  registerSecret(result.secretAccessKey);
+  registerSecret(otp?.value);
+  registerSecret(otp?.totp);
+  verifyPrintable(item, "access key ID", result.accessKeyId);
+  verifyPrintable(item, "secret access key", result.secretAccessKey);
   if (accessKeyId) result.labels.accessKeyId = describeField(item, accessKeyId);
   if (secretAccessKey) result.labels.secretAccessKey = describeField(item, secretAccessKey);
   if (mfaSerial?.value) {

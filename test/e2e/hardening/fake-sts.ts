@@ -16,7 +16,15 @@ export interface StsRequest {
 }
 
 export type StsReply =
-  { kind: "credentials" } | { kind: "error"; status: number; code: string; message: string } | { kind: "hang" };
+  /** Session credentials; `expiration` overrides the honest one (now + DurationSeconds). */
+  | { kind: "credentials"; expiration?: string }
+  | { kind: "error"; status: number; code: string; message: string }
+  | { kind: "hang" }
+  /** Any body, as given. */
+  | { kind: "raw"; status: number; body: string }
+  /** A 200 answer whose body is `bytes` long (streamed in 1 MiB chunks of `filler`, with a Content-Length unless
+   * `chunked`), never all in memory. */
+  | { kind: "huge"; bytes: number; filler?: string; chunked?: boolean };
 
 export interface FakeSts {
   url: string;
@@ -37,9 +45,9 @@ function xmlEscape(text: string): string {
 
 let issued = 0;
 
-function credentialsXml(request: StsRequest): string {
+function credentialsXml(request: StsRequest, expirationOverride?: string): string {
   const duration = Number(request.params.get("DurationSeconds") ?? "3600");
-  const expiration = new Date(Date.now() + duration * 1000).toISOString();
+  const expiration = expirationOverride ?? new Date(Date.now() + duration * 1000).toISOString();
   issued += 1;
   const inner = `<Credentials><AccessKeyId>${sessionKeyFor(request.accessKeyId)}</AccessKeyId><SecretAccessKey>fakeStsSecret${issued}x${request.accessKeyId}</SecretAccessKey><SessionToken>fakeStsToken${issued}x${request.accessKeyId}</SessionToken><Expiration>${expiration}</Expiration></Credentials>`;
   const role =
@@ -51,6 +59,26 @@ function credentialsXml(request: StsRequest): string {
 
 function errorXml(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>fake-error</RequestId></ErrorResponse>`;
+}
+
+/** Stream `bytes` of `filler` (with backpressure), stopping as soon as the client goes away. */
+function streamHugeBody(res: ServerResponse, bytes: number, filler: string, chunked: boolean): void {
+  const chunk = Buffer.from(filler.repeat(Math.ceil((1 << 20) / filler.length))).subarray(0, 1 << 20);
+  let left = bytes;
+  res.writeHead(200, { "content-type": "text/xml", ...(chunked ? {} : { "content-length": String(bytes) }) });
+  const pump = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) {
+        res.once("drain", pump);
+        return;
+      }
+    }
+    if (left <= 0) res.end();
+  };
+  res.on("close", () => (left = 0));
+  pump();
 }
 
 export async function startFakeSts(): Promise<FakeSts> {
@@ -81,7 +109,16 @@ export async function startFakeSts(): Promise<FakeSts> {
       const index = fake.requests.push(request) - 1;
       const reply = fake.reply(request, index);
       if (reply.kind === "hang") return; // never answer; stop() destroys the socket
-      const body = reply.kind === "credentials" ? credentialsXml(request) : errorXml(reply.code, reply.message);
+      if (reply.kind === "huge") {
+        streamHugeBody(res, reply.bytes, reply.filler ?? "<a>", reply.chunked ?? false);
+        return;
+      }
+      const body =
+        reply.kind === "credentials"
+          ? credentialsXml(request, reply.expiration)
+          : reply.kind === "raw"
+            ? reply.body
+            : errorXml(reply.code, reply.message);
       res.writeHead(reply.kind === "credentials" ? 200 : reply.status, { "content-type": "text/xml" });
       res.end(body);
     });

@@ -8,15 +8,16 @@ import {
   isEntryFresh,
   SessionCache,
   toCacheEntry,
+  type CacheDescriptor,
   type CacheEntry,
 } from "../../../src/cache/session-cache.js";
 
 const MIN = 60_000;
 
-function entry(obtained: number, lifetimeMs: number): CacheEntry {
+function entry(obtained: number, lifetimeMs: number, descriptor: CacheDescriptor = { item: "x" }): CacheEntry {
   return toCacheEntry(
     { accessKeyId: "ASIA1", secretAccessKey: "s", sessionToken: "t", expiration: new Date(obtained + lifetimeMs) },
-    { item: "x" },
+    descriptor,
     new Date(obtained),
   );
 }
@@ -33,6 +34,19 @@ describe("isEntryFresh", () => {
     ["clock jumped back before it was obtained", 60 * MIN, -10 * MIN, false],
   ])("%s -> %s", (_name, lifetime, elapsed, fresh) => {
     expect(isEntryFresh(entry(t0, lifetime), new Date(t0 + elapsed))).toBe(fresh);
+  });
+});
+
+describe("isEntryFresh: an entry never outlives the duration it was asked for (issue 13, item 8)", () => {
+  const t0 = Date.parse("2026-11-25T12:00:00Z");
+  it("an entry of a 1 h session that STS said lasts until 2099 is not served", () => {
+    const planted = entry(t0, Date.parse("2099-01-01T00:00:00Z") - t0, { kind: "session", item: "x", duration: 3600 });
+    expect(isEntryFresh(planted, new Date(t0 + 10 * MIN))).toBe(false);
+  });
+  it("a role entry living longer than its duration (plus 5 min) is not served; within it, it is", () => {
+    const descriptor = { kind: "role", roleArn: "arn:aws:iam::1:role/r", duration: 900 };
+    expect(isEntryFresh(entry(t0, 30 * MIN, descriptor), new Date(t0 + MIN))).toBe(false);
+    expect(isEntryFresh(entry(t0, 15 * MIN + 2 * MIN, descriptor), new Date(t0 + MIN))).toBe(true);
   });
 });
 
