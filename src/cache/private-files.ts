@@ -22,9 +22,14 @@ export interface PrivacyReport {
   repaired: string[];
 }
 
-/** Make `dir` (and its parents) exist, as a real directory owned by us with mode 0700. */
-export function ensurePrivateDirectory(dir: string, report?: PrivacyReport): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+/**
+ * Make `dir` (and its parents) exist, as a real directory owned by us with mode 0700. A directory aws-op creates
+ * is 0700 from the start. An existing one open to others is made private again only with `repair` (directories
+ * aws-op named and made, like ~/.cache/aws-op and sessions/); otherwise (AWS_OP_CACHE_DIR naming a directory of
+ * someone's choice, perhaps a shared one like /tmp) it is refused, its permissions left alone.
+ */
+export function ensurePrivateDirectory(dir: string, report?: PrivacyReport, options: { repair?: boolean } = {}): void {
+  const created = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
   const stat = lstatSync(dir);
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
     throw new UserError(
@@ -41,10 +46,19 @@ export function ensurePrivateDirectory(dir: string, report?: PrivacyReport): voi
       hint: `Remove it, or point AWS_OP_CACHE_DIR at a directory of your own.`,
     });
   }
-  if ((stat.mode & 0o077) !== 0) {
+  if ((stat.mode & 0o077) === 0) return;
+  if (created || options.repair !== false) {
     chmodSync(dir, 0o700);
     report?.repaired.push(dir);
+    return;
   }
+  const mode = (stat.mode & 0o7777).toString(8).padStart(4, "0");
+  throw new UserError(
+    `The aws-op cache directory ${dir} can be used by other users (mode ${mode}); aws-op keeps sessions only in a private directory and does not change the permissions of a directory it did not make.`,
+    {
+      hint: `Point AWS_OP_CACHE_DIR at a new path (aws-op creates it, private) or a directory only you can use (chmod 700 "${dir}" if it is yours alone).`,
+    },
+  );
 }
 
 /**

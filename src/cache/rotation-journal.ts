@@ -41,7 +41,7 @@ export function readRotationJournal(root: string, item: ItemIdentity): RotationJ
 }
 
 export function writeRotationJournal(root: string, item: ItemIdentity, journal: RotationJournal): void {
-  ensurePrivateDirectory(root);
+  ensurePrivateDirectory(root, undefined, { repair: false });
   ensurePrivateDirectory(join(root, "rotations"));
   writeFileAtomic(journalPath(root, item), `${JSON.stringify(journal)}\n`);
 }

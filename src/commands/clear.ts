@@ -1,9 +1,10 @@
-// `aws-op clear [PROFILE | --all]`: delete cached sessions (and assumed-role credentials).
+// `aws-op clear [PROFILE | --all]`: delete cached sessions (and assumed-role credentials); --all also the MFA state.
 import { UserError } from "../errors.js";
 import { sessionCacheFor, readFilesFor, type Context } from "../context.js";
 import { resolveProfileSettings } from "../config/profile.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import { itemIdentityOf } from "../providers/chain.js";
+import { clearMfaState } from "../cache/mfa-state.js";
 
 export interface ClearOptions {
   profile?: string;
@@ -15,6 +16,8 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
   const cache = sessionCacheFor(ctx);
   if (options.all) {
     const count = cache.clearAll();
+    // Which MFA step was last sent: a step recorded while the clock was wrong would otherwise outlive the fix.
+    clearMfaState(cache.root);
     ctx.stderr(`Removed ${count} cached session${count === 1 ? "" : "s"}.\n`);
     return count;
   }

@@ -2,6 +2,7 @@
 // computes codes itself to wait for the *next* one when the current code was just used (AWS rejects a reused code).
 // Hand-written: a dozen lines over node:crypto, where a library would add a dependency to the cold path. node:crypto
 // is loaded when a code is computed (process.getBuiltinModule), not with aws-op: a warm `aws-op process` never needs it.
+import { UserError } from "../errors.js";
 
 export interface TotpParameters {
   secret: Buffer;
@@ -64,4 +65,26 @@ export function generateTotp(params: TotpParameters, counter: number): string {
   const offset = (hmac[hmac.length - 1] ?? 0) & 0x0f;
   const binary = hmac.readUInt32BE(offset) & 0x7fffffff;
   return String(binary % 10 ** params.digits).padStart(params.digits, "0");
+}
+
+/** AWS virtual MFA devices (and AWS's check of a code) use RFC 6238's defaults: 30 s steps, 6 digits, HMAC-SHA1. */
+export const AWS_TOTP = { period: 30, digits: 6, algorithm: "sha1" } as const;
+
+/**
+ * Refuse OTP parameters AWS never uses: codes made with them are rejected by AWS, and waiting one "period" for the
+ * next code could take a day (period=86400). Names what was found and what AWS uses.
+ */
+export function requireAwsTotpParameters(params: TotpParameters, item: string): TotpParameters {
+  const wrong = [
+    params.period !== AWS_TOTP.period ? `a period of ${params.period} s` : undefined,
+    params.digits !== AWS_TOTP.digits ? `${params.digits} digits` : undefined,
+    params.algorithm !== AWS_TOTP.algorithm ? params.algorithm.toUpperCase() : undefined,
+  ].filter((w): w is string => w !== undefined);
+  if (wrong.length === 0) return params;
+  throw new UserError(
+    `The one-time password of 1Password item "${item}" uses ${wrong.join(", ")}; AWS virtual MFA devices use 30-second codes of 6 digits (SHA1).`,
+    {
+      hint: "Put the secret (or QR code) AWS showed when the MFA device was assigned into the item's one-time password field, without period, digits or algorithm parameters.",
+    },
+  );
 }

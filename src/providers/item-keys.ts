@@ -2,16 +2,23 @@
 // (the item's one-time password, or a question to the person). Its descriptor names the item as `op` will find it:
 // the account op resolves, vault, item, MFA serial and the op executable.
 import type { CallerKeys } from "../aws/sts.js";
-import { readLastMfaStep, writeLastMfaStep } from "../cache/mfa-state.js";
+import { planMfaStep, readLastMfaStep, writeLastMfaStep } from "../cache/mfa-state.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import { sha256Hex } from "../cache/sha256.js";
 import { UserError } from "../errors.js";
 import type { ItemLocator } from "../onepassword/args.js";
 import { readItem, type OpContext } from "../onepassword/client.js";
 import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
-import { generateTotp, parseOtpUri, totpCounter } from "../onepassword/totp.js";
+import { generateTotp, parseOtpUri, requireAwsTotpParameters } from "../onepassword/totp.js";
 import type { MfaPromptDriver } from "../config/profile.js";
-import { mfaPromptTimeoutMs, type CredentialProvider, type FetchBudget, type ServedCredentials } from "./provider.js";
+import {
+  FETCH_BUDGET_MS,
+  mfaPromptTimeoutMs,
+  STS_MIN_BUDGET_MS,
+  type CredentialProvider,
+  type FetchBudget,
+  type ServedCredentials,
+} from "./provider.js";
 
 /** What reading an item and asking for an MFA code need from the outside world. */
 export interface ItemKeysDeps {
@@ -131,7 +138,8 @@ export class ItemKeysProvider implements CredentialProvider {
 
   /**
    * The MFA serial and a code that AWS has not seen yet. The code is op's current one; when that time step was
-   * already used for this device (a session a few seconds ago), wait for the next step and compute its code.
+   * already used for this device (a session a few seconds ago), wait for the next step and compute its code:
+   * at most one period, and only when the wait fits the fetch budget (see planMfaStep).
    */
   private async mfaFor(fields: AwsItemFields, budget: FetchBudget): Promise<MfaCode | undefined> {
     const deps = this.deps;
@@ -158,26 +166,32 @@ export class ItemKeysProvider implements CredentialProvider {
         },
       );
     }
-    const params = fields.otpUri ? parseOtpUri(fields.otpUri) : undefined;
+    const parsed = fields.otpUri ? parseOtpUri(fields.otpUri) : undefined;
+    const params = parsed ? requireAwsTotpParameters(parsed, item) : undefined;
     const root = deps.stateRoot;
     let tokenCode = fields.totp;
     if (params) {
-      let step = totpCounter(params, deps.now().getTime());
       const last = root ? readLastMfaStep(root, serialNumber) : undefined;
-      if (last !== undefined && step <= last) {
-        // AWS refuses a code it has seen: wait (at most one period) for the next one.
-        const nextStepAt = (last + 1) * params.period * 1000;
-        const waitMs = Math.min(nextStepAt - deps.now().getTime(), params.period * 1000) + 250;
-        deps.warn(
-          `aws-op: the current MFA code was already used; waiting ${Math.ceil(waitMs / 1000)} s for the next one.`,
-        );
-        await deps.sleep(Math.max(waitMs, 0));
-        step = Math.max(totpCounter(params, deps.now().getTime()), last + 1);
+      const plan = planMfaStep(last, deps.now().getTime(), params.period);
+      if (plan.waitMs > 0) {
+        // Every wait stays inside the fetch budget (the Go SDK kills a credential process after 60 s).
+        const left = budget.startedAt + FETCH_BUDGET_MS - STS_MIN_BUDGET_MS - deps.now().getTime();
+        const seconds = Math.ceil(plan.waitMs / 1000);
+        if (plan.waitMs > left) {
+          throw new UserError(
+            `The current MFA code was already used, and the next one comes later than an AWS tool waits for credentials: try again in ${seconds} s.`,
+            {
+              hint: "AWS accepts each MFA code once: a second session in the same 30 seconds must wait for the next code.",
+            },
+          );
+        }
+        deps.warn(`aws-op: the current MFA code was already used; waiting ${seconds} s for the next one.`);
+        await deps.sleep(plan.waitMs);
       }
-      tokenCode = generateTotp(params, step);
+      tokenCode = generateTotp(params, plan.step);
       if (root) {
         try {
-          writeLastMfaStep(root, serialNumber, step);
+          writeLastMfaStep(root, serialNumber, plan.step);
         } catch {
           // Best effort: without it a second session in the same window may be refused once.
         }

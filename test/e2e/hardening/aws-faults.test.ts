@@ -1,8 +1,12 @@
 // Faults of AWS, through the built `process` against a scripted STS on loopback: every failure is exit 1, empty
 // stdout and a message that names the cause and the fix; retries are bounded; time is bounded; a reused MFA code
 // is never sent.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import type { StoreItem } from "../../fake-op/store.js";
 import { decodeBase32, hotp } from "../../fake-op/totp.js";
 import { freePort } from "../../helpers/moto.js";
 import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
@@ -13,6 +17,18 @@ const KEY = { accessKeyId: "AKIAFAULTS0000000001", secretAccessKey: canarySecret
 const MFA_KEY = { accessKeyId: "AKIAFAULTS0000000002", secretAccessKey: canarySecretKey() };
 const SEED = canaryOtpSeed();
 const SERIAL = "arn:aws:iam::123456789012:mfa/faults";
+
+/** The item with parameters added to its otpauth URI (e.g. a period AWS does not use). */
+function withOtpParameters(item: StoreItem, extra: string): StoreItem {
+  for (const field of item.fields ?? []) if (field.type === "OTP") field.value = `${field.value ?? ""}${extra}`;
+  return item;
+}
+
+/** The MFA state file of a device (src/cache/mfa-state.ts: sha256 of the serial). */
+function mfaStatePath(sandbox: Sandbox, serial: string): string {
+  const name = `${createHash("sha256").update(serial).digest("hex").slice(0, 32)}.json`;
+  return join(sandbox.cacheDir, "aws-op", "mfa", name);
+}
 
 function expectCleanFailure(result: RunResult, message: RegExp): void {
   expect(result.status).toBe(1);
@@ -40,6 +56,10 @@ describe("AWS faults through process", () => {
             makeVault("Work", [
               scriptRecipeItem({ title: "plain", ...KEY }),
               scriptRecipeItem({ title: "mfa", ...MFA_KEY, totpSecret: SEED, mfaSerial: SERIAL }),
+              withOtpParameters(
+                scriptRecipeItem({ title: "mfaday", ...MFA_KEY, totpSecret: SEED, mfaSerial: SERIAL }),
+                "&period=86400",
+              ),
             ]),
           ],
         }),
@@ -57,6 +77,9 @@ describe("AWS faults through process", () => {
         "op_vault = Work",
         "op_item = mfa",
         "op_session_duration = 2h",
+        "[profile mfaday]",
+        "op_vault = Work",
+        "op_item = mfaday",
         "",
       ].join("\n"),
     );
@@ -217,6 +240,42 @@ describe("AWS faults through process", () => {
     expect(sts.requests[0]?.tokenCode).not.toBe(sts.requests[1]?.tokenCode);
     expect(acceptedSteps[1]).toBe((acceptedSteps[0] ?? 0) + 1);
   }, 75_000);
+
+  describe("MFA waits bounded (issue 13, item 5)", () => {
+    it("an otpauth period of 86400 is refused at once, naming what AWS virtual MFA uses (it made process wait hours)", async () => {
+      const started = Date.now();
+      const first = await sandbox.run(["process", "--profile", "mfaday"], { timeoutMs: 20_000 });
+      const second = await sandbox.run(["process", "--profile", "mfaday"], { timeoutMs: 20_000 });
+      for (const result of [first, second]) {
+        expectCleanFailure(result, /uses a period of 86400 s; AWS virtual MFA devices use 30-second codes of 6 digits/);
+      }
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(sts.requests).toHaveLength(0);
+    }, 30_000);
+
+    it("a recorded future MFA step (the clock was fast) is ignored: no wait, the current step's code is sent", async () => {
+      const path = mfaStatePath(sandbox, SERIAL);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, JSON.stringify({ step: Math.floor(Date.now() / 30_000) + 1000 }), { mode: 0o600 });
+      const started = Date.now();
+      const result = await processCold("mfa");
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const at = sts.requests[0]?.at ?? 0;
+      const seed = decodeBase32(SEED);
+      const near = [-1, 0, 1].map((d) => hotp(seed, Math.floor(at / 30_000) + d));
+      expect(near).toContain(sts.requests[0]?.tokenCode);
+    }, 30_000);
+
+    it("clear --all removes the MFA state", async () => {
+      await processCold("mfa");
+      expect(existsSync(mfaStatePath(sandbox, SERIAL))).toBe(true);
+      const cleared = await sandbox.run(["clear", "--all"]);
+      expect(cleared.status).toBe(0);
+      expect(existsSync(mfaStatePath(sandbox, SERIAL))).toBe(false);
+    }, 30_000);
+  });
 
   it("no canary leaked in any of these failures", () => {
     expect(canaries.scan(sandbox)).toEqual([]);

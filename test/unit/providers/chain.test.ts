@@ -9,6 +9,7 @@ import type { ProfileSettings } from "../../../src/config/profile.js";
 import { getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
 import type { MfaCodeRequest } from "../../../src/providers/item-keys.js";
 import { FETCH_BUDGET_MS, STS_MIN_BUDGET_MS } from "../../../src/providers/provider.js";
+import { writeLastMfaStep } from "../../../src/cache/mfa-state.js";
 import type { OpRunner } from "../../../src/onepassword/run-op.js";
 import { generateTotp, parseOtpUri } from "../../../src/onepassword/totp.js";
 
@@ -198,6 +199,67 @@ describe("getCredentials: sessions", () => {
     expect(a).not.toBe(b);
     const params = parseOtpUri(OTP_URI)!;
     expect(b).toBe(generateTotp(params, Math.floor(h.clock.now / 30_000)));
+  });
+
+  describe("MFA waits bounded (issue 13, item 5)", () => {
+    const mfa = { mfaSerial: "arn:aws:iam::123456789012:mfa/alice" };
+    const otpItem = (uri: string) =>
+      itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: uri, totp: "000000" }]);
+    const sleeps = (h: Harness) => {
+      const slept: number[] = [];
+      const sleep = h.deps.sleep;
+      h.deps.sleep = async (ms) => {
+        slept.push(ms);
+        await sleep(ms);
+      };
+      return slept;
+    };
+
+    it.each([
+      ["period=86400", `${OTP_URI}&period=86400`, /86400 s/],
+      ["digits=8", `${OTP_URI}&digits=8`, /8 digits/],
+      ["algorithm=SHA256", `${OTP_URI}&algorithm=SHA256`, /SHA256/],
+    ])("an otpauth URI with %s is refused at once, naming what AWS virtual MFA uses", async (_name, uri, detail) => {
+      const h = harness({ item: otpItem(uri) });
+      const slept = sleeps(h);
+      const failure = getCredentials(settings(mfa), h.deps);
+      await expect(failure).rejects.toThrow(detail);
+      await expect(failure).rejects.toThrow(/AWS virtual MFA devices use 30-second codes of 6 digits \(SHA1\)/);
+      // Not even on the second call (where the old code waited one period: 24 h here).
+      await expect(getCredentials(settings({ ...mfa, sessionDuration: 7200 }), h.deps)).rejects.toThrow(detail);
+      expect(slept).toEqual([]);
+      expect(h.sts.calls).toHaveLength(0);
+    });
+
+    it("a recorded MFA step more than one period ahead (the clock was fast) is ignored: no wait, the current code", async () => {
+      const h = harness({ item: otpItem(OTP_URI) });
+      const slept = sleeps(h);
+      const current = Math.floor(h.clock.now / 30_000);
+      writeLastMfaStep(h.deps.cache!.root, mfa.mfaSerial, current + 2);
+      await getCredentials(settings(mfa), h.deps);
+      expect(slept).toEqual([]);
+      expect(h.sts.calls[0]!.params.tokenCode).toBe(generateTotp(parseOtpUri(OTP_URI)!, current));
+    });
+
+    it("the wait for the next MFA code stays inside the fetch budget: after a slow approval it fails instead", async () => {
+      const h = harness({ item: otpItem(OTP_URI) });
+      const slept = sleeps(h);
+      h.clock.now = Date.parse("2026-11-25T12:00:00.500Z");
+      const started = h.clock.now;
+      const runOp = h.deps.runOp;
+      h.deps.runOp = async (options) => {
+        h.clock.now += 40_000; // the person took 40 s to approve in 1Password
+        return runOp(options);
+      };
+      // The code of the step we land in (12:00:30-12:01:00) was already used: the next one is 19.5 s away.
+      writeLastMfaStep(h.deps.cache!.root, mfa.mfaSerial, Math.floor((started + 40_000) / 30_000));
+      await expect(getCredentials(settings(mfa), h.deps)).rejects.toThrow(
+        /The current MFA code was already used.*try again in 20 s/s,
+      );
+      expect(h.clock.now - started).toBeLessThanOrEqual(FETCH_BUDGET_MS);
+      expect(slept.every((ms) => ms < 15_000)).toBe(true);
+      expect(h.sts.calls).toHaveLength(0);
+    });
   });
 
   it("says clearly when MFA is configured but the item has no one-time password", async () => {
