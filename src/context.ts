@@ -1,7 +1,7 @@
 // What commands get from the outside world, gathered once by cli.ts. Core code never reads process.env or the
 // home directory itself, so tests can hand in a temp HOME, a fake clock and fake runners.
 import type { StsApi } from "./aws/sts.js";
-import { cacheDirectory } from "./cache/paths.js";
+import { cacheLocation } from "./cache/paths.js";
 import { SessionCache } from "./cache/session-cache.js";
 import {
   awsFilePaths,
@@ -34,7 +34,8 @@ export interface Context {
 }
 
 export function sessionCacheFor(ctx: Context): SessionCache {
-  return new SessionCache(cacheDirectory(ctx.env, ctx.home, ctx.platform));
+  const location = cacheLocation(ctx.env, ctx.home, ctx.platform);
+  return new SessionCache(location.path, undefined, !location.chosenByUser);
 }
 
 export function readFilesFor(ctx: Context): AwsFiles {

@@ -17,14 +17,31 @@ function under(dir: string, ...names: string[]): string {
 }
 
 export function cacheDirectory(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform): string {
+  return cacheLocation(env, home, platform).path;
+}
+
+export interface CacheLocation {
+  path: string;
+  /**
+   * AWS_OP_CACHE_DIR names a directory of the user's choice (perhaps a shared one): aws-op never changes the
+   * permissions of such a directory when it exists already. The others are folders aws-op names and makes.
+   */
+  chosenByUser: boolean;
+}
+
+export function cacheLocation(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform): CacheLocation {
   if (env.AWS_OP_CACHE_DIR) {
     if (!isAbsolutePath(env.AWS_OP_CACHE_DIR)) {
       throw new UserError(`AWS_OP_CACHE_DIR = "${env.AWS_OP_CACHE_DIR}" is a relative path.`, {
         hint: "Set AWS_OP_CACHE_DIR to an absolute path.",
       });
     }
-    return env.AWS_OP_CACHE_DIR;
+    return { path: env.AWS_OP_CACHE_DIR, chosenByUser: true };
   }
+  return { path: defaultCacheDirectory(env, home, platform), chosenByUser: false };
+}
+
+function defaultCacheDirectory(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform): string {
   if (env.XDG_CACHE_HOME && isAbsolutePath(env.XDG_CACHE_HOME)) {
     return platform === "win32" ? join(env.XDG_CACHE_HOME, "aws-op") : under(env.XDG_CACHE_HOME, "aws-op");
   }

@@ -104,6 +104,8 @@ export class SessionCache {
   constructor(
     readonly root: string,
     readonly report: PrivacyReport = { repaired: [] },
+    /** false for AWS_OP_CACHE_DIR (see CacheLocation): an existing root open to others is refused, not repaired. */
+    readonly mayRepairRoot = true,
   ) {
     // Not join(): normalising long paths is most of a warm run's path work, and it makes Node 24 and 26 optimise
     // their path code with Maglev at a cost in memory (issue 14). The file system resolves the same directory.
@@ -117,7 +119,7 @@ export class SessionCache {
 
   /** Create the cache directories (0700), refusing symlinks and directories of other users. */
   prepare(): void {
-    ensurePrivateDirectory(this.root, this.report);
+    ensurePrivateDirectory(this.root, this.report, { repair: this.mayRepairRoot });
     ensurePrivateDirectory(this.sessionsDir, this.report);
   }
 

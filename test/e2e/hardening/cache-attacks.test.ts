@@ -206,6 +206,47 @@ describe("cache attacks through process", () => {
     expect(result.stderr).toMatch(/AWS_OP_CACHE_DIR/);
   });
 
+  describe("AWS_OP_CACHE_DIR on a directory aws-op did not make (issue 13, item 6)", () => {
+    it("an existing shared directory (mode 1777) is refused naming the fix, and its mode (sticky bit) is left alone", async () => {
+      // A stand-in for the system's shared temporary directory: never the real /tmp.
+      const shared = mkdtempSync(join(tmpdir(), "aws-op-shared-"));
+      chmodSync(shared, 0o1777);
+      const sandbox = fresh({ AWS_OP_CACHE_DIR: shared });
+      const result = await sandbox.run(["process", "--profile", "alpha"]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/can be used by other users \(mode 1777\)/);
+      expect(result.stderr).toMatch(/Point AWS_OP_CACHE_DIR at a new path/);
+      expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+      expect(readdirSync(shared)).toEqual([]);
+      expect(sandbox.opCalls()).toHaveLength(0);
+    });
+
+    it("an existing directory of mine open to others (0755) is refused naming chmod 700, not changed", async () => {
+      const mine = mkdtempSync(join(tmpdir(), "aws-op-mine-"));
+      chmodSync(mine, 0o755);
+      const sandbox = fresh({ AWS_OP_CACHE_DIR: mine });
+      const result = await sandbox.run(["process", "--profile", "alpha"]);
+      expect(result.stderr).toMatch(/can be used by other users \(mode 0755\)/);
+      expect(result.stderr).toMatch(/chmod 700/);
+      expect(result.status).toBe(1);
+      expect(statSync(mine).mode & 0o7777).toBe(0o755);
+    });
+
+    it("a private directory of mine, or a path that does not exist yet, is used (the new one created 0700)", async () => {
+      const mine = mkdtempSync(join(tmpdir(), "aws-op-mine-"));
+      chmodSync(mine, 0o700);
+      const created = join(mkdtempSync(join(tmpdir(), "aws-op-new-")), "a", "cache");
+      canaries.cacheRoots.push(mine, created);
+      for (const root of [mine, created]) {
+        const sandbox = fresh({ AWS_OP_CACHE_DIR: root });
+        served(await sandbox.run(["process", "--profile", "alpha"]));
+        expect(statSync(root).mode & 0o7777).toBe(0o700);
+        expect(readdirSync(join(root, "sessions")).filter((n) => n.endsWith(".json"))).toHaveLength(1);
+      }
+    });
+  });
+
   it("a cache directory that cannot be created (ENOTDIR) still serves fresh credentials and warns", async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), "aws-op-blocker-")), "file");
     writeFileSync(blocker, "");
