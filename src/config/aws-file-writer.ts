@@ -5,21 +5,32 @@
 // - Just before writing, the file is read again: if it changed since aws-op read it (another editor, a second
 //   aws-op), nothing is written and the user is told to run the command again. An edit is never lost.
 // - No backup copy is made: the old credentials file holds secrets, and a backup would be one more plain-text copy.
-import { mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../cache/private-files.js";
 import { UserError } from "../errors.js";
+import { readRegularFile } from "./bounded-read.js";
 import type { AwsFile } from "./profile.js";
 
 /** The file's current text, undefined when it does not exist. */
 function readCurrent(path: string): string | undefined {
+  let read;
   try {
-    return readFileSync(path, "utf8");
+    read = readRegularFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw new UserError(`Could not read ${path} again before writing it (${code ?? "error"}).`, { cause: error });
   }
+  if (read.kind === "not-regular") throw notRegularError(path);
+  if (read.kind === "too-large")
+    throw new UserError(`${path} grew too large while aws-op was working; it was not written.`);
+  return read.kind === "text" ? read.text : undefined;
+}
+
+function notRegularError(path: string): UserError {
+  return new UserError(`${path} is not a regular file (a FIFO, device or directory); aws-op never writes over it.`, {
+    hint: "Point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file (or unset them).",
+  });
 }
 
 /** Throws when the file on disk no longer holds the text it was read with. */
@@ -38,6 +49,7 @@ export function requireUnchangedSinceRead(file: AwsFile): void {
  */
 export function writeAwsFile(file: AwsFile, text: string): boolean {
   if (text === (file.text ?? "")) return false;
+  if (file.notRegular) throw notRegularError(file.path);
   requireUnchangedSinceRead(file);
   let target = file.path;
   let mode = 0o600;

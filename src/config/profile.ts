@@ -2,12 +2,12 @@
 // of one profile with command-line flags on top.
 // Like the AWS SDKs, values come from AWS_CONFIG_FILE ([profile NAME] / [default]) and AWS_SHARED_CREDENTIALS_FILE
 // ([NAME]); for a key present in both, the credentials file wins (as the JS SDK merges them).
-import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { maskKeyId } from "../aws/credential-output.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
 import { UserError } from "../errors.js";
+import { MAX_AWS_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
 import { profileFromConfigSection } from "./names.js";
 
@@ -79,24 +79,33 @@ export function awsFilePaths(env: NodeJS.ProcessEnv, home: string): AwsFilePaths
 
 export interface AwsFile {
   path: string;
-  /** The file's text as read; undefined when the file does not exist. */
+  /** The file's text as read; undefined when the file does not exist (or is not a regular file). */
   text: string | undefined;
+  /** The path names a FIFO, device or directory: read as absent (as botocore does), never written. */
+  notRegular?: true;
   doc: IniDocument;
 }
 
-/** Read and parse one AWS file; a missing file is an empty document, an unparseable one a UserError with its line. */
+/**
+ * Read and parse one AWS file; a missing file is an empty document, an unparseable one a UserError with its line.
+ * Like botocore, only a regular file is read: anything else (a FIFO, /dev/zero, a directory) is an empty document.
+ */
 export function readAwsFile(path: string): AwsFile {
-  let text: string | undefined;
+  let read;
   try {
-    text = readFileSync(path, "utf8");
+    read = readRegularFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" && code !== "ENOTDIR") {
-      throw new UserError(`Could not read ${path} (${code ?? "error"}).`, { hint: "Check the file's permissions." });
-    }
+    throw new UserError(`Could not read ${path} (${code ?? "error"}).`, { hint: "Check the file's permissions." });
   }
+  if (read.kind === "too-large") {
+    throw new UserError(`${path} is larger than ${MAX_AWS_FILE_BYTES / 1024 / 1024} MB: that is no AWS config file.`, {
+      hint: "Check AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE if you set them.",
+    });
+  }
+  const text = read.kind === "text" ? read.text : undefined;
   try {
-    return { path, text, doc: parseIni(text ?? "") };
+    return { path, text, doc: parseIni(text ?? ""), ...(read.kind === "not-regular" ? { notRegular: true } : {}) };
   } catch (error) {
     if (error instanceof IniSyntaxError) {
       throw new UserError(`${path}, line ${error.line}: this line is not valid in an AWS config file.`, {

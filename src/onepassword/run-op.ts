@@ -25,6 +25,13 @@ export interface RunOpOptions {
   stdinFd?: number;
 }
 
+/**
+ * op's answers are item JSON and lists: kB, a few MB for the largest vaults. More is not op: it is stopped, with a
+ * clean error (560 MB of output ended in Node's raw ERR_STRING_TOO_LONG). stderr is only kept for messages.
+ */
+export const MAX_OP_STDOUT_BYTES = 64 * 1024 * 1024;
+const MAX_OP_STDERR_BYTES = 1024 * 1024;
+
 /** The process runner that core code receives, so tests can hand in a fake. */
 export type OpRunner = (options: RunOpOptions) => Promise<OpResult>;
 
@@ -68,12 +75,26 @@ export const runOp: OpRunner = (options) =>
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;
+    let tooMuchOutput = false;
+    let stdoutBytes = 0;
+    let stderrBytes = 0;
     const timer = setTimeout(() => {
       timedOut = true;
       killOp(child.pid);
     }, options.timeoutMs);
-    child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes <= MAX_OP_STDOUT_BYTES) stdout.push(chunk);
+      else if (!tooMuchOutput) {
+        tooMuchOutput = true;
+        stdout.length = 0;
+        killOp(child.pid);
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderrBytes += chunk.length;
+      if (stderrBytes <= MAX_OP_STDERR_BYTES) stderr.push(chunk);
+    });
     child.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       untrack(child.pid);
@@ -100,6 +121,17 @@ export const runOp: OpRunner = (options) =>
           new UserError(`The 1Password CLI did not answer within ${seconds} s and was stopped.`, {
             hint: "If 1Password is waiting for your approval or to be unlocked, do that and try again. The limit is set by --op-timeout or AWS_OP_TIMEOUT (seconds).",
           }),
+        );
+        return;
+      }
+      if (tooMuchOutput) {
+        reject(
+          new UserError(
+            `The 1Password CLI printed more than ${MAX_OP_STDOUT_BYTES / 1024 / 1024} MB and was stopped; op's answers are far smaller.`,
+            {
+              hint: 'Check that op_cli / AWS_OP_CLI / --op-cli name the 1Password CLI ("op --version"), then try again.',
+            },
+          ),
         );
         return;
       }

@@ -49,3 +49,17 @@ describe.runIf(hasProc)("runOp", () => {
     expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", store.storePath)).toEqual([]);
   });
 });
+
+describe("runOp output is bounded (issue 13, item 9)", () => {
+  it("560 MB of op output ends in a clean error, not ERR_STRING_TOO_LONG, and op is stopped", async () => {
+    const started = Date.now();
+    const running = runOp({
+      cli: "/bin/sh",
+      args: ["-c", "head -c 587202560 /dev/zero"],
+      env: { PATH: process.env.PATH },
+      timeoutMs: 30_000,
+    });
+    await expect(running).rejects.toThrow(/The 1Password CLI printed more than 64 MB/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 40_000);
+});
