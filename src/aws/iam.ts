@@ -1,11 +1,12 @@
 // IAM calls for `aws-op rotate`. Like sts.ts, the SDK is loaded lazily and the client always gets explicit
 // credentials (the long-term keys from the item): the default chain could run aws-op again through AWS_PROFILE.
-// The endpoint honours AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL, as the AWS SDKs do.
+// The endpoint is chosen as the AWS SDKs choose it (endpoints.ts).
 import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
 import { readSdkError, toCommonAwsError } from "./aws-errors.js";
 import { maskKeyId } from "./credential-output.js";
-import { endpointFromEnv, limitResponseSize, sdkClientConfig, type CallerKeys } from "./sts.js";
+import { configuredEndpoint, type ProfileEndpointSettings } from "./endpoints.js";
+import { limitResponseSize, sdkClientConfig, type CallerKeys } from "./sts.js";
 
 export interface IamAccessKey {
   accessKeyId: string;
@@ -35,8 +36,8 @@ export interface IamApi {
   ): Promise<void>;
 }
 
-export function iamEndpoint(env: NodeJS.ProcessEnv): { endpoint?: string } {
-  const endpoint = endpointFromEnv(env, "IAM");
+export function iamEndpoint(env: NodeJS.ProcessEnv, profile?: ProfileEndpointSettings): { endpoint?: string } {
+  const endpoint = configuredEndpoint("IAM", env, profile);
   return endpoint ? { endpoint } : {};
 }
 

@@ -46,11 +46,6 @@ export interface StsApi {
   getCallerIdentity(keys: CallerKeys, options: AwsEndpointOptions): Promise<CallerIdentity>;
 }
 
-/** Endpoint for a service from the environment, as the AWS SDKs read it (service-specific first). */
-export function endpointFromEnv(env: NodeJS.ProcessEnv, service: "STS" | "IAM"): string | undefined {
-  return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
-}
-
 // Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s; the AWS
 // CLI waits forever). @smithy/node-http-handler 4.x only *warns* when requestTimeout passes unless
 // throwOnRequestTimeout is set, so an endpoint that accepts the connection and never answers hung aws-op for good;

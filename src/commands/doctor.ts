@@ -8,7 +8,7 @@
 import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { endpointFromEnv } from "../aws/sts.js";
+import { configuredEndpoint } from "../aws/endpoints.js";
 import { cacheDirectory } from "../cache/paths.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
@@ -367,7 +367,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
       progress(`Calling AWS STS for ${profile}...`);
       checks.push(
         await attempt("sts", `[${profile}] STS GetCallerIdentity`, scope, async () => {
-          const endpoint = endpointFromEnv(ctx.env, "STS");
+          const endpoint = configuredEndpoint("STS", ctx.env, s.endpoints);
           let use = keys;
           if (s.role || !s.item) {
             use = await credentialChainFor(ctx, s, "session", f).provider.retrieve();

@@ -7,7 +7,8 @@
 // A journal (cache/rotation-journal.ts, no secrets) lets the next rotate finish one that was killed mid-way.
 import { maskKeyId } from "../aws/credential-output.js";
 import { iamEndpoint, sdkIam, type IamAccessKey, type IamApi } from "../aws/iam.js";
-import { endpointFromEnv, type CallerKeys } from "../aws/sts.js";
+import { configuredEndpoint } from "../aws/endpoints.js";
+import type { CallerKeys } from "../aws/sts.js";
 import {
   deleteRotationJournal,
   readRotationJournal,
@@ -116,11 +117,9 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     ...(settings.vault ? { vault: settings.vault } : {}),
     ...(settings.account ? { account: settings.account } : {}),
   };
-  const aws = { region: settings.region, ...iamEndpoint(ctx.env) };
-  const sts = {
-    region: settings.region,
-    ...(endpointFromEnv(ctx.env, "STS") ? { endpoint: endpointFromEnv(ctx.env, "STS") } : {}),
-  };
+  const aws = { region: settings.region, ...iamEndpoint(ctx.env, settings.endpoints) };
+  const stsEndpoint = configuredEndpoint("STS", ctx.env, settings.endpoints);
+  const sts = { region: settings.region, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) };
   const say = (text: string) => ctx.stderr(`${text}\n`);
 
   // 0. An op too old to take a template on `item edit` would fail at the write, after CreateAccessKey.

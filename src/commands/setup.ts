@@ -4,7 +4,7 @@
 import { createTwoFilesPatch } from "diff";
 import { maskKeyId } from "../aws/credential-output.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
-import { endpointFromEnv } from "../aws/sts.js";
+import { configuredEndpoint } from "../aws/endpoints.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
 import { buildCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
 import { IniEditError, parseIni } from "../config/ini.js";
@@ -16,6 +16,7 @@ import {
   requireUsableProfileName,
 } from "../config/names.js";
 import {
+  endpointSettingsOf,
   maskAwsSecrets,
   opCliFrom,
   parseOpTimeoutMs,
@@ -236,7 +237,7 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     nonEmpty(ctx.env.AWS_REGION) ??
     nonEmpty(ctx.env.AWS_DEFAULT_REGION) ??
     "us-east-1";
-  const endpoint = endpointFromEnv(ctx.env, "STS");
+  const endpoint = configuredEndpoint("STS", ctx.env, endpointSettingsOf(existing));
 
   const entries: Record<string, string | undefined> = { credential_process: line };
   const put = (key: string, value: string | undefined): void => {

@@ -6,6 +6,7 @@ import { isAbsolute, join } from "node:path";
 import { maskKeyId } from "../aws/credential-output.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
+import type { ProfileEndpointSettings } from "../aws/endpoints.js";
 import { UserError } from "../errors.js";
 import { MAX_AWS_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
@@ -263,6 +264,18 @@ export interface ProfileSettings {
   role?: RoleSettings;
   /** Another aws-op profile whose session is the source for the role. */
   sourceProfile?: string;
+  /** The profile's endpoint_url / ignore_configured_endpoint_urls, for aws/endpoints.ts. */
+  endpoints?: ProfileEndpointSettings;
+}
+
+/** The endpoint settings among a profile's values (lower-cased keys), as the SDKs read them. */
+export function endpointSettingsOf(values: Record<string, string>): ProfileEndpointSettings {
+  return {
+    ...(values.ignore_configured_endpoint_urls !== undefined
+      ? { ignoreConfiguredEndpointUrls: values.ignore_configured_endpoint_urls }
+      : {}),
+    ...(values.endpoint_url !== undefined ? { endpointUrl: values.endpoint_url } : {}),
+  };
 }
 
 /** The aws-op keys. All start with op_: AWS SDKs act on keys like role_arn by themselves. */
@@ -408,5 +421,7 @@ export function resolveProfileSettings({ env, files, flags }: ResolveOptions): P
     if (externalId) settings.role.externalId = externalId;
   }
   if (sourceProfile) settings.sourceProfile = sourceProfile;
+  const endpoints = endpointSettingsOf(v);
+  if (Object.keys(endpoints).length > 0) settings.endpoints = endpoints;
   return settings;
 }

@@ -1,7 +1,8 @@
 // One function builds the provider chain for a profile and a purpose (aws-vault's GetProviderForProfile). It is the
 // only code that branches on op_role_arn, op_source_profile and op_session_duration = off; `process`, `env`,
 // `exec`, `doctor`, `setup`, `list`, `clear` and `rotate` take their providers, cache keys and item from it.
-import { endpointFromEnv, type StsApi } from "../aws/sts.js";
+import { configuredEndpoint } from "../aws/endpoints.js";
+import type { StsApi } from "../aws/sts.js";
 import type { SessionCache } from "../cache/session-cache.js";
 import type { ProfileSettings } from "../config/profile.js";
 import { UserError } from "../errors.js";
@@ -143,7 +144,7 @@ function cachedChain(
 }
 
 function stsTarget(settings: ProfileSettings, deps: ProviderDeps): { region: string; endpoint: string | undefined } {
-  return { region: settings.region, endpoint: endpointFromEnv(deps.env, "STS") };
+  return { region: settings.region, endpoint: configuredEndpoint("STS", deps.env, settings.endpoints) };
 }
 
 export function itemSourceOf(settings: ProfileSettings): ItemSource {

@@ -159,6 +159,21 @@ describe("getCredentials: sessions", () => {
     ]);
   });
 
+  it("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or ignore_configured_endpoint_urls in the profile): the MFA code and the signed request never go to AWS_ENDPOINT_URL_STS (issue 13, item 12)", async () => {
+    const item = itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: OTP_URI, totp: "000000" }]);
+    const h = harness({ item });
+    const mfa = { mfaSerial: "arn:aws:iam::123456789012:mfa/alice" };
+    h.deps.env = { AWS_ENDPOINT_URL_STS: "http://sts.example", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" };
+    await getCredentials(settings(mfa), h.deps);
+    h.deps.env = { AWS_ENDPOINT_URL: "http://all.example" };
+    await getCredentials(
+      settings({ ...mfa, sessionDuration: 7200, endpoints: { ignoreConfiguredEndpointUrls: "true" } }),
+      h.deps,
+    );
+    expect(h.sts.calls).toHaveLength(2);
+    for (const call of h.sts.calls) expect(call.params).not.toHaveProperty("endpoint");
+  });
+
   it("keeps separate cache entries for different items, vaults and durations", async () => {
     const h = harness();
     await getCredentials(settings(), h.deps);
