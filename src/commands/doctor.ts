@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { configuredEndpoint } from "../aws/endpoints.js";
-import { cacheDirectory } from "../cache/paths.js";
+import { cacheLocation } from "../cache/paths.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
 import { parseIni } from "../config/ini.js";
@@ -189,7 +189,8 @@ function checkDuplicates(files: AwsFiles): { ok: boolean; detail: string; fix?: 
 
 /** The cache directory and its files must be ours and private (0700 / 0600). */
 function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string } {
-  const root = cacheDirectory(ctx.env, ctx.home, ctx.platform);
+  const location = cacheLocation(ctx.env, ctx.home, ctx.platform);
+  const root = location.path;
   if (!existsSync(root)) return { ok: true, detail: `${root} (not created yet; it will be 0700)` };
   if (ctx.platform === "win32") return { ok: true, detail: root };
   const problems: string[] = [];
@@ -203,12 +204,23 @@ function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string }
     if (uid !== undefined && stat.uid !== uid) problems.push(`${path} belongs to another user`);
     const wanted = stat.isDirectory() ? 0o700 : 0o600;
     if ((stat.mode & 0o077) !== 0) {
-      problems.push(`${path} is mode ${(stat.mode & 0o777).toString(8)}, not ${wanted.toString(8)}`);
+      problems.push(`${path} is mode ${(stat.mode & 0o7777).toString(8)}, not ${wanted.toString(8)}`);
+      // A directory of the user's choice open to others (perhaps a shared one like /tmp): aws-op refuses it and
+      // never changes it, and what is inside is not aws-op's to list.
+      if (depth === 0 && location.chosenByUser) return;
     }
     if (stat.isDirectory() && depth < 3) for (const name of readdirSync(path)) visit(join(path, name), depth + 1);
   };
   visit(root, 0);
   if (problems.length === 0) return { ok: true, detail: `${root} (0700, files 0600)` };
+  const rootStat = lstatSync(root);
+  if (location.chosenByUser && (rootStat.mode & 0o077) !== 0) {
+    return {
+      ok: false,
+      detail: problems.slice(0, 3).join("; "),
+      fix: `Point AWS_OP_CACHE_DIR at a new path (aws-op creates it, private), or chmod 700 "${root}" if it is yours alone.`,
+    };
+  }
   return {
     ok: false,
     detail: problems.slice(0, 3).join("; "),

@@ -287,6 +287,20 @@ describe("aws-op doctor", () => {
     expect(out).not.toContain("\u001b[");
   });
 
+  it("an AWS_OP_CACHE_DIR that is a shared directory (1777): the fix never says chmod -R on it (issue 13, item 6)", async () => {
+    const t = context();
+    writeFileSync(t.configPath, config(process.execPath, "/nonexistent/dist/cli.js"));
+    mkdirSync(t.cacheDir, { recursive: true });
+    chmodSync(t.cacheDir, 0o1777);
+    writeFileSync(join(t.cacheDir, "someone-elses-file"), "x", { mode: 0o644 });
+    expect(await doctor({ offline: true }, t.ctx)).toBe(1);
+    const out = t.out();
+    expect(out).toMatch(/✗ session cache private: .* is mode 1777, not 700/);
+    expect(out).not.toContain("someone-elses-file");
+    expect(out).not.toMatch(/chmod -R/);
+    expect(out).toMatch(/fix: Point AWS_OP_CACHE_DIR at a new path/);
+  });
+
   it("quotes a profile name with a space in its fixes (regression: 'aws-op import my w' imported two profiles)", async () => {
     const t = context();
     writeFileSync(t.credentialsPath, "[my w]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n");
