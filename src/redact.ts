@@ -21,12 +21,13 @@ export function registerSecret(value: string | undefined): void {
 
 /**
  * An AWS secret access key (40 characters of base64) or session token (hundreds): a long run of base64 (or
- * base64url) characters mixing upper case, lower case and digits. Runs that start with "/" are paths, not keys.
+ * base64url) characters mixing upper and lower case (and, if shorter than 40, digits). Runs that start with "/"
+ * are paths, not keys.
  */
 const SECRET_SHAPED = /(?<![A-Za-z0-9+/=_-])(?!\/)[A-Za-z0-9+/=_-]{32,}/g;
 
 function isSecretShaped(run: string): boolean {
-  return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
+  return /[A-Z]/.test(run) && /[a-z]/.test(run) && (run.length >= 40 || /[0-9]/.test(run));
 }
 
 /** `text` with every registered secret and every secret-shaped run replaced by "[redacted]". */

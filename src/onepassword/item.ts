@@ -172,18 +172,15 @@ function describeRole(role: AwsFieldRole): string {
 }
 
 /**
- * AWS keys are printable ASCII. A control character (a NUL pasted along, a line break) would be refused by AWS or
- * by Node when the key goes into a child's environment, with the value quoted in the error: refuse it here,
- * naming the field, never the value.
+ * A NUL (pasted along with a key) cannot go into a child's environment or argv: Node refuses it with the value
+ * quoted in the error (exec printed the secret that way). Refuse it here, naming the field, never the value.
+ * Other odd characters are left to AWS, which refuses them, and to the output formats, which quote them.
  */
-function verifyPrintable(item: OpItem, what: string, value: string): void {
-  if (/^[^\p{Cc}]*$/u.test(value)) return;
-  throw new UserError(
-    `The ${what} in 1Password item "${item.title}" holds a control character (e.g. a NUL or a line break).`,
-    {
-      hint: `Copy the ${what} again from AWS into the item, without extra characters.`,
-    },
-  );
+function verifyNoNul(item: OpItem, what: string, value: string): void {
+  if (!value.includes("\u0000")) return;
+  throw new UserError(`The ${what} in 1Password item "${item.title}" holds a NUL character.`, {
+    hint: `Copy the ${what} again from AWS into the item, without extra characters.`,
+  });
 }
 
 /** Find the AWS fields of an item; throws a UserError naming the labels when a required one is missing. */
@@ -201,8 +198,8 @@ export function resolveAwsFields(item: OpItem): AwsItemFields {
   registerSecret(result.secretAccessKey);
   registerSecret(otp?.value);
   registerSecret(otp?.totp);
-  verifyPrintable(item, "access key ID", result.accessKeyId);
-  verifyPrintable(item, "secret access key", result.secretAccessKey);
+  verifyNoNul(item, "access key ID", result.accessKeyId);
+  verifyNoNul(item, "secret access key", result.secretAccessKey);
   if (accessKeyId) result.labels.accessKeyId = describeField(item, accessKeyId);
   if (secretAccessKey) result.labels.secretAccessKey = describeField(item, secretAccessKey);
   if (mfaSerial?.value) {

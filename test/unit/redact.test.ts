@@ -12,6 +12,8 @@ describe("redactSecrets (issue 13, item 7: --debug prints no secret)", () => {
     const key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     const token = `FwoGZXIvYXdzE${"Ab1+/".repeat(60)}==`;
     expect(redactSecrets(`bad key ${key} and token ${token}.`)).toBe("bad key [redacted] and token [redacted].");
+    // A 40-character key may hold no digit at all.
+    expect(redactSecrets("key wJalrXUtnFEMIKMDENGbPxRfiCYEXAMPLEKEYx/+z")).toBe("key [redacted]");
     const frame = "    at Object.run (/work/wt/aws-op/node_modules/@aws-sdk/client-sts/dist-cjs/index.js:1:2)";
     expect(redactSecrets(frame)).toBe(frame);
   });

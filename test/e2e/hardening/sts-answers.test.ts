@@ -152,7 +152,7 @@ describe("STS answers and --debug output", () => {
       ]) {
         const result = await sandbox.run(args);
         expect(result.status).toBe(1);
-        expect(result.stderr).toMatch(/secret access key .*control character/);
+        expect(result.stderr).toMatch(/secret access key in 1Password item "nul" holds a NUL character/);
         for (const half of NUL_HALVES) expect(result.stderr).not.toContain(half);
         expect(result.stderr).not.toMatch(/unexpected error/);
       }
