@@ -1,6 +1,7 @@
 // Credentials as environment variables in the syntax of each shell, for `aws-op env`. The names and meanings are
 // those of `aws configure export-credentials` (AWS CLI v2): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-// AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION; aws-op adds AWS_REGION / AWS_DEFAULT_REGION, as `exec` sets them.
+// AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION; aws-op adds AWS_ACCOUNT_ID (when known) and AWS_REGION /
+// AWS_DEFAULT_REGION, as `exec` sets them.
 // Hand-written because each shell quotes differently and no well-kept library covers sh, fish, PowerShell and cmd;
 // every quoting rule here is tested by round-tripping values with ' " $ % ` \ and newlines.
 import { formatCredentialProcessOutput, toIsoSeconds, type AwsCredentials } from "../aws/credential-output.js";
@@ -31,6 +32,9 @@ export function credentialVariables(credentials: AwsCredentials, region?: string
   else unset.push("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN");
   if (credentials.expiration) set.push(["AWS_CREDENTIAL_EXPIRATION", toIsoSeconds(credentials.expiration)]);
   else unset.push("AWS_CREDENTIAL_EXPIRATION");
+  // Read by the SDKs for account-based endpoints, like AccountId in credential_process output.
+  if (credentials.accountId) set.push(["AWS_ACCOUNT_ID", credentials.accountId]);
+  else unset.push("AWS_ACCOUNT_ID");
   set.push(...regionVariables(region));
   return { set, unset };
 }

@@ -6,6 +6,7 @@ import type { CacheDescriptor } from "../cache/session-cache.js";
 import { ItemKeysProvider, type MfaCode } from "./item-keys.js";
 import {
   stsCallOptions,
+  withAccountId,
   type CredentialProvider,
   type FetchBudget,
   type ServedCredentials,
@@ -62,6 +63,8 @@ export class AssumeRoleProvider implements CredentialProvider {
       ...(o.externalId ? { externalId: o.externalId } : {}),
       ...(mfa ? { serialNumber: mfa.serialNumber, tokenCode: mfa.tokenCode } : {}),
     });
-    return { ...credentials, ...(assumedRoleArn ? { arn: assumedRoleArn } : {}), source: "sts" };
+    // The account is in the assumed-role ARN (sts.ts reads it); GetCallerIdentity only if it was not.
+    const served = await withAccountId(credentials, { sts: this.deps.sts, target: o, budget, now: this.deps.now });
+    return { ...served, ...(assumedRoleArn ? { arn: assumedRoleArn } : {}), source: "sts" };
   }
 }

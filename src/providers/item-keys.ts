@@ -14,6 +14,7 @@ import type { MfaPromptDriver } from "../config/profile.js";
 import {
   FETCH_BUDGET_MS,
   mfaPromptTimeoutMs,
+  normalizeAccountId,
   STS_MIN_BUDGET_MS,
   type CredentialProvider,
   type FetchBudget,
@@ -116,10 +117,11 @@ export class ItemKeysProvider implements CredentialProvider {
   /** The long-term keys, served as they are (exec --no-session, op_session_duration = off). */
   async retrieve(): Promise<ServedCredentials> {
     const fields = await this.readFields();
+    const accountId = normalizeAccountId(fields.accountId);
     return {
       accessKeyId: fields.accessKeyId,
       secretAccessKey: fields.secretAccessKey,
-      ...(fields.accountId ? { accountId: fields.accountId } : {}),
+      ...(accountId ? { accountId } : {}),
       source: "item",
     };
   }
@@ -132,7 +134,7 @@ export class ItemKeysProvider implements CredentialProvider {
     return {
       keys: { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
       mfa: await this.mfaFor(fields, budget),
-      accountId: fields.accountId,
+      accountId: normalizeAccountId(fields.accountId),
     };
   }
 

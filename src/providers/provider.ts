@@ -13,7 +13,7 @@
 // 3. Add the purpose that needs it to `Purpose` in chain.ts and one branch in `buildChain`. Commands never build
 //    providers themselves: they ask buildChain (via credentialChainFor in context.ts) and call retrieve().
 import type { AwsCredentials } from "../aws/credential-output.js";
-import { STS_CALL_TIMEOUT_MS, type AwsEndpointOptions } from "../aws/sts.js";
+import { STS_CALL_TIMEOUT_MS, type AwsEndpointOptions, type StsApi } from "../aws/sts.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 
 export interface ServedCredentials extends AwsCredentials {
@@ -66,4 +66,32 @@ export function stsCallOptions(target: StsTarget, budget: FetchBudget, now: Date
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     timeoutMs: stsTimeoutMs(budget.startedAt, now),
   };
+}
+
+/** A 12-digit AWS account ID, from text such as an item field ("1234-5678-9012" too); undefined for anything else. */
+export function normalizeAccountId(text: string | undefined): string | undefined {
+  const digits = text?.replace(/[\s-]/g, "");
+  return digits && /^\d{12}$/.test(digits) ? digits : undefined;
+}
+
+/**
+ * Credentials with their AccountId (SDKs use it for account-based endpoints): as given (the item's account field,
+ * the assumed-role ARN), else from one GetCallerIdentity with these credentials. Only fetches call this, so the
+ * cached path never does: the account is cached with the credentials. A failed call only leaves AccountId out.
+ */
+export async function withAccountId<T extends AwsCredentials>(
+  credentials: T,
+  call: { sts: StsApi; target: StsTarget; budget: FetchBudget; now: () => Date },
+): Promise<T> {
+  if (credentials.accountId) return credentials;
+  try {
+    const identity = await call.sts.getCallerIdentity(
+      credentials,
+      stsCallOptions(call.target, call.budget, call.now()),
+    );
+    const accountId = normalizeAccountId(identity.account);
+    return accountId ? { ...credentials, accountId } : credentials;
+  } catch {
+    return credentials;
+  }
 }

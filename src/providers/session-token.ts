@@ -1,10 +1,12 @@
 // GetSessionToken: the item's long-term keys (with MFA when configured) exchanged for a session. aws-vault's
-// sessiontokenprovider.go. Its descriptor holds the item's under `source`, the duration and the STS endpoint.
+// sessiontokenprovider.go. Its descriptor holds the item's under `source`, the duration and the STS endpoint. The
+// session carries its AccountId (the item's account field, else one GetCallerIdentity), cached with it.
 import type { StsApi } from "../aws/sts.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import type { ItemKeysProvider } from "./item-keys.js";
 import {
   stsCallOptions,
+  withAccountId,
   type CredentialProvider,
   type FetchBudget,
   type ServedCredentials,
@@ -34,6 +36,11 @@ export class SessionTokenProvider implements CredentialProvider {
       durationSeconds: this.options.durationSeconds,
       ...(mfa ? { serialNumber: mfa.serialNumber, tokenCode: mfa.tokenCode } : {}),
     });
-    return { ...credentials, ...(accountId ? { accountId } : {}), source: "sts" };
+    // GetSessionToken does not say the account: the item's account field does, else GetCallerIdentity.
+    const served = await withAccountId(
+      { ...credentials, ...(accountId ? { accountId } : {}) },
+      { sts: this.deps.sts, target: this.options, budget, now: this.deps.now },
+    );
+    return { ...served, source: "sts" };
   }
 }

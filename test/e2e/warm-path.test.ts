@@ -127,6 +127,8 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
     expect(result.status).toBe(0);
     expect(sandbox.opCalls().length - opBefore).toBe(1);
     expect(moto.calls("GetSessionToken")).toBe(1);
+    // The session's AccountId: one GetCallerIdentity, on the cold path only.
+    expect(moto.calls("GetCallerIdentity")).toBe(1);
     expect(loaded.some((line) => /aws-sdk-client-sts|@aws-sdk\/client-sts/.test(line))).toBe(true);
     expect(loaded.some((line) => /child_process/.test(line))).toBe(true);
     expect(sandbox.cacheFiles()).toHaveLength(1);
@@ -143,10 +145,13 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
     expect(result.status).toBe(0);
     expect(sandbox.opCalls().length - opBefore).toBe(0);
     expect(moto.calls("GetSessionToken")).toBe(0);
+    expect(moto.calls("GetCallerIdentity")).toBe(0);
+    expect(moto.calls("AssumeRole")).toBe(0);
     expect(forbiddenIn(loaded)).toEqual([]);
     // The served session is the cached one.
-    const served = JSON.parse(result.stdout) as { AccessKeyId: string; Expiration: string };
+    const served = JSON.parse(result.stdout) as { AccessKeyId: string; Expiration: string; AccountId?: string };
     expect(served).toEqual(JSON.parse(reference.stdout));
+    expect(served.AccountId).toBe("123456789012");
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
   });
 

@@ -79,6 +79,8 @@ export function makeContext(
         sessionToken: "role-token",
         expiration: new Date((options.now ?? new Date()).getTime() + params.durationSeconds * 1000),
         assumedRoleArn: `${params.roleArn.replace(":role/", ":assumed-role/")}/${params.roleSessionName}`,
+        // As sts.ts reads it from the assumed-role ARN.
+        accountId: params.roleArn.split(":")[4] ?? "",
       };
     },
     async getCallerIdentity(keys, params) {

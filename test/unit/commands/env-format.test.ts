@@ -156,8 +156,20 @@ describe("formatEnvironment", () => {
         "export AWS_DEFAULT_REGION='eu-west-1'",
         "unset AWS_PROFILE",
         "unset AWS_DEFAULT_PROFILE",
+        // No account known: a stale one from an earlier export must not stay next to these keys.
+        "unset AWS_ACCOUNT_ID",
         "",
       ].join("\n"),
+    );
+  });
+
+  it("exports AWS_ACCOUNT_ID when the account is known", () => {
+    const sh = formatEnvironment({ ...SESSION, accountId: "123456789012" }, "sh", "eu-west-1");
+    expect(sh).toContain("export AWS_ACCOUNT_ID='123456789012'\n");
+    expect(sh).not.toContain("unset AWS_ACCOUNT_ID");
+    expect(JSON.parse(formatEnvironment({ ...SESSION, accountId: "123456789012" }, "json"))).toHaveProperty(
+      "AccountId",
+      "123456789012",
     );
   });
 

@@ -172,7 +172,13 @@ describe("aws-op setup", () => {
       op_external_id: "ext-1",
       op_role_duration: "2h",
     });
-    expect(t.stsCalls.map((c) => c.op)).toEqual(["GetSessionToken", "AssumeRole", "GetCallerIdentity"]);
+    // The source session learns its account once (cached with it); the role's is in its ARN; then setup's check.
+    expect(t.stsCalls.map((c) => c.op)).toEqual([
+      "GetSessionToken",
+      "GetCallerIdentity",
+      "AssumeRole",
+      "GetCallerIdentity",
+    ]);
     expect(t.err()).toContain("arn:aws:iam::123456789012:user/u-0001");
   });
 

@@ -45,6 +45,8 @@ interface Harness {
   deps: ProviderDeps;
   opCalls: string[][];
   sts: { calls: { op: string; keys: string; params: { tokenCode?: string } }[] };
+  /** The keys of each GetCallerIdentity call (kept apart from `sts.calls`: tests of other calls list those). */
+  identityCalls: string[];
   clock: { now: number };
   profiles: Record<string, ProfileSettings>;
 }
@@ -53,6 +55,7 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
   const clock = { now: Date.parse("2026-11-25T12:00:10Z") };
   const opCalls: string[][] = [];
   const stsCalls: Harness["sts"]["calls"] = [];
+  const identityCalls: string[] = [];
   let serial = 0;
   const issue = (hours: number): AwsCredentials => {
     serial += 1;
@@ -80,7 +83,8 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
         accountId: "123456789012",
       };
     },
-    async getCallerIdentity() {
+    async getCallerIdentity(keys) {
+      identityCalls.push(keys.accessKeyId);
       return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
     },
   };
@@ -105,7 +109,7 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
     },
     userName: "alice",
   };
-  return { deps, opCalls, sts: { calls: stsCalls }, clock, profiles };
+  return { deps, opCalls, sts: { calls: stsCalls }, identityCalls, clock, profiles };
 }
 
 function settings(overrides: Partial<ProfileSettings> = {}): ProfileSettings {
@@ -409,6 +413,71 @@ describe("getCredentials: roles", () => {
       role: { roleArn: "arn:aws:iam::1:role/Y", durationSeconds: 900 },
     });
     await expect(getCredentials(h.profiles.x, h.deps)).rejects.toThrow(/loop/);
+  });
+});
+
+describe("AccountId: from the item, the assumed-role ARN, else one GetCallerIdentity on the cold path", () => {
+  it("a session learns its account with one GetCallerIdentity (its own keys), cached with it", async () => {
+    const h = harness();
+    const first = await getCredentials(settings(), h.deps);
+    expect(first).toMatchObject({ source: "sts", accountId: "123456789012" });
+    expect(h.identityCalls).toEqual(["ASIASESSION1"]);
+    const warm = await getCredentials(settings(), h.deps);
+    expect(warm).toMatchObject({ source: "cache", accountId: "123456789012" });
+    // The warm path adds nothing: no op call, no STS call of any kind.
+    expect(h.identityCalls).toHaveLength(1);
+    expect(h.sts.calls).toHaveLength(1);
+    expect(h.opCalls).toHaveLength(1);
+  });
+
+  it("the item's account field wins, written with dashes or not: no GetCallerIdentity", async () => {
+    const item = itemJson([{ id: "acct", type: "STRING", label: "aws_account_id", value: "2109-8765-4321" }]);
+    const h = harness({ item });
+    expect(await getCredentials(settings(), h.deps)).toMatchObject({ accountId: "210987654321" });
+    expect(await getCredentials(settings({ sessionDuration: "off" }), h.deps)).toMatchObject({
+      source: "item",
+      accountId: "210987654321",
+    });
+    expect(h.identityCalls).toEqual([]);
+  });
+
+  it("a role's account comes from its assumed-role ARN, not from another call", async () => {
+    const h = harness();
+    h.profiles.base = settings({ profile: "base" });
+    const role = settings({
+      profile: "admin",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::210987654321:role/admin", durationSeconds: 3600 },
+    });
+    h.deps.sts.assumeRole = async (_keys, params) => ({
+      accessKeyId: "ASIAROLE1",
+      secretAccessKey: "role-secret",
+      sessionToken: "role-token",
+      expiration: new Date(h.clock.now + 3600_000),
+      assumedRoleArn: `${params.roleArn.replace(":role/", ":assumed-role/")}/x`,
+      accountId: "210987654321",
+    });
+    expect(await getCredentials(role, h.deps)).toMatchObject({ accountId: "210987654321" });
+    // Only the source session asked (for its own entry).
+    expect(h.identityCalls).toEqual(["ASIASESSION1"]);
+  });
+
+  it("long-term keys without an account field carry none: no call is added to every use", async () => {
+    const h = harness();
+    const served = await getCredentials(settings({ sessionDuration: "off" }), h.deps);
+    expect(served.accountId).toBeUndefined();
+    expect(h.identityCalls).toEqual([]);
+  });
+
+  it("a failing GetCallerIdentity only leaves AccountId out", async () => {
+    const h = harness();
+    h.deps.sts.getCallerIdentity = async () => {
+      throw new Error("throttled");
+    };
+    const served = await getCredentials(settings(), h.deps);
+    expect(served.source).toBe("sts");
+    expect(served.accountId).toBeUndefined();
   });
 });
 
