@@ -41,6 +41,10 @@ export interface StsApi {
       externalId?: string;
       serialNumber?: string;
       tokenCode?: string;
+      /** Session tags, transitive tag keys and source identity, as trust policies may require. */
+      tags?: [key: string, value: string][];
+      transitiveTagKeys?: string[];
+      sourceIdentity?: string;
     },
   ): Promise<AwsCredentials & { assumedRoleArn?: string }>;
   getCallerIdentity(keys: CallerKeys, options: AwsEndpointOptions): Promise<CallerIdentity>;
@@ -225,6 +229,9 @@ export const sdkSts: StsApi = {
           RoleSessionName: options.roleSessionName,
           DurationSeconds: options.durationSeconds,
           ...(options.externalId ? { ExternalId: options.externalId } : {}),
+          ...(options.tags?.length ? { Tags: options.tags.map(([Key, Value]) => ({ Key, Value })) } : {}),
+          ...(options.transitiveTagKeys?.length ? { TransitiveTagKeys: options.transitiveTagKeys } : {}),
+          ...(options.sourceIdentity ? { SourceIdentity: options.sourceIdentity } : {}),
           ...(options.serialNumber && options.tokenCode
             ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
             : {}),

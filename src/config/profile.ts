@@ -243,6 +243,12 @@ export interface RoleSettings {
   roleSessionName?: string;
   externalId?: string;
   durationSeconds: number;
+  /** op_role_tags: session tags, in the order written. */
+  tags?: [key: string, value: string][];
+  /** op_role_transitive_tags: tag keys that pass on to roles this role assumes. */
+  transitiveTagKeys?: string[];
+  /** op_source_identity */
+  sourceIdentity?: string;
 }
 
 export interface ProfileSettings {
@@ -292,12 +298,80 @@ export const OP_KEYS = [
   "op_role_session_name",
   "op_external_id",
   "op_role_duration",
+  "op_role_tags",
+  "op_role_transitive_tags",
+  "op_source_identity",
   "op_source_profile",
 ] as const;
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+const ROLE_OPTION_KEYS = ["op_role_tags", "op_role_transitive_tags", "op_source_identity"] as const;
+
+/** AWS: tag keys 1-128 and values 0-256 characters of letters, digits, spaces and _ . : / = + - @; 50 tags at most. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_SESSION_TAGS = 50;
+
+/** op_role_tags (key=value,...), op_role_transitive_tags (key,...) and op_source_identity, checked as STS would. */
+export function parseRoleOptions(
+  values: Record<string, string | undefined>,
+): Pick<RoleSettings, "tags" | "transitiveTagKeys" | "sourceIdentity"> {
+  const result: Pick<RoleSettings, "tags" | "transitiveTagKeys" | "sourceIdentity"> = {};
+  const tagsText = nonEmpty(values.op_role_tags);
+  const tagHint = 'Write tags as key=value pairs separated by commas, e.g. "op_role_tags = team=data, project=x".';
+  if (tagsText) {
+    const tags: [string, string][] = [];
+    for (const pair of tagsText.split(",")) {
+      const equals = pair.indexOf("=");
+      const key = (equals === -1 ? pair : pair.slice(0, equals)).trim();
+      const value = equals === -1 ? "" : pair.slice(equals + 1).trim();
+      if (equals === -1 || key.length < 1 || key.length > 128 || value.length > 256) {
+        throw new UserError(`op_role_tags: "${pair.trim()}" is not a key=value tag.`, { hint: tagHint });
+      }
+      if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value)) {
+        throw new UserError(`op_role_tags: "${pair.trim()}" has a character AWS does not allow in session tags.`, {
+          hint: "Use letters, digits, spaces and _ . : / = + - @ only.",
+        });
+      }
+      // STS compares tag keys ignoring case: two that differ only in case are refused.
+      if (tags.some(([k]) => k.toLowerCase() === key.toLowerCase())) {
+        throw new UserError(`op_role_tags: the key "${key}" is there twice.`, { hint: tagHint });
+      }
+      tags.push([key, value]);
+    }
+    if (tags.length > MAX_SESSION_TAGS) {
+      throw new UserError(`op_role_tags has ${tags.length} tags; AWS allows ${MAX_SESSION_TAGS}.`);
+    }
+    result.tags = tags;
+  }
+  const transitiveText = nonEmpty(values.op_role_transitive_tags);
+  if (transitiveText) {
+    const keys = transitiveText
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean);
+    for (const key of keys) {
+      if (!result.tags?.some(([k]) => k.toLowerCase() === key.toLowerCase())) {
+        throw new UserError(`op_role_transitive_tags names "${key}", which is not a key of op_role_tags.`, {
+          hint: "Transitive tags must be session tags too: add it to op_role_tags, or remove it here.",
+        });
+      }
+    }
+    result.transitiveTagKeys = keys;
+  }
+  const sourceIdentity = nonEmpty(values.op_source_identity);
+  if (sourceIdentity) {
+    if (!/^[\w+=,.@-]{2,64}$/.test(sourceIdentity) || /^aws:/i.test(sourceIdentity)) {
+      throw new UserError(`op_source_identity = "${sourceIdentity}" is not a source identity AWS accepts.`, {
+        hint: 'Use 2 to 64 letters, digits and _ + = , . @ - (not starting with "aws:"), e.g. your user name.',
+      });
+    }
+    result.sourceIdentity = sourceIdentity;
+  }
+  return result;
 }
 
 function requireMfaPromptDriver(text: string): MfaPromptDriver {
@@ -419,6 +493,14 @@ export function resolveProfileSettings({ env, files, flags }: ResolveOptions): P
     const externalId = nonEmpty(v.op_external_id);
     if (sessionName) settings.role.roleSessionName = sessionName;
     if (externalId) settings.role.externalId = externalId;
+    Object.assign(settings.role, parseRoleOptions(v));
+  } else {
+    const stray = ROLE_OPTION_KEYS.find((key) => nonEmpty(v[key]) !== undefined);
+    if (stray) {
+      throw new UserError(`AWS profile "${profile}" sets ${stray} but no op_role_arn.`, {
+        hint: "Session tags and source identity go with the role they are passed to: add op_role_arn, or remove the key.",
+      });
+    }
   }
   if (sourceProfile) settings.sourceProfile = sourceProfile;
   const endpoints = endpointSettingsOf(v);

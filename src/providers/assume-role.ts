@@ -1,6 +1,7 @@
 // AssumeRole: a role assumed with the credentials of a source provider (a session, another role, or straight from
 // the item's long-term keys, then with MFA when configured). aws-vault's assumeroleprovider.go. Its descriptor holds
-// the whole source chain under `source`, with role ARN, session name, external ID, duration and STS endpoint.
+// the whole source chain under `source`, with role ARN, session name, external ID, duration, STS endpoint, session
+// tags, transitive tag keys and source identity: each changes what the role's credentials may do.
 import type { StsApi } from "../aws/sts.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import { ItemKeysProvider, type MfaCode } from "./item-keys.js";
@@ -18,6 +19,14 @@ export interface AssumeRoleOptions extends StsTarget {
   roleSessionName: string;
   externalId?: string | undefined;
   durationSeconds: number;
+  tags?: [key: string, value: string][] | undefined;
+  transitiveTagKeys?: string[] | undefined;
+  sourceIdentity?: string | undefined;
+}
+
+/** Session tags in a descriptor: in any order the same key (STS does not care about their order either). */
+function tagsDescriptor(tags: [string, string][] | undefined): CacheDescriptor | undefined {
+  return tags?.length ? Object.fromEntries(tags) : undefined;
 }
 
 export class AssumeRoleProvider implements CredentialProvider {
@@ -36,6 +45,14 @@ export class AssumeRoleProvider implements CredentialProvider {
       sessionName: options.roleSessionName,
       duration: options.durationSeconds,
       endpoint: options.endpoint,
+      tags: tagsDescriptor(options.tags),
+      transitiveTagKeys: options.transitiveTagKeys?.length
+        ? options.transitiveTagKeys
+            .map((k) => k.toLowerCase())
+            .sort()
+            .join(",")
+        : undefined,
+      sourceIdentity: options.sourceIdentity,
     };
   }
 
@@ -61,6 +78,9 @@ export class AssumeRoleProvider implements CredentialProvider {
       roleSessionName: o.roleSessionName,
       durationSeconds: o.durationSeconds,
       ...(o.externalId ? { externalId: o.externalId } : {}),
+      ...(o.tags?.length ? { tags: o.tags } : {}),
+      ...(o.transitiveTagKeys?.length ? { transitiveTagKeys: o.transitiveTagKeys } : {}),
+      ...(o.sourceIdentity ? { sourceIdentity: o.sourceIdentity } : {}),
       ...(mfa ? { serialNumber: mfa.serialNumber, tokenCode: mfa.tokenCode } : {}),
     });
     // The account is in the assumed-role ARN (sts.ts reads it); GetCallerIdentity only if it was not.

@@ -127,6 +127,9 @@ function withRole(
       roleSessionName: role.roleSessionName ?? defaultRoleSessionName(deps.userName),
       externalId: role.externalId,
       durationSeconds: role.durationSeconds,
+      tags: role.tags,
+      transitiveTagKeys: role.transitiveTagKeys,
+      sourceIdentity: role.sourceIdentity,
     },
     deps,
   );

@@ -11,6 +11,7 @@ const READONLY = "arn:aws:iam::123456789012:role/readonly";
 describe.skipIf(!tools.available)("roles end to end", () => {
   let moto: Moto;
   let sandbox: Sandbox;
+  let config: string;
 
   beforeAll(async () => {
     const world = await startAliceWorld({
@@ -22,37 +23,36 @@ describe.skipIf(!tools.available)("roles end to end", () => {
     });
     moto = world.moto;
     sandbox = world.sandbox;
-    sandbox.writeConfig(
-      [
-        "[profile base]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("base")}`,
-        "op_vault = Work",
-        "op_item = AWS base",
-        "",
-        "[profile admin]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("admin")}`,
-        "op_source_profile = base",
-        `op_role_arn = ${ADMIN}`,
-        "",
-        "[profile readonly]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("readonly")}`,
-        "op_source_profile = base",
-        `op_role_arn = ${READONLY}`,
-        "op_role_session_name = alice-readonly",
-        "op_external_id = ext-123",
-        "op_role_duration = 30m",
-        "",
-        "[profile chained]",
-        "region = eu-west-1",
-        "op_source_profile = admin",
-        "op_role_arn = arn:aws:iam::123456789012:role/deeper",
-        "op_role_duration = 2h",
-        "",
-      ].join("\n"),
-    );
+    config = [
+      "[profile base]",
+      "region = eu-west-1",
+      `credential_process = ${credentialProcessLine("base")}`,
+      "op_vault = Work",
+      "op_item = AWS base",
+      "",
+      "[profile admin]",
+      "region = eu-west-1",
+      `credential_process = ${credentialProcessLine("admin")}`,
+      "op_source_profile = base",
+      `op_role_arn = ${ADMIN}`,
+      "",
+      "[profile readonly]",
+      "region = eu-west-1",
+      `credential_process = ${credentialProcessLine("readonly")}`,
+      "op_source_profile = base",
+      `op_role_arn = ${READONLY}`,
+      "op_role_session_name = alice-readonly",
+      "op_external_id = ext-123",
+      "op_role_duration = 30m",
+      "",
+      "[profile chained]",
+      "region = eu-west-1",
+      "op_source_profile = admin",
+      "op_role_arn = arn:aws:iam::123456789012:role/deeper",
+      "op_role_duration = 2h",
+      "",
+    ].join("\n");
+    sandbox.writeConfig(config);
   }, 60_000);
 
   afterAll(async () => {
@@ -112,5 +112,56 @@ describe.skipIf(!tools.available)("roles end to end", () => {
     expect(result.stderr).toMatch(/AWS limits chained roles to 1 hour/);
     expect(result.stderr).toMatch(/op_role_duration = 1h/);
     expect(moto.calls("AssumeRole")).toBe(0);
+  });
+
+  it("session tags, transitive tag keys and source identity reach AssumeRole and are part of the cache key", async () => {
+    const tagged = (tags: string, sourceIdentity: string) =>
+      [
+        "[profile tagged]",
+        "region = eu-west-1",
+        `credential_process = ${credentialProcessLine("tagged")}`,
+        "op_source_profile = base",
+        `op_role_arn = ${ADMIN}`,
+        `op_role_tags = ${tags}`,
+        "op_role_transitive_tags = team",
+        `op_source_identity = ${sourceIdentity}`,
+        "",
+      ].join("\n");
+    const serve = async () => {
+      const result = await sandbox.run(["process", "--profile", "tagged"]);
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+    };
+    try {
+      sandbox.writeConfig(`${config}\n${tagged("team=data, project=x", "alice")}`);
+      moto.resetCalls();
+      await serve();
+      await serve();
+      // One AssumeRole: the second run was served from the cache.
+      expect(moto.calls("AssumeRole")).toBe(1);
+      const [sent] = moto.requests("AssumeRole");
+      expect(
+        Object.fromEntries([...(sent ?? new URLSearchParams())].filter(([k]) => /^(Tags|Transitive|Source)/.test(k))),
+      ).toEqual({
+        "Tags.member.1.Key": "team",
+        "Tags.member.1.Value": "data",
+        "Tags.member.2.Key": "project",
+        "Tags.member.2.Value": "x",
+        "TransitiveTagKeys.member.1": "team",
+        SourceIdentity: "alice",
+      });
+
+      // Another tag value, then another source identity: each is a new cache entry, so a new AssumeRole.
+      sandbox.writeConfig(`${config}\n${tagged("team=ops, project=x", "alice")}`);
+      await serve();
+      expect(moto.calls("AssumeRole")).toBe(2);
+      expect(moto.requests("AssumeRole")[1]?.get("Tags.member.1.Value")).toBe("ops");
+      sandbox.writeConfig(`${config}\n${tagged("team=ops, project=x", "bob")}`);
+      await serve();
+      expect(moto.calls("AssumeRole")).toBe(3);
+      expect(moto.requests("AssumeRole")[2]?.get("SourceIdentity")).toBe("bob");
+    } finally {
+      sandbox.writeConfig(config);
+    }
   });
 });

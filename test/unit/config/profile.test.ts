@@ -192,6 +192,62 @@ describe("resolveProfileSettings", () => {
     expect(() => resolve(config, flags)).toThrow(message);
   });
 
+  it("reads op_mfa_prompt and op_mfa_process, and refuses a prompt it does not know", () => {
+    const base = "[profile p]\nop_item = i\n";
+    expect(
+      resolve(`${base}op_mfa_prompt = Zenity\nop_mfa_process = ykman oath code\n`, { profile: "p" }),
+    ).toMatchObject({
+      mfaPrompt: "zenity",
+      mfaProcess: "ykman oath code",
+    });
+    expect(() => resolve(`${base}op_mfa_prompt = dmenu\n`, { profile: "p" })).toThrow(
+      /op_mfa_prompt = "dmenu" is not a prompt aws-op knows/,
+    );
+  });
+
+  it("reads session tags, transitive tag keys and source identity of a role", () => {
+    const settings = resolve(
+      [
+        "[profile r]",
+        "op_item = i",
+        "op_role_arn = arn:aws:iam::123456789012:role/r",
+        "op_role_tags = team=data, project = x:y/z , empty=",
+        "op_role_transitive_tags = team",
+        "op_source_identity = alice@example.com",
+        "",
+      ].join("\n"),
+      { profile: "r" },
+    );
+    expect(settings.role).toMatchObject({
+      tags: [
+        ["team", "data"],
+        ["project", "x:y/z"],
+        ["empty", ""],
+      ],
+      transitiveTagKeys: ["team"],
+      sourceIdentity: "alice@example.com",
+    });
+  });
+
+  it.each([
+    ["op_role_tags = team", /"team" is not a key=value tag/],
+    ["op_role_tags = =x", /"=x" is not a key=value tag/],
+    ["op_role_tags = a=1, A=2", /the key "A" is there twice/],
+    ["op_role_tags = a=b;c", /a character AWS does not allow/],
+    ["op_role_tags = a=1\nop_role_transitive_tags = b", /names "b", which is not a key of op_role_tags/],
+    ["op_source_identity = x", /not a source identity AWS accepts/],
+    ["op_source_identity = aws:me", /not a source identity AWS accepts/],
+  ])("refuses %s", (line, message) => {
+    const config = `[profile r]\nop_item = i\nop_role_arn = arn:aws:iam::123456789012:role/r\n${line}\n`;
+    expect(() => resolve(config, { profile: "r" })).toThrow(message);
+  });
+
+  it("refuses role options on a profile without op_role_arn", () => {
+    expect(() => resolve("[profile p]\nop_item = i\nop_role_tags = a=b\n", { profile: "p" })).toThrow(
+      /sets op_role_tags but no op_role_arn/,
+    );
+  });
+
   it("reports an unparseable file with its path and line number", () => {
     expect(() => files("[default]\nop_item = I\nnot a key\n")).toThrow(/config, line 3/);
   });

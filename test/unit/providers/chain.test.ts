@@ -584,6 +584,81 @@ describe("the cache key: everything that selects the credentials", () => {
   });
 });
 
+describe("role options: session tags, transitive tag keys, source identity", () => {
+  function roleWith(options: Partial<NonNullable<ProfileSettings["role"]>>): ProfileSettings {
+    return settings({
+      profile: "admin",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::123456789012:role/admin", durationSeconds: 3600, ...options },
+    });
+  }
+
+  it("reach AssumeRole", async () => {
+    const h = harness();
+    h.profiles.base = settings({ profile: "base" });
+    await getCredentials(
+      roleWith({
+        tags: [
+          ["team", "data"],
+          ["project", "x"],
+        ],
+        transitiveTagKeys: ["team"],
+        sourceIdentity: "alice",
+      }),
+      h.deps,
+    );
+    expect(h.sts.calls.find((c) => c.op === "AssumeRole")?.params).toMatchObject({
+      tags: [
+        ["team", "data"],
+        ["project", "x"],
+      ],
+      transitiveTagKeys: ["team"],
+      sourceIdentity: "alice",
+    });
+  });
+
+  it("are part of the cache key: each change is a new entry, the tags' order is not", async () => {
+    const h = harness();
+    h.profiles.base = settings({ profile: "base" });
+    const variants: Partial<NonNullable<ProfileSettings["role"]>>[] = [
+      {},
+      { tags: [["team", "data"]] },
+      { tags: [["team", "ops"]] },
+      {
+        tags: [
+          ["team", "ops"],
+          ["project", "x"],
+        ],
+      },
+      {
+        tags: [
+          ["team", "ops"],
+          ["project", "x"],
+        ],
+        transitiveTagKeys: ["team"],
+      },
+      { sourceIdentity: "alice" },
+      { sourceIdentity: "bob" },
+    ];
+    for (const variant of variants) await getCredentials(roleWith(variant), h.deps);
+    const assumed = () => h.sts.calls.filter((c) => c.op === "AssumeRole").length;
+    expect(assumed()).toBe(variants.length);
+    // The same settings again, tags in another order: served from the cache.
+    await getCredentials(
+      roleWith({
+        tags: [
+          ["project", "x"],
+          ["team", "ops"],
+        ],
+      }),
+      h.deps,
+    );
+    await getCredentials(roleWith({ sourceIdentity: "bob" }), h.deps);
+    expect(assumed()).toBe(variants.length);
+  });
+});
+
 describe("purpose no-session (exec --no-session)", () => {
   it("a role profile assumes its role straight from the long-term keys, with MFA, and no GetSessionToken", async () => {
     const item = itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: OTP_URI, totp: "000000" }]);
