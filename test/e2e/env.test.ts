@@ -107,6 +107,7 @@ describe.skipIf(!tools.available)("aws-op env end to end", () => {
     for (const vars of [fish, ps, dotenv]) {
       expect(Object.keys(vars).sort()).toEqual([
         "AWS_ACCESS_KEY_ID",
+        "AWS_ACCOUNT_ID",
         "AWS_CREDENTIAL_EXPIRATION",
         "AWS_DEFAULT_REGION",
         "AWS_REGION",
@@ -117,6 +118,7 @@ describe.skipIf(!tools.available)("aws-op env end to end", () => {
       expect(vars.AWS_SECRET_ACCESS_KEY).toBe(json.SecretAccessKey);
       expect(vars.AWS_SESSION_TOKEN).toBe(json.SessionToken);
       expect(vars.AWS_CREDENTIAL_EXPIRATION).toBe(json.Expiration);
+      expect(vars.AWS_ACCOUNT_ID).toBe(json.AccountId);
     }
     expect(json.Version).toBe(1);
   });

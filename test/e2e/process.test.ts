@@ -75,12 +75,14 @@ describe.skipIf(!tools.available)("aws-op process end to end", () => {
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(Object.keys(json).sort()).toEqual([
       "AccessKeyId",
+      "AccountId",
       "Expiration",
       "SecretAccessKey",
       "SessionToken",
       "Version",
     ]);
     expect(json.Version).toBe(1);
+    expect(json.AccountId).toBe("123456789012");
     expect(json.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(Date.parse(json.Expiration as string) - Date.now()).toBeGreaterThan(20 * 60_000);
     expect(json.AccessKeyId).not.toBe(alice.accessKeyId);

@@ -104,6 +104,9 @@ describe("AWS faults through process", () => {
     });
   };
 
+  /** The GetSessionToken requests (a fresh session is followed by one GetCallerIdentity for its AccountId). */
+  const sessionRequests = () => sts.requests.filter((r) => r.action === "GetSessionToken");
+
   it("invalid or deactivated key (InvalidClientTokenId): one attempt, message names the key problem", async () => {
     sts.reply = () => ({
       kind: "error",
@@ -139,7 +142,8 @@ describe("AWS faults through process", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveProperty("AccessKeyId", sessionKeyFor(KEY.accessKeyId));
-    expect(sts.requests).toHaveLength(3);
+    // Three GetSessionToken attempts (then the session's GetCallerIdentity, for its AccountId).
+    expect(sessionRequests()).toHaveLength(3);
   });
 
   it("always throttled: gives up after a bounded number of attempts with a clear message", async () => {
@@ -236,8 +240,8 @@ describe("AWS faults through process", () => {
     expect(first.status).toBe(0);
     expect(second.status).toBe(0);
     expect(second.stderr).toMatch(/the current MFA code was already used; waiting \d+ s for the next one/);
-    expect(sts.requests).toHaveLength(2);
-    expect(sts.requests[0]?.tokenCode).not.toBe(sts.requests[1]?.tokenCode);
+    expect(sessionRequests()).toHaveLength(2);
+    expect(sessionRequests()[0]?.tokenCode).not.toBe(sessionRequests()[1]?.tokenCode);
     expect(acceptedSteps[1]).toBe((acceptedSteps[0] ?? 0) + 1);
   }, 75_000);
 
