@@ -186,8 +186,12 @@ describe("exec --server", () => {
     world.ctx.env.AWS_ACCESS_KEY_ID = "AKIASTALE";
     const answers: unknown[] = [];
     const { seen, runner } = endpointChild(async (ask) => {
-      // The credentials were fetched before the child started.
-      expect(world.events).toEqual(["op item get", "sts GetSessionToken AKIALONGTERM00000001"]);
+      // The credentials were fetched before the child started (the session's AccountId with them).
+      expect(world.events).toEqual([
+        "op item get",
+        "sts GetSessionToken AKIALONGTERM00000001",
+        "sts GetCallerIdentity ASIASESSION000000001",
+      ]);
       for (let i = 0; i < 3; i++) answers.push(await (await ask()).json());
     });
     const code = await run({ profile: "work", command: ["aws", "s3", "ls"], server: true }, world.ctx, runner);
@@ -208,6 +212,7 @@ describe("exec --server", () => {
         SecretAccessKey: "session-secret",
         Token: "session-token",
         Expiration: "2026-11-25T13:00:10Z",
+        AccountId: "123456789012",
       }),
     );
     expect(world.opCalls).toHaveLength(1);
