@@ -339,18 +339,37 @@ Examples:
     program
       .command("rotate")
       .description("replace the access key in the profile's 1Password item with a new one, then delete the old key")
-      .argument("<profile>", "the AWS profile whose item holds the key")
+      .argument("[profile]", "the AWS profile whose item holds the key")
+      .option("--all", "every profile with an item of its own, each item once, without questions (for cron)")
+      .option("--older-than <age>", "only a key at least this old, e.g. 90d")
       .option("--dry-run", "show what would happen; change nothing")
       .option("-y, --yes", "do not ask for confirmation"),
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  aws-op rotate work\n  aws-op rotate work --dry-run\n  aws-op rotate work --yes",
+      "\nExamples:\n  aws-op rotate work\n  aws-op rotate work --dry-run\n  aws-op rotate work --yes\n  aws-op rotate --all --older-than 90d    (cron: every key older than 90 days)",
     )
     .action(
-      async (profile: string, options: { dryRun?: boolean; yes?: boolean; opTimeout?: string; opCli?: string }) => {
+      async (
+        profile: string | undefined,
+        options: {
+          all?: boolean;
+          olderThan?: string;
+          dryRun?: boolean;
+          yes?: boolean;
+          opTimeout?: string;
+          opCli?: string;
+        },
+      ) => {
         const rotate = await import("./commands/rotate.js");
-        await rotate.run({ profile, ...options }, ctx);
+        const { all, ...rest } = options;
+        if (all === (profile !== undefined)) {
+          throw new UserError(all ? "Give a profile or --all, not both." : "rotate needs a profile (or --all).", {
+            hint: "aws-op rotate work, or aws-op rotate --all --older-than 90d",
+          });
+        }
+        if (profile !== undefined) await rotate.run({ profile, ...rest }, ctx);
+        else if (!(await rotate.runAll(rest, ctx))) result.exitCode = 1;
       },
     );
 

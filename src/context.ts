@@ -1,5 +1,6 @@
 // What commands get from the outside world, gathered once by cli.ts. Core code never reads process.env or the
 // home directory itself, so tests can hand in a temp HOME, a fake clock and fake runners.
+import type { IamApi } from "./aws/iam.js";
 import type { StsApi } from "./aws/sts.js";
 import { cacheLocation } from "./cache/paths.js";
 import { SessionCache } from "./cache/session-cache.js";
@@ -26,6 +27,8 @@ export interface Context {
   isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
   runOp: OpRunner;
   sts: StsApi;
+  /** IAM for doctor's key-age check; absent: the SDK client (loaded when used). */
+  iam?: IamApi;
   userName: string;
   /** Absolute path of the Node.js binary running aws-op (process.execPath), for the credential_process line. */
   execPath?: string;

@@ -82,6 +82,12 @@ export function toIamError(error: unknown, operation: string, endpoint: string |
   return new UserError(`${op} failed: ${name}${message ? `: ${message}` : ""}.`, { cause: error });
 }
 
+/** Did IAM refuse the call for lack of permission (the key may not call it)? */
+export function isIamAccessDenied(error: unknown): boolean {
+  const { name } = readSdkError(error instanceof UserError && error.cause !== undefined ? error.cause : error);
+  return name === "AccessDenied" || name === "AccessDeniedException";
+}
+
 export const sdkIam: IamApi = {
   async listAccessKeys(keys, options) {
     const { sdk, client } = await makeClient(keys, options);

@@ -2,13 +2,16 @@
 // check passes. Checks: op found (2.x, and its version against what each command needs), 1Password signed in
 // (skipped through 1Password Connect, which cannot answer whoami), then per aws-op profile: settings readable,
 // credential_process runnable (absolute node and script paths that exist), no static keys shadowing it, the item
-// and its fields, STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
+// and its fields, the access key's age (IAM ListAccessKeys; "!" past 90 days, a warning that does not fail; unless
+// --offline), STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
 // `--fix` first points credential_process lines whose Node.js or cli.js is gone (a Node.js upgrade under nvm, fnm,
 // Volta or Homebrew, aws-op moved) at this install: it shows the diff, changes only those lines, writes atomically.
 import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { configuredEndpoint } from "../aws/endpoints.js";
+import { iamEndpoint, isIamAccessDenied, type IamApi } from "../aws/iam.js";
+import type { CallerKeys } from "../aws/sts.js";
 import { cacheLocation } from "../cache/paths.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
@@ -65,9 +68,15 @@ export interface Check {
   ok: boolean;
   /** What was found (never a secret). */
   detail: string;
-  /** How to fix a failed check. */
+  /** How to fix a failed check (or act on a warning). */
   fix?: string;
+  /** Passed, but with something to act on (shown with "!"): does not fail doctor. */
+  warning?: boolean;
 }
+
+/** AWS's advice (IAM best practices; Security Hub control IAM.3): rotate access keys at least every 90 days. */
+export const KEY_MAX_AGE_DAYS = 90;
+const DAY_MS = 86_400_000;
 
 function failure(error: unknown): { detail: string; fix?: string } {
   if (error instanceof UserError) return { detail: error.message, ...(error.hint ? { fix: error.hint } : {}) };
@@ -78,11 +87,19 @@ async function attempt(
   id: string,
   title: string,
   extra: { profile?: string },
-  body: () => Promise<{ detail: string; ok?: boolean; fix?: string }>,
+  body: () => Promise<{ detail: string; ok?: boolean; fix?: string; warning?: boolean }>,
 ): Promise<Check> {
   try {
     const r = await body();
-    return { id, title, ...extra, ok: r.ok ?? true, detail: r.detail, ...(r.fix ? { fix: r.fix } : {}) };
+    return {
+      id,
+      title,
+      ...extra,
+      ok: r.ok ?? true,
+      detail: r.detail,
+      ...(r.fix ? { fix: r.fix } : {}),
+      ...(r.warning ? { warning: true } : {}),
+    };
   } catch (error) {
     return { id, title, ...extra, ok: false, ...failure(error) };
   }
@@ -184,6 +201,35 @@ function checkDuplicates(files: AwsFiles): { ok: boolean; detail: string; fix?: 
     ok: false,
     detail: problems.slice(0, 5).join("; ") + (problems.length > 5 ? `; and ${problems.length - 5} more` : ""),
     fix: 'The AWS CLI and boto3 refuse such a file ("Unable to parse config file"): merge the repeated sections and keep one line per key.',
+  };
+}
+
+/** How old the item's access key is (IAM ListAccessKeys, as the key itself); a warning past KEY_MAX_AGE_DAYS. */
+async function checkKeyAge(
+  ctx: Context,
+  keys: CallerKeys,
+  region: string,
+  endpoints: Parameters<typeof iamEndpoint>[1],
+  profile: string,
+): Promise<{ detail: string; fix?: string; warning?: boolean }> {
+  const iam: IamApi = ctx.iam ?? (await import("../aws/iam.js")).sdkIam;
+  let listed;
+  try {
+    // No user name: IAM lists the keys of the user who owns the calling key.
+    listed = await iam.listAccessKeys(keys, { region, ...iamEndpoint(ctx.env, endpoints) });
+  } catch (error) {
+    if (isIamAccessDenied(error)) return { detail: "skipped: the key may not call iam:ListAccessKeys" };
+    throw error;
+  }
+  const created = listed.find((k) => k.accessKeyId === keys.accessKeyId)?.createDate;
+  if (!created) return { detail: "unknown: IAM did not say when this key was created" };
+  const days = Math.floor((ctx.now().getTime() - created.getTime()) / DAY_MS);
+  const detail = `${days} day${days === 1 ? "" : "s"} old (created ${created.toISOString().slice(0, 10)})`;
+  if (days <= KEY_MAX_AGE_DAYS) return { detail };
+  return {
+    detail: `${detail}, older than ${KEY_MAX_AGE_DAYS} days`,
+    warning: true,
+    fix: `aws-op rotate ${shellWordForDisplay(profile)}   (for every due key, e.g. from cron: aws-op rotate --all --older-than ${KEY_MAX_AGE_DAYS}d)`,
   };
 }
 
@@ -375,6 +421,15 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
         }),
       );
     }
+    if (!options.offline && s.item) {
+      progress(`Calling AWS IAM for ${profile}...`);
+      checks.push(
+        await attempt("key-age", `[${profile}] access key age`, scope, async () => {
+          if (!keys) return { detail: "skipped: the item could not be read" };
+          return checkKeyAge(ctx, keys, s.region, s.endpoints, profile);
+        }),
+      );
+    }
     if (!options.offline) {
       progress(`Calling AWS STS for ${profile}...`);
       checks.push(
@@ -404,13 +459,19 @@ export function formatChecks(checks: Check[], useColour: boolean): string {
   const c = colours(useColour);
   const lines: string[] = [];
   for (const check of checks) {
-    const mark = check.ok ? c.green("✓") : c.red("✗");
+    const mark = !check.ok ? c.red("✗") : check.warning ? c.yellow("!") : c.green("✓");
     // Titles and details hold profile names, item titles and values from the AWS files.
     lines.push(`${mark} ${escapeForTerminal(check.title)}: ${escapeForTerminal(check.detail)}`);
-    if (!check.ok && check.fix) lines.push(`    fix: ${escapeForTerminal(check.fix)}`);
+    if ((!check.ok || check.warning) && check.fix) lines.push(`    fix: ${escapeForTerminal(check.fix)}`);
   }
   const failed = checks.filter((x) => !x.ok).length;
-  lines.push(failed === 0 ? c.green("All checks passed.") : c.red(`${failed} check${failed === 1 ? "" : "s"} failed.`));
+  const warnings = checks.filter((x) => x.ok && x.warning).length;
+  const warned = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
+  lines.push(
+    failed === 0
+      ? c.green(`All checks passed${warned}.`)
+      : c.red(`${failed} check${failed === 1 ? "" : "s"} failed${warned}.`),
+  );
   return `${lines.join("\n")}\n`;
 }
 

@@ -5,6 +5,8 @@
 //   -> clear cached sessions made from the item -> DeleteAccessKey the old key (retried).
 // A failure before the item holds the new key deletes the new key again; a failure after it says how to finish.
 // A journal (cache/rotation-journal.ts, no secrets) lets the next rotate finish one that was killed mid-way.
+// `--older-than AGE` rotates only a key at least that old (IAM CreateDate against ctx.now()); `--all` runs the same
+// steps for every profile with an item of its own, once per item, asking nothing: for cron.
 import { maskKeyId } from "../aws/credential-output.js";
 import { iamEndpoint, sdkIam, type IamAccessKey, type IamApi } from "../aws/iam.js";
 import { configuredEndpoint } from "../aws/endpoints.js";
@@ -16,8 +18,9 @@ import {
   type RotationJournal,
 } from "../cache/rotation-journal.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
-import type { ProfileSettings } from "../config/profile.js";
-import { resolveProfileFor, sessionCacheFor, type Context } from "../context.js";
+import { parseDurationSeconds } from "../aws/duration.js";
+import { listProfileNames, readProfileValues, type ProfileSettings } from "../config/profile.js";
+import { readFilesFor, resolveProfileFor, sessionCacheFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { itemIdentityOf } from "../providers/chain.js";
 import type { ItemLocator } from "../onepassword/args.js";
@@ -25,11 +28,14 @@ import { editItem, readItem, requireOpVersion, type OpContext } from "../onepass
 import { requireNotConnect } from "../onepassword/connect.js";
 import { ROTATE_NEEDS } from "../onepassword/version.js";
 import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
+import { formatTable } from "../ui/table.js";
 
 export interface RotateOptions {
   profile: string;
   dryRun?: boolean;
   yes?: boolean;
+  /** Rotate only a key at least this old ("90d", "12h", seconds). */
+  olderThan?: string;
   opTimeout?: string;
   opCli?: string;
 }
@@ -102,7 +108,31 @@ function describeOtherKey(key: IamAccessKey): string {
   return `${maskKeyId(key.accessKeyId)} (${key.status.toLowerCase()}${key.createDate ? `, created ${key.createDate.toISOString().slice(0, 10)}` : ""})`;
 }
 
-export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps = defaultDeps): Promise<void> {
+/** What one rotate did. */
+export type RotateOutcome = "rotated" | "finished" | "not-due" | "dry-run" | "cancelled";
+
+/** --older-than: "90d", "12h", "3600" (seconds), as durations elsewhere; returns milliseconds. */
+export function parseKeyAge(text: string): number {
+  const seconds = parseDurationSeconds(text);
+  if (seconds === undefined) {
+    throw new UserError(`--older-than "${text}" is not an age.`, {
+      hint: "Use days, hours or seconds, e.g. --older-than 90d (AWS advises rotating keys every 90 days).",
+    });
+  }
+  return seconds * 1000;
+}
+
+function formatAge(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  return days >= 1 ? `${days} day${days === 1 ? "" : "s"}` : `${Math.floor(ms / 3_600_000)} h`;
+}
+
+export async function run(
+  options: RotateOptions,
+  ctx: Context,
+  deps: RotateDeps = defaultDeps,
+): Promise<RotateOutcome> {
+  const minAgeMs = options.olderThan === undefined ? undefined : parseKeyAge(options.olderThan);
   // Before anything else: a rotate that stopped at the write would leave a new key behind.
   requireNotConnect(ctx.env, "aws-op rotate", "op item edit to store the new key");
   const { settings } = resolveProfileFor(ctx, options);
@@ -163,7 +193,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
         `An interrupted rotation stored ${maskKeyId(journal.newKeyId)} in the item${leftover ? `; rotate would now delete the old key ${maskKeyId(journal.oldKeyId)}` : ""}.`,
       );
       say("Dry run: nothing was changed.");
-      return;
+      return "dry-run";
     }
     const works = await verifyKey(oldKeys);
     if (!works.ok) {
@@ -182,7 +212,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     ctx.stdout(
       `Finished an interrupted rotation of IAM user ${userName} in 1Password item "${item.title}": ${maskKeyId(journal.oldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).\n`,
     );
-    return;
+    return "finished";
   }
   // A key an interrupted rotate created but never stored: its secret died with that process, so nothing can use
   // it. It is the journal's new key, or (killed before CreateAccessKey answered) one created after the journal.
@@ -197,6 +227,26 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
                 k.createDate.getTime() >= Date.parse(journal.startedAt) - CLOCK_SLACK_MS)),
         )
       : [];
+  // Not due yet: nothing else happens (an interrupted rotation above was still finished).
+  if (minAgeMs !== undefined) {
+    const created = existingKeys.find((k) => k.accessKeyId === oldKeys.accessKeyId)?.createDate;
+    if (!created) {
+      throw new UserError(
+        `IAM did not say when ${maskKeyId(oldKeys.accessKeyId)} was created, so its age is unknown.`,
+        {
+          hint: `Rotate it without --older-than: aws-op rotate ${options.profile}`,
+        },
+      );
+    }
+    const age = ctx.now().getTime() - created.getTime();
+    if (age < minAgeMs) {
+      say(
+        `Not due: ${maskKeyId(oldKeys.accessKeyId)} is ${formatAge(age)} old (rotated when older than ${options.olderThan}).`,
+      );
+      return "not-due";
+    }
+    say(`Due: ${maskKeyId(oldKeys.accessKeyId)} is ${formatAge(age)} old.`);
+  }
   const existing = existingKeys.filter((k) => !orphans.includes(k));
   const others = existing.filter((k) => k.accessKeyId !== oldKeys.accessKeyId);
   if (existing.length >= 2) {
@@ -215,7 +265,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   if (options.dryRun) {
     say(plan);
     say("Dry run: nothing was changed.");
-    return;
+    return "dry-run";
   }
   if (!options.yes) {
     if (!ctx.isTTY.stdin || !ctx.isTTY.stderr) {
@@ -226,7 +276,7 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
     say(plan);
     if (!(await deps.confirm("Rotate now?"))) {
       say("Nothing was changed.");
-      return;
+      return "cancelled";
     }
   }
 
@@ -334,6 +384,83 @@ export async function run(options: RotateOptions, ctx: Context, deps: RotateDeps
   ctx.stdout(
     `Rotated the access key of IAM user ${userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).\n`,
   );
+  return "rotated";
+}
+
+export interface RotateAllOptions {
+  dryRun?: boolean;
+  olderThan?: string;
+  opTimeout?: string;
+  opCli?: string;
+}
+
+const OUTCOME_TEXT: Record<RotateOutcome, string> = {
+  rotated: "rotated",
+  finished: "finished an interrupted rotation",
+  "not-due": "not due",
+  "dry-run": "dry run: would rotate",
+  cancelled: "not rotated",
+};
+
+/**
+ * `rotate --all`: the steps of `run` for every profile with an op_item of its own (role profiles hold no key), each
+ * item once, without questions. One failure does not stop the others. Returns false when any failed.
+ */
+export async function runAll(
+  options: RotateAllOptions,
+  ctx: Context,
+  deps: RotateDeps = defaultDeps,
+): Promise<boolean> {
+  if (options.olderThan !== undefined) parseKeyAge(options.olderThan);
+  const files = readFilesFor(ctx);
+  const rotatedBy = new Map<string, string>();
+  const rows: string[][] = [];
+  let failed = false;
+  for (const profile of listProfileNames(files)) {
+    if (!readProfileValues(files, profile)?.op_item?.trim()) continue;
+    const opFlags = {
+      ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
+      ...(options.opCli ? { opCli: options.opCli } : {}),
+    };
+    let item = "";
+    try {
+      const { settings } = resolveProfileFor(ctx, { profile, ...opFlags });
+      item = settings.item ?? "";
+      // Two profiles on one item hold one key: it is rotated once.
+      const identity = JSON.stringify(itemIdentityOf(settings, ctx.env));
+      const earlier = rotatedBy.get(identity);
+      if (earlier !== undefined) {
+        rows.push([profile, item, `same item as ${earlier}`]);
+        continue;
+      }
+      rotatedBy.set(identity, profile);
+      ctx.stderr(`aws-op rotate ${profile}:\n`);
+      const outcome = await run(
+        {
+          profile,
+          yes: true,
+          ...(options.dryRun ? { dryRun: true } : {}),
+          ...(options.olderThan !== undefined ? { olderThan: options.olderThan } : {}),
+          ...opFlags,
+        },
+        ctx,
+        deps,
+      );
+      rows.push([profile, item, OUTCOME_TEXT[outcome]]);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      failed = true;
+      ctx.stderr(`aws-op: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
+      rows.push([profile, item, `failed: ${error.message}`]);
+    }
+  }
+  if (rows.length === 0) {
+    throw new UserError("No profile in the AWS config has an op_item to rotate.", {
+      hint: 'Run "aws-op list" to see the profiles aws-op serves.',
+    });
+  }
+  ctx.stdout(formatTable(["PROFILE", "ITEM", "RESULT"], rows));
+  return !failed;
 }
 
 /** Clocks differ: IAM's CreateDate of a key made just after the journal may read a little earlier. */

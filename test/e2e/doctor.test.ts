@@ -35,10 +35,13 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
       "✓ [work] credential_process runnable",
       "✓ [work] no static keys shadowing it",
       "✓ [work] 1Password item and fields",
+      "✓ [work] access key age",
       "✓ [work] STS GetCallerIdentity",
       "✓ session cache private",
       "All checks passed.",
     ]);
+    // moto's IAM lists the key the test just created: 0 days old.
+    expect(result.stdout).toMatch(/✓ \[work\] access key age: 0 days old \(created \d{4}-\d\d-\d\d\)\n/);
     expect(result.stdout).toContain(`✓ [work] STS GetCallerIdentity: ${alice.arn}`);
     expect(result.stdout).not.toContain(alice.secretAccessKey);
     expect(result.stdout).not.toContain("\u001b[");

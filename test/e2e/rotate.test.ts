@@ -112,6 +112,24 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
     return (JSON.parse(result.stdout) as { Arn: string }).Arn;
   }
 
+  it("cron form: rotate --all --older-than 90d leaves a fresh key alone; a key past the age is rotated once for both profiles on its item", async () => {
+    const notDue = await sandbox.run(["rotate", "--all", "--older-than", "90d"]);
+    expect(notDue.status).toBe(0);
+    expect(notDue.stdout).toMatch(/^work +AWS work +not due$/m);
+    expect(notDue.stdout).toMatch(/^longterm +AWS work +same item as work$/m);
+    expect(await keysOfUser()).toEqual([original.accessKeyId]);
+
+    // moto's CreateDate is the key's real creation time: any key is at least 0 s old.
+    const due = await sandbox.run(["rotate", "--all", "--older-than", "0"]);
+    expect(due.stderr).not.toContain(original.secretAccessKey);
+    expect(due.status).toBe(0);
+    expect(due.stdout).toMatch(/^work +AWS work +rotated$/m);
+    const keys = await keysOfUser();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).not.toBe(original.accessKeyId);
+    expect(valueOf(storedItem(), "aws_access_key_id")).toBe(keys[0]);
+  });
+
   it("leaves exactly one key for the user (the new one), the item holding it, and the AWS CLI working with it", async () => {
     // A cached session made from the old key, which rotate must remove.
     expect((await sandbox.run(["process", "--profile", "work"])).status).toBe(0);

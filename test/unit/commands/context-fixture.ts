@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { IamAccessKey, IamApi } from "../../../src/aws/iam.js";
 import type { StsApi } from "../../../src/aws/sts.js";
 import type { Context } from "../../../src/context.js";
 import { runOp } from "../../../src/onepassword/run-op.js";
@@ -46,6 +47,8 @@ export function makeContext(
     env?: Record<string, string>;
     tty?: boolean;
     now?: Date;
+    /** What IAM ListAccessKeys says about the calling key (default: created 10 days before `now`). */
+    listAccessKeys?: IamApi["listAccessKeys"];
   } = {},
 ): TestContext {
   const home = mkdtempSync(join(tmpdir(), "aws-op-cmd-"));
@@ -96,6 +99,27 @@ export function makeContext(
       };
     },
   };
+  // Doctor's key-age check: the calling key, created 10 days ago, unless the test says otherwise.
+  const iam: IamApi = {
+    listAccessKeys:
+      options.listAccessKeys ??
+      (async (keys): Promise<IamAccessKey[]> => [
+        {
+          accessKeyId: keys.accessKeyId,
+          status: "Active",
+          createDate: new Date((options.now ?? new Date()).getTime() - 10 * 86_400_000),
+        },
+      ]),
+    createAccessKey: async () => {
+      throw new Error("not used");
+    },
+    deleteAccessKey: async () => {
+      throw new Error("not used");
+    },
+    updateAccessKey: async () => {
+      throw new Error("not used");
+    },
+  };
   const ctx: Context = {
     env: {
       PATH: `${fakeOpBinDir}:${process.env.PATH ?? ""}`,
@@ -115,6 +139,7 @@ export function makeContext(
     isTTY: { stdin: !!options.tty, stdout: !!options.tty, stderr: !!options.tty },
     runOp,
     sts,
+    iam,
     userName: "alice",
     execPath: NODE_PATH,
     cliPath: CLI_PATH,

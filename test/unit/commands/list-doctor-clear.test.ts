@@ -11,6 +11,7 @@ import { SessionCache, toCacheEntry } from "../../../src/cache/session-cache.js"
 import { buildCredentialProcessLine } from "../../../src/config/command-line.js";
 import { resolveProfileSettings } from "../../../src/config/profile.js";
 import { credentialChainFor, readFilesFor } from "../../../src/context.js";
+import { UserError } from "../../../src/errors.js";
 import {
   ensureFakeOpBuilt,
   RFC6238_SECRET_BASE32,
@@ -256,6 +257,7 @@ describe("aws-op doctor", () => {
       "✓ credential-process work",
       "✓ no-static-keys work",
       "✓ item work",
+      "✓ key-age work",
       "✓ sts work",
       "✓ profile-settings admin",
       "✓ credential-process admin",
@@ -328,6 +330,74 @@ describe("aws-op doctor", () => {
     writeFileSync(t.configPath, `[profile w]\ncredential_process = ${process.execPath} ${cli} process --profile w;x\n`);
     expect(await doctor({ offline: true, profile: "w" }, t.ctx)).toBe(1);
     expect(t.out()).toContain('credential_process contains ";": the AWS SDK for Go cuts the line there');
+  });
+
+  describe("access key age (IAM CreateDate against a clock the test sets)", () => {
+    const DAY = 86_400_000;
+    function createdDaysAgo(t: TestContext, days: number): void {
+      t.ctx.iam = {
+        ...t.ctx.iam!,
+        listAccessKeys: async (keys) => [
+          { accessKeyId: "AKIAOTHER00000000009", status: "Active", createDate: new Date(NOW.getTime() - 400 * DAY) },
+          { accessKeyId: keys.accessKeyId, status: "Active", createDate: new Date(NOW.getTime() - days * DAY) },
+        ],
+      };
+    }
+
+    it("warns, without failing doctor, when the item's key is older than 90 days, and names the fix", async () => {
+      const t = context();
+      createdDaysAgo(t, 91);
+      expect(await doctor({ profile: "work" }, t.ctx)).toBe(0);
+      const out = t.out();
+      expect(out).toContain("! [work] access key age: 91 days old (created 2026-01-30), older than 90 days\n");
+      expect(out).toContain(
+        "    fix: aws-op rotate work   (for every due key, e.g. from cron: aws-op rotate --all --older-than 90d)",
+      );
+      expect(out).toContain("All checks passed (1 warning).");
+    });
+
+    it("a key of 90 days is fine", async () => {
+      const t = context();
+      createdDaysAgo(t, 90);
+      expect(await doctor({ profile: "work", json: true }, t.ctx)).toBe(0);
+      const check = (JSON.parse(t.out()) as { checks: Check[] }).checks.find((c) => c.id === "key-age");
+      expect(check).toEqual({
+        id: "key-age",
+        profile: "work",
+        title: "[work] access key age",
+        ok: true,
+        detail: "90 days old (created 2026-01-31)",
+      });
+    });
+
+    it("is skipped when the key may not call iam:ListAccessKeys", async () => {
+      const t = context();
+      t.ctx.iam = {
+        ...t.ctx.iam!,
+        listAccessKeys: async () => {
+          throw new UserError("AWS denied IAM ListAccessKeys.", {
+            cause: Object.assign(new Error("not authorized"), { name: "AccessDenied" }),
+          });
+        },
+      };
+      expect(await doctor({ profile: "work" }, t.ctx)).toBe(0);
+      expect(t.out()).toContain("✓ [work] access key age: skipped: the key may not call iam:ListAccessKeys");
+    });
+
+    it("is not run with --offline", async () => {
+      const t = context();
+      let called = false;
+      t.ctx.iam = {
+        ...t.ctx.iam!,
+        listAccessKeys: async () => {
+          called = true;
+          return [];
+        },
+      };
+      await doctor({ profile: "work", offline: true }, t.ctx);
+      expect(called).toBe(false);
+      expect(t.out()).not.toContain("access key age");
+    });
   });
 
   it("flags a credential_process line without absolute paths", async () => {

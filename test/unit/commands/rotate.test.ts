@@ -1,8 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { IamApi } from "../../../src/aws/iam.js";
 import { SessionCache } from "../../../src/cache/session-cache.js";
-import { rotatedItem, run, userNameFromArn, VERIFY_ATTEMPTS } from "../../../src/commands/rotate.js";
+import { rotatedItem, run, runAll, userNameFromArn, VERIFY_ATTEMPTS } from "../../../src/commands/rotate.js";
 import type { OpItem } from "../../../src/onepassword/item.js";
+import { ensureFakeOpBuilt, makeStore, makeVault, readStore, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { makeContext } from "./context-fixture.js";
 import { awsItem, fakeWorld, type FakeWorld } from "./fake-context.js";
 
 const OLD = { accessKeyId: "AKIAOLDKEY0000000001", secretAccessKey: "old-secret" };
@@ -312,5 +315,154 @@ describe("rotatedItem and userNameFromArn", () => {
     ["arn:aws:sts::123456789012:assumed-role/admin/x", undefined],
   ])("%s -> %s", (arn, name) => {
     expect(userNameFromArn(arn)).toBe(name);
+  });
+});
+
+describe("rotate --older-than and --all (a clock the test controls)", () => {
+  const NOW = new Date("2026-12-01T12:00:00Z");
+  const DAY = 86_400_000;
+  /** Key IDs end in the same 4 characters before and after rotation: the fixture's STS names the user by them. */
+  const oldKey = (tail: string) => `AKIAOLD000000000${tail}`;
+  const newKey = (tail: string) => `AKIANEW000000000${tail}`;
+  const AGES: Record<string, number> = { AAAA: 120, BBBB: 30, CCCC: 91 };
+
+  beforeAll(async () => {
+    await ensureFakeOpBuilt();
+  }, 60_000);
+
+  function world() {
+    const t = makeContext({
+      now: NOW,
+      store: makeStore({
+        vaults: [
+          makeVault(
+            "Work",
+            Object.keys(AGES).map((tail) =>
+              scriptRecipeItem({
+                title: `AWS ${tail}`,
+                accessKeyId: oldKey(tail),
+                secretAccessKey: `old-secret-${tail}`,
+              }),
+            ),
+          ),
+        ],
+      }),
+    });
+    const profile = (name: string, item: string) => [`[profile ${name}]`, "op_vault = Work", `op_item = ${item}`, ""];
+    writeFileSync(
+      t.configPath,
+      [
+        ...profile("a", "AWS AAAA"),
+        ...profile("b", "AWS BBBB"),
+        ...profile("c", "AWS CCCC"),
+        ...profile("a-again", "AWS AAAA"),
+        "[profile admin]",
+        "op_source_profile = a",
+        "op_role_arn = arn:aws:iam::123456789012:role/admin",
+        "",
+        "[profile plain]",
+        "region = us-east-1",
+        "",
+      ].join("\n"),
+    );
+    // IAM: each user u-XXXX has the key ending in XXXX, created AGES[XXXX] days before NOW.
+    const keys = new Map<string, { accessKeyId: string; createDate: Date }[]>(
+      Object.entries(AGES).map(([tail, days]) => [
+        `u-${tail}`,
+        [{ accessKeyId: oldKey(tail), createDate: new Date(NOW.getTime() - days * DAY) }],
+      ]),
+    );
+    const created: string[] = [];
+    const iam: IamApi = {
+      async listAccessKeys(_k, { userName }) {
+        return (keys.get(userName ?? "") ?? []).map((k) => ({ ...k, status: "Active" }));
+      },
+      async createAccessKey(_k, { userName }) {
+        const tail = (userName ?? "").slice(2);
+        created.push(userName ?? "");
+        keys.get(userName ?? "")?.push({ accessKeyId: newKey(tail), createDate: t.ctx.now() });
+        return { accessKeyId: newKey(tail), secretAccessKey: `new-secret-${tail}`, userName: userName ?? "" };
+      },
+      async deleteAccessKey(_k, { userName, accessKeyId }) {
+        keys.set(
+          userName ?? "",
+          (keys.get(userName ?? "") ?? []).filter((k) => k.accessKeyId !== accessKeyId),
+        );
+      },
+      async updateAccessKey() {
+        throw new Error("not used");
+      },
+    };
+    const deps = {
+      iam,
+      confirm: async () => {
+        throw new Error("--all and --yes never ask");
+      },
+    };
+    const stored = (tail: string) =>
+      readStore(t.store.storePath)
+        .accounts[0]!.vaults[0]!.items.find((i) => i.title === `AWS ${tail}`)
+        ?.fields?.find((f) => f.label === "aws_access_key_id")?.value;
+    return { t, deps, created, stored };
+  }
+
+  it("rotate --all --older-than 90d rotates only the keys older than 90 days, each item once, asking nothing", async () => {
+    const { t, deps, created, stored } = world();
+    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(true);
+    expect(created).toEqual(["u-AAAA", "u-CCCC"]);
+    expect([stored("AAAA"), stored("BBBB"), stored("CCCC")]).toEqual([newKey("AAAA"), oldKey("BBBB"), newKey("CCCC")]);
+    expect(t.out()).toContain(
+      [
+        "PROFILE  ITEM      RESULT",
+        "a        AWS AAAA  rotated",
+        "b        AWS BBBB  not due",
+        "c        AWS CCCC  rotated",
+        "a-again  AWS AAAA  same item as a",
+        "",
+      ].join("\n"),
+    );
+    expect(t.err()).toContain("Not due: AKIA************BBBB is 30 days old (rotated when older than 90d).");
+
+    // The next run the same day: the new keys are not due, the 30-day key still is not.
+    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(true);
+    expect(created).toHaveLength(2);
+
+    // 61 days later the 30-day key is 91 days old, the new ones 61: only b is due.
+    t.ctx.now = () => new Date(NOW.getTime() + 61 * DAY);
+    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(true);
+    expect(created).toEqual(["u-AAAA", "u-CCCC", "u-BBBB"]);
+    expect(stored("BBBB")).toBe(newKey("BBBB"));
+  });
+
+  it("--dry-run changes nothing and says which keys are due", async () => {
+    const { t, deps, created, stored } = world();
+    expect(await runAll({ olderThan: "90d", dryRun: true }, t.ctx, deps)).toBe(true);
+    expect(created).toEqual([]);
+    expect(stored("AAAA")).toBe(oldKey("AAAA"));
+    expect(t.out()).toContain("a        AWS AAAA  dry run: would rotate\nb        AWS BBBB  not due\n");
+  });
+
+  it("one profile with --older-than: not due, then due on a later day", async () => {
+    const { t, deps, created } = world();
+    expect(await run({ profile: "b", olderThan: "90d", yes: true }, t.ctx, deps)).toBe("not-due");
+    t.ctx.now = () => new Date(NOW.getTime() + 61 * DAY);
+    expect(await run({ profile: "b", olderThan: "90d", yes: true }, t.ctx, deps)).toBe("rotated");
+    expect(created).toEqual(["u-BBBB"]);
+  });
+
+  it("a failing profile does not stop the others; the result says so", async () => {
+    const { t, deps, created } = world();
+    writeFileSync(
+      t.configPath,
+      `${readFileSync(t.configPath, "utf8")}\n[profile gone]\nop_vault = Work\nop_item = AWS missing\n`,
+    );
+    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(false);
+    expect(created).toEqual(["u-AAAA", "u-CCCC"]);
+    expect(t.out()).toMatch(/gone +AWS missing +failed: /);
+  });
+
+  it("refuses an age it cannot read", async () => {
+    const { t, deps } = world();
+    await expect(runAll({ olderThan: "soon" }, t.ctx, deps)).rejects.toThrow('--older-than "soon" is not an age.');
   });
 });
