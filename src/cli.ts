@@ -337,6 +337,26 @@ Examples:
 
   addOpOptions(
     program
+      .command("login")
+      .description("open the AWS console in your browser, signed in with the profile's credentials")
+      .argument("[profile]", "the AWS profile (default: $AWS_PROFILE or default)")
+      .option("--region <region>", "the console's region (default: the profile's region)")
+      .option("--path <path>", "a console page to open, e.g. /s3/home")
+      .option("--destination <url>", "a complete https URL to open instead of a console page")
+      .option("--duration <duration>", "console session length: 15m to 12h for a role, 15m to 36h for a user")
+      .option("--stdout", "print the sign-in URL instead of opening a browser (it signs in whoever opens it)"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op login work\n  aws-op login admin --path /s3/home --duration 2h\n  aws-op login work --stdout | xclip -selection clipboard",
+    )
+    .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
+      const login = await import("./commands/login.js");
+      ctx.stdout(await login.run({ ...(options as object), ...(profile ? { profile } : {}) }, ctx));
+    });
+
+  addOpOptions(
+    program
       .command("rotate")
       .description("replace the access key in the profile's 1Password item with a new one, then delete the old key")
       .argument("[profile]", "the AWS profile whose item holds the key")

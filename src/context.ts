@@ -13,7 +13,7 @@ import {
   type ProfileSettings,
 } from "./config/profile.js";
 import type { OpRunner } from "./onepassword/run-op.js";
-import { buildChain, type Chain, type ProviderDeps, type Purpose } from "./providers/chain.js";
+import { buildChain, type Chain, type ChainOptions, type ProviderDeps, type Purpose } from "./providers/chain.js";
 
 export interface Context {
   env: NodeJS.ProcessEnv;
@@ -45,11 +45,13 @@ export function readFilesFor(ctx: Context): AwsFiles {
   return readAwsFiles(awsFilePaths(ctx.env, ctx.home));
 }
 
-/** The options of commands that act on one profile (exec, env, rotate). */
+/** The options of commands that act on one profile (exec, env, rotate, login). */
 export interface ProfileCommandOptions {
-  profile: string;
-  opTimeout?: string;
-  opCli?: string;
+  /** Absent: $AWS_PROFILE, else "default". */
+  profile?: string | undefined;
+  region?: string | undefined;
+  opTimeout?: string | undefined;
+  opCli?: string | undefined;
 }
 
 /** Read the AWS files and resolve one profile's settings, with the op flags of a profile command on top. */
@@ -58,7 +60,8 @@ export function resolveProfileFor(
   options: ProfileCommandOptions,
 ): { files: AwsFiles; flags: SettingFlags; settings: ProfileSettings } {
   const flags: SettingFlags = {
-    profile: options.profile,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.region ? { region: options.region } : {}),
     ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
     ...(options.opCli ? { opCli: options.opCli } : {}),
   };
@@ -106,8 +109,8 @@ export function credentialChainFor(
   settings: ProfileSettings,
   purpose: Purpose,
   files: AwsFiles,
-  options: { flags?: SettingFlags; promptMfaCode?: ProviderDeps["promptMfaCode"] } = {},
+  options: { flags?: SettingFlags; promptMfaCode?: ProviderDeps["promptMfaCode"] } & ChainOptions = {},
 ): Chain {
   // Not spread: userName is a getter (a user database lookup only role session names need).
-  return buildChain(settings, purpose, providerDepsFor(ctx, files, options));
+  return buildChain(settings, purpose, providerDepsFor(ctx, files, options), options);
 }

@@ -127,6 +127,12 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
         cause: error,
       });
     }
+    if (context.operation === "GetFederationToken") {
+      return new UserError(`AWS denied ${op}: ${message || "AccessDenied"}.`, {
+        hint: 'The IAM user needs permission for sts:GetFederationToken, which takes no MFA: a policy that requires aws:MultiFactorAuthPresent denies it. Use a role profile (op_role_arn + op_source_profile, its session made with MFA) for "aws-op login".',
+        cause: error,
+      });
+    }
     if (context.operation === "AssumeRole") {
       return new UserError(`AWS denied assuming role ${context.roleArn ?? ""}: ${message || "AccessDenied"}.`, {
         hint: "Check the role's trust policy (principal, external ID, MFA condition) and the user's sts:AssumeRole permission.",
@@ -146,7 +152,9 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
       hint:
         context.operation === "AssumeRole"
           ? "Lower op_role_duration: a role chained from another session is limited to 1 hour, and every role has a maximum session duration."
-          : "Lower op_session_duration (15m to 36h; 1h at most for root users).",
+          : context.operation === "GetFederationToken"
+            ? "Lower --duration (15m to 36h; 1h at most for root users)."
+            : "Lower op_session_duration (15m to 36h; 1h at most for root users).",
       cause: error,
     });
   }

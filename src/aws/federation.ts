@@ -10,8 +10,9 @@
 // The request is a POST with the credentials in the form body (as the AWS Toolkit for JetBrains sends it), so they
 // are in no URL that a proxy could log. Time and answer size are bounded: nothing here may hang aws-op.
 import { UserError } from "../errors.js";
+import { registerSecret } from "../redact.js";
 import type { AwsCredentials } from "./credential-output.js";
-import { endpointFromEnv } from "./sts.js";
+import { configuredEndpoint, type ProfileEndpointSettings } from "./endpoints.js";
 
 export interface Partition {
   name: "aws" | "aws-cn" | "aws-us-gov";
@@ -47,11 +48,16 @@ export function partitionOf(region: string): Partition {
 }
 
 /**
- * The federation endpoint URL: AWS_ENDPOINT_URL_SIGNIN (a base URL; `/federation` is appended), by the rule aws-op
- * follows for every endpoint variable, else the partition's sign-in host.
+ * The federation endpoint URL: the configured sign-in endpoint (AWS_ENDPOINT_URL_SIGNIN, a base URL to which
+ * `/federation` is appended), by the rule aws-op follows for every service (endpoints.ts, which also honours
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), else the partition's sign-in host.
  */
-export function federationEndpoint(env: NodeJS.ProcessEnv, region: string): string {
-  const configured = endpointFromEnv(env, "SIGNIN");
+export function federationEndpoint(
+  env: NodeJS.ProcessEnv,
+  region: string,
+  profile: ProfileEndpointSettings = {},
+): string {
+  const configured = configuredEndpoint("SIGNIN", env, profile);
   if (configured) return `${configured.replace(/\/+$/, "")}/federation`;
   return `https://${partitionOf(region).signinHost}/federation`;
 }
@@ -249,6 +255,7 @@ export async function requestSigninToken(request: SigninTokenRequest): Promise<s
     throw notASigninToken(endpoint, status, "something that is not JSON");
   }
   const token = (json as { SigninToken?: unknown } | null)?.SigninToken;
+  if (typeof token === "string") registerSecret(token);
   if (status !== 200 || typeof token !== "string" || token === "" || /\s/.test(token)) {
     throw notASigninToken(endpoint, status, "JSON without a SigninToken");
   }

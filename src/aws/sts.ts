@@ -48,6 +48,11 @@ export interface StsApi {
     },
   ): Promise<AwsCredentials & { assumedRoleArn?: string }>;
   getCallerIdentity(keys: CallerKeys, options: AwsEndpointOptions): Promise<CallerIdentity>;
+  /** Long-term keys only; takes no MFA. `policy` limits the session to its intersection with the user's rights. */
+  getFederationToken(
+    keys: CallerKeys,
+    options: AwsEndpointOptions & { name: string; policy: string; durationSeconds: number },
+  ): Promise<AwsCredentials & { federatedUserArn?: string }>;
 }
 
 // Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s; the AWS
@@ -268,6 +273,35 @@ export const sdkSts: StsApi = {
       return { account: out.Account, arn: out.Arn, userId: out.UserId ?? "" };
     } catch (error) {
       throw toAwsError(error, { operation: "GetCallerIdentity", endpoint: options.endpoint });
+    } finally {
+      client.destroy();
+    }
+  },
+  async getFederationToken(keys, options) {
+    const { sdk, client } = await makeClient(keys, options);
+    const startedAt = Date.now();
+    try {
+      const out = await client.send(
+        new sdk.GetFederationTokenCommand({
+          Name: options.name,
+          Policy: options.policy,
+          DurationSeconds: options.durationSeconds,
+        }),
+        sendOptions(options),
+      );
+      const credentials = requireCredentials(out.Credentials, "GetFederationToken", {
+        durationSeconds: options.durationSeconds,
+        startedAt,
+      });
+      const arn = out.FederatedUser?.Arn;
+      const accountId = arn?.split(":")[4];
+      return {
+        ...credentials,
+        ...(arn ? { federatedUserArn: arn } : {}),
+        ...(accountId && /^\d{12}$/.test(accountId) ? { accountId } : {}),
+      };
+    } catch (error) {
+      throw toAwsError(error, { operation: "GetFederationToken", endpoint: options.endpoint });
     } finally {
       client.destroy();
     }

@@ -1,6 +1,7 @@
 // One function builds the provider chain for a profile and a purpose (aws-vault's GetProviderForProfile). It is the
 // only code that branches on op_role_arn, op_source_profile and op_session_duration = off; `process`, `env`,
 // `exec`, `doctor`, `setup`, `list`, `clear` and `rotate` take their providers, cache keys and item from it.
+import { DEFAULT_SESSION_SECONDS } from "../aws/duration.js";
 import { configuredEndpoint } from "../aws/endpoints.js";
 import type { StsApi } from "../aws/sts.js";
 import type { SessionCache } from "../cache/session-cache.js";
@@ -9,6 +10,7 @@ import { UserError } from "../errors.js";
 import type { OpContext } from "../onepassword/client.js";
 import { AssumeRoleProvider } from "./assume-role.js";
 import { CachingProvider, cacheKeyOf } from "./cached.js";
+import { FederationTokenProvider, federatedUserName } from "./federation-token.js";
 import { ItemKeysProvider, opAccountIdentity, type ItemKeysDeps, type ItemSource } from "./item-keys.js";
 import type { CredentialProvider, ServedCredentials } from "./provider.js";
 import { SessionTokenProvider } from "./session-token.js";
@@ -36,10 +38,17 @@ export interface ProviderDeps {
  *   session from the item's keys (unless op_session_duration = off), the profile's role on top.
  * - "no-session": aws-vault's --no-session: no GetSessionToken anywhere in the chain. A profile without a role gets
  *   the long-term keys; a role is assumed straight from them (with MFA if configured), never dropped.
- * Console sign-in (issue 11) adds its purpose here: a federation token on the item's keys, or the role's
- * credentials for a role profile.
+ * - "console": console sign-in (login). The federation endpoint takes only role or federation-token credentials
+ *   (it refuses GetSessionToken's): a role profile signs in with its role, assumed as for "session" (the same cached
+ *   entry); a profile without a role with a cached GetFederationToken session from the item's keys (even with
+ *   op_session_duration = off: the console takes no long-term keys).
  */
-export type Purpose = "session" | "no-session";
+export type Purpose = "session" | "no-session" | "console";
+
+export interface ChainOptions {
+  /** "console": how long the federation token lasts (login --duration); default the profile's session duration. */
+  federationDurationSeconds?: number | undefined;
+}
 
 export interface Chain {
   /** The provider that serves: retrieve() gives the credentials. */
@@ -60,8 +69,13 @@ export function defaultRoleSessionName(userName: string): string {
   return clean.length >= 2 ? clean : "aws-op";
 }
 
-export function buildChain(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps): Chain {
-  return build(settings, purpose, deps, []);
+export function buildChain(
+  settings: ProfileSettings,
+  purpose: Purpose,
+  deps: ProviderDeps,
+  options: ChainOptions = {},
+): Chain {
+  return build(settings, purpose, deps, [], options);
 }
 
 /** The credentials of the chain for these settings. */
@@ -73,20 +87,39 @@ export async function getCredentials(
   return buildChain(settings, purpose, deps).provider.retrieve();
 }
 
-function build(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps, chain: string[]): Chain {
+function build(
+  settings: ProfileSettings,
+  purpose: Purpose,
+  deps: ProviderDeps,
+  chain: string[],
+  options: ChainOptions,
+): Chain {
   const here = [...chain, settings.profile ?? "?"];
   if (settings.role) {
     // op_source_profile names where the role's keys come from; without it, the profile's own item.
-    const source = settings.sourceProfile ? build(loadSource(settings, deps, chain), purpose, deps, here) : undefined;
-    const base = source ?? buildItemChain(withoutRole(settings), purpose, deps);
+    const below = purposeBelowRole(purpose);
+    const source = settings.sourceProfile
+      ? build(loadSource(settings, deps, chain), below, deps, here, options)
+      : undefined;
+    const base = source ?? buildItemChain(withoutRole(settings), below, deps, options);
     return { ...base, ...withRole(settings, settings.role, base, deps) };
   }
-  if (settings.sourceProfile && !settings.item) return build(loadSource(settings, deps, chain), purpose, deps, here);
-  return buildItemChain(settings, purpose, deps);
+  if (settings.sourceProfile && !settings.item) {
+    return build(loadSource(settings, deps, chain), purpose, deps, here, options);
+  }
+  return buildItemChain(settings, purpose, deps, options);
 }
 
-/** The item's keys, exchanged for a cached session unless the purpose or the profile says no. */
-function buildItemChain(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps): Chain {
+/** What a role is assumed from: console sign-in with a role uses the role's credentials, assumed from a session. */
+function purposeBelowRole(purpose: Purpose): Exclude<Purpose, "console"> {
+  return purpose === "console" ? "session" : purpose;
+}
+
+/**
+ * The item's keys, exchanged for a cached session unless the purpose or the profile says no; for console sign-in,
+ * for a cached federation token.
+ */
+function buildItemChain(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps, options: ChainOptions): Chain {
   const item = new ItemKeysProvider(itemSourceOf(settings), {
     env: deps.env,
     now: deps.now,
@@ -96,6 +129,20 @@ function buildItemChain(settings: ProfileSettings, purpose: Purpose, deps: Provi
     stateRoot: deps.cache?.root,
     promptMfaCode: deps.promptMfaCode,
   });
+  if (purpose === "console") {
+    const federation = new FederationTokenProvider(
+      item,
+      {
+        ...stsTarget(settings, deps),
+        durationSeconds:
+          options.federationDurationSeconds ??
+          (settings.sessionDuration === "off" ? DEFAULT_SESSION_SECONDS : settings.sessionDuration),
+        name: federatedUserName(deps.userName),
+      },
+      deps,
+    );
+    return cachedChain(federation, settings, deps, { item, itemSettings: settings });
+  }
   if (purpose === "no-session" || settings.sessionDuration === "off") {
     return { provider: item, cacheKey: undefined, item, itemSettings: settings };
   }

@@ -1,5 +1,5 @@
 // The credential pipeline as small composable providers, in the spirit of aws-vault's vault/ package:
-//   item keys (1Password) -> session token (GetSessionToken, MFA) -> assumed role  [-> federation token, later]
+//   item keys (1Password) -> session token (GetSessionToken, MFA) -> assumed role, or -> federation token (login)
 // each wrapped, where it yields temporary credentials, in a caching provider (cached.ts). chain.ts builds the chain
 // for a profile and a purpose; it is the only code that branches on op_role_arn, op_source_profile and
 // op_session_duration = off. Nothing here prints, exits or reads process.env: warnings go through deps.warn.

@@ -2,6 +2,7 @@
 // command aws-op starts through PATH is logged (argv, and for `op`/`mkfifo` the environment), and after the suite
 // `scanForCanaries` searches everything aws-op could have written or shown for them:
 //   - stderr of every run, and stdout of every run that is not credential output (`process`, `env`);
+//   - console sign-in tokens (`login`): they may appear only on stdout of `login --stdout`;
 //   - every file under the sandbox HOME and the private TMPDIR (session cache files may hold served session
 //     credentials, but never a long-term secret or an OTP seed);
 //   - the fake op's call log (argv of every `op` run) and the shim log (argv/environment of other children).
@@ -34,7 +35,7 @@ import { delimiter, join, relative, sep } from "node:path";
 import { fakeOpPath, pathWithFakeOp } from "../fake-op/fixture.js";
 import type { Sandbox, SandboxOptions, Transcript } from "./sandbox.js";
 
-export type CanaryKind = "long-term secret" | "OTP seed" | "served session secret";
+export type CanaryKind = "long-term secret" | "OTP seed" | "served session secret" | "sign-in token";
 
 export interface CanaryFinding {
   kind: CanaryKind;
@@ -86,6 +87,8 @@ export interface CanaryHarness {
   longTermSecrets: Set<string>;
   otpSeeds: Set<string>;
   servedSecrets: Set<string>;
+  /** Console sign-in tokens handed out (by the test's federation endpoint): only `login --stdout` may print one. */
+  signinTokens: Set<string>;
   /** Extra cache roots (AWS_OP_CACHE_DIR) whose sessions/ files may hold served credentials. */
   cacheRoots: string[];
   /** Files (absolute paths) allowed to hold long-term secrets, e.g. a credentials file a test planted keys in. */
@@ -142,6 +145,7 @@ export function createCanaryHarness(options: { shims?: ShimSpec[] } = {}): Canar
     longTermSecrets: new Set(),
     otpSeeds: new Set(),
     servedSecrets: new Set(),
+    signinTokens: new Set(),
     cacheRoots: [],
     allowedFiles: new Set(),
     sandboxOptions: (base = {}) => ({
@@ -162,6 +166,11 @@ export function createCanaryHarness(options: { shims?: ShimSpec[] } = {}): Canar
 function isCredentialOutput(args: string[]): boolean {
   const command = args.find((a) => !a.startsWith("-"));
   return command === "process" || command === "env";
+}
+
+/** Is this run `aws-op login --stdout`, whose stdout is the sign-in URL (and nothing else secret)? */
+function isSigninOutput(args: string[]): boolean {
+  return args.find((a) => !a.startsWith("-")) === "login" && args.includes("--stdout");
 }
 
 /** Session credentials in credential output: they become canaries for everything else. */
@@ -223,6 +232,7 @@ export function scanForCanaries(harness: CanaryHarness, sandbox: Sandbox): Canar
     ["long-term secret", harness.longTermSecrets],
     ["OTP seed", harness.otpSeeds],
     ["served session secret", harness.servedSecrets],
+    ["sign-in token", harness.signinTokens],
   ];
   const check = (text: string, where: string, kinds: [CanaryKind, Set<string>][] = all) => {
     for (const [kind, values] of kinds) {
@@ -238,7 +248,17 @@ export function scanForCanaries(harness: CanaryHarness, sandbox: Sandbox): Canar
     const credentialStdout =
       (entry.command === "aws-op" && isCredentialOutput(entry.args)) || entry.stdoutMayHoldCredentials === true;
     if (entry.stdoutIsEndpointOutput === true) {
-      check(entry.result.stdout, `credentials endpoint answer in stdout of ${label}`, all.slice(0, 2));
+      check(
+        entry.result.stdout,
+        `credentials endpoint answer in stdout of ${label}`,
+        all.filter(([kind]) => kind !== "served session secret"),
+      );
+    } else if (entry.command === "aws-op" && isSigninOutput(entry.args)) {
+      check(
+        entry.result.stdout,
+        `stdout of ${label}`,
+        all.filter(([kind]) => kind !== "sign-in token"),
+      );
     } else if (!credentialStdout) check(entry.result.stdout, `stdout of ${label}`);
   }
 
@@ -278,7 +298,11 @@ export function scanForCanaries(harness: CanaryHarness, sandbox: Sandbox): Canar
     const where = `file ${path}`;
     if (harness.allowedFiles.has(path)) continue;
     if (isSessionCacheFile(path)) {
-      check(text, `session cache ${where}`, all.slice(0, 2));
+      check(
+        text,
+        `session cache ${where}`,
+        all.filter(([kind]) => kind !== "served session secret"),
+      );
     } else {
       check(text, where);
     }

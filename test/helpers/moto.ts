@@ -49,6 +49,15 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/** One STS/IAM call seen by the proxy: who signed it, its parameters, and the credentials moto answered with. */
+export interface MotoCall {
+  action: string;
+  /** From the SigV4 Authorization header. */
+  accessKeyId: string | undefined;
+  params: URLSearchParams;
+  issued?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+}
+
 export interface Moto {
   /** A counting proxy in front of moto: point every client here. */
   url: string;
@@ -56,6 +65,8 @@ export interface Moto {
   calls(action: string): number;
   /** The parameters of each request with this Action, in order (e.g. the TokenCode a GetSessionToken carried). */
   requests(action: string): URLSearchParams[];
+  /** Each request with this Action, in order, with who signed it and what moto answered. */
+  recordedCalls(action: string): MotoCall[];
   resetCalls(): void;
   stop(): Promise<void>;
   /** Reset moto's state (all IAM users, keys). */
@@ -82,7 +93,8 @@ export async function startMoto(): Promise<Moto> {
   }
   const motoUrl = `http://127.0.0.1:${port}`;
   const counts = new Map<string, number>();
-  const requests = new Map<string, URLSearchParams[]>();
+  const recorded: MotoCall[] = [];
+  const xmlValue = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
   // Count AWS query-protocol actions (Action=... in the form body) on their way to moto.
   const proxy = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -92,15 +104,29 @@ export async function startMoto(): Promise<Moto> {
       const form = new URLSearchParams(body.toString("utf8"));
       const params = form.get("Action") ? form : new URL(req.url ?? "/", motoUrl).searchParams;
       const action = params.get("Action");
-      if (action) {
-        counts.set(action, (counts.get(action) ?? 0) + 1);
-        requests.set(action, [...(requests.get(action) ?? []), params]);
+      const call: MotoCall | undefined = action
+        ? { action, accessKeyId: /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? "")?.[1], params }
+        : undefined;
+      if (call) {
+        counts.set(call.action, (counts.get(call.action) ?? 0) + 1);
+        recorded.push(call);
       }
       const upstream = request(
         { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
         (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
+          const answer: Buffer[] = [];
+          up.on("data", (c: Buffer) => answer.push(c));
+          up.on("end", () => {
+            const xml = Buffer.concat(answer).toString("utf8");
+            const [accessKeyId, secretAccessKey, sessionToken] = ["AccessKeyId", "SecretAccessKey", "SessionToken"].map(
+              (tag) => xmlValue(xml, tag),
+            );
+            if (call && accessKeyId && secretAccessKey && sessionToken) {
+              call.issued = { accessKeyId, secretAccessKey, sessionToken };
+            }
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            res.end(Buffer.concat(answer));
+          });
         },
       );
       upstream.on("error", () => {
@@ -116,10 +142,11 @@ export async function startMoto(): Promise<Moto> {
   return {
     url: `http://127.0.0.1:${proxyPort}`,
     calls: (action) => counts.get(action) ?? 0,
-    requests: (action) => requests.get(action) ?? [],
+    requests: (action) => recorded.filter((r) => r.action === action).map((r) => r.params),
+    recordedCalls: (action) => recorded.filter((r) => r.action === action),
     resetCalls: () => {
       counts.clear();
-      requests.clear();
+      recorded.length = 0;
     },
     stop: async () => {
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
@@ -133,7 +160,7 @@ export async function startMoto(): Promise<Moto> {
     reset: async () => {
       await fetch(`${motoUrl}/moto-api/reset`, { method: "POST" });
       counts.clear();
-      requests.clear();
+      recorded.length = 0;
     },
   };
 }

@@ -22,7 +22,7 @@ describe("help", () => {
     expect(help).toContain("aws-op import --all --vault");
   });
 
-  it.each(["process", "setup", "import", "list", "clear", "doctor", "exec", "env", "rotate"])(
+  it.each(["process", "setup", "import", "list", "clear", "doctor", "exec", "env", "rotate", "login"])(
     "aws-op %s --help shows examples of that command",
     async (command) => {
       const help = await helpOf([command]);

@@ -43,6 +43,16 @@ describe("AWS errors", () => {
       "AssumeRole",
       /duration[\s\S]*op_role_duration/,
     ],
+    [
+      sdkError("AccessDenied", "explicit deny in an identity-based policy (aws:MultiFactorAuthPresent)"),
+      "GetFederationToken",
+      /sts:GetFederationToken[\s\S]*takes no MFA[\s\S]*role profile/,
+    ],
+    [
+      sdkError("ValidationError", "Value at 'durationSeconds' failed to satisfy constraint"),
+      "GetFederationToken",
+      /duration[\s\S]*--duration/,
+    ],
   ])("%s", (error, operation, expected) => {
     const mapped = toAwsError(error, { operation, mfa: true });
     expect(`${mapped.message}\n${mapped.hint ?? ""}`).toMatch(expected);

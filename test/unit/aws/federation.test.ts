@@ -90,6 +90,23 @@ describe("federationEndpoint", () => {
   ])("%j -> %s", (env, endpoint) => {
     expect(federationEndpoint(env, "eu-west-1")).toBe(endpoint);
   });
+
+  it.each([
+    [
+      { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true", AWS_ENDPOINT_URL_SIGNIN: "http://b" },
+      {},
+      "https://signin.aws.amazon.com/federation",
+    ],
+    [
+      { AWS_ENDPOINT_URL: "http://a" },
+      { ignoreConfiguredEndpointUrls: "true" },
+      "https://signin.aws.amazon.com/federation",
+    ],
+    [{ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "false", AWS_ENDPOINT_URL_SIGNIN: "http://b" }, {}, "http://b/federation"],
+    [{}, { endpointUrl: "http://profile.example" }, "http://profile.example/federation"],
+  ])("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS and the profile's settings: %j %j -> %s", (env, profile, endpoint) => {
+    expect(federationEndpoint(env, "eu-west-1", profile)).toBe(endpoint);
+  });
 });
 
 describe("consoleDestination", () => {

@@ -35,4 +35,22 @@ describe("sdkSts", () => {
     expect(request).toMatchObject({ action: "GetSessionToken", accessKeyId: keys.accessKeyId, tokenCode: "123456" });
     expect(request.params.get("DurationSeconds")).toBe("900");
   });
+  it("gets a federation token with the long-term keys, the name, the policy and the duration (no MFA)", async () => {
+    const keys = { accessKeyId: "AKIAEXAMPLE000000003", secretAccessKey: "s" };
+    const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
+    const creds = await sdkSts.getFederationToken(keys, {
+      region: "us-east-1",
+      endpoint: sts.url,
+      name: "aws-op-alice",
+      policy,
+      durationSeconds: 7200,
+    });
+    expect(creds.sessionToken).toBeTruthy();
+    const request = sts.requests.at(-1)!;
+    expect(request).toMatchObject({ action: "GetFederationToken", accessKeyId: keys.accessKeyId });
+    expect(request.params.get("Name")).toBe("aws-op-alice");
+    expect(request.params.get("Policy")).toBe(policy);
+    expect(request.params.get("DurationSeconds")).toBe("7200");
+    expect(request.params.has("TokenCode")).toBe(false);
+  });
 });

@@ -98,6 +98,15 @@ export function makeContext(
         userId: "AIDA",
       };
     },
+    async getFederationToken(keys, params) {
+      stsCalls.push({ op: "GetFederationToken", accessKeyId: keys.accessKeyId });
+      return {
+        accessKeyId: "ASIAFEDERATED0000001",
+        secretAccessKey: "federation-secret",
+        sessionToken: "federation-token",
+        expiration: new Date((options.now ?? new Date()).getTime() + params.durationSeconds * 1000),
+      };
+    },
   };
   // Doctor's key-age check: the calling key, created 10 days ago, unless the test says otherwise.
   const iam: IamApi = {

@@ -126,6 +126,9 @@ export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> =
       world.events.push(`sts GetCallerIdentity ${keys.accessKeyId}`);
       return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
     },
+    async getFederationToken() {
+      throw new Error("not used");
+    },
     ...sts,
   };
   world.ctx = {

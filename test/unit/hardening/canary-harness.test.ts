@@ -50,6 +50,25 @@ describe("canary scan", () => {
     expect(harness.scan(sandbox)).toEqual([{ kind: "served session secret", where: "stderr of aws-op doctor" }]);
   });
 
+  it("allows a sign-in token only on stdout of login --stdout, and nothing else secret there", () => {
+    const { harness, sandbox } = setup();
+    harness.signinTokens.add("CanarySigninTokenAbc123");
+    harness.servedSecrets.add("servedSecretXYZ");
+    const url = "https://signin.aws.amazon.com/federation?Action=login&SigninToken=CanarySigninTokenAbc123\n";
+    harness.transcript.entries.push({ command: "aws-op", args: ["login", "work", "--stdout"], result: ok(url) });
+    expect(harness.scan(sandbox)).toEqual([]);
+    harness.transcript.entries.push(
+      { command: "aws-op", args: ["login", "work"], result: ok("", `opening ${url}`) },
+      { command: "aws-op", args: ["login", "work"], result: ok(url) },
+      { command: "aws-op", args: ["login", "work", "--stdout"], result: ok(`${url}servedSecretXYZ\n`) },
+    );
+    expect(harness.scan(sandbox)).toEqual([
+      { kind: "sign-in token", where: "stderr of aws-op login work" },
+      { kind: "sign-in token", where: "stdout of aws-op login work" },
+      { kind: "served session secret", where: "stdout of aws-op login work --stdout" },
+    ]);
+  });
+
   it("allows session credentials in the session cache but not a long-term secret or seed", () => {
     const { harness, sandbox, secret, seed } = setup();
     const sessions = join(sandbox.cacheDir, "aws-op", "sessions");

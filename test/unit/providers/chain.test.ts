@@ -6,7 +6,8 @@ import type { AwsCredentials } from "../../../src/aws/credential-output.js";
 import type { StsApi } from "../../../src/aws/sts.js";
 import { SessionCache } from "../../../src/cache/session-cache.js";
 import type { ProfileSettings } from "../../../src/config/profile.js";
-import { getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
+import { buildChain, getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
+import { PASS_THROUGH_POLICY } from "../../../src/providers/federation-token.js";
 import type { MfaCodeRequest } from "../../../src/providers/item-keys.js";
 import { FETCH_BUDGET_MS, STS_MIN_BUDGET_MS } from "../../../src/providers/provider.js";
 import { writeLastMfaStep } from "../../../src/cache/mfa-state.js";
@@ -44,7 +45,7 @@ function itemJson(extra: object[] = []): string {
 interface Harness {
   deps: ProviderDeps;
   opCalls: string[][];
-  sts: { calls: { op: string; keys: string; params: { tokenCode?: string } }[] };
+  sts: { calls: { op: string; keys: string; params: { tokenCode?: string; durationSeconds?: number } }[] };
   /** The keys of each GetCallerIdentity call (kept apart from `sts.calls`: tests of other calls list those). */
   identityCalls: string[];
   clock: { now: number };
@@ -86,6 +87,10 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
     async getCallerIdentity(keys) {
       identityCalls.push(keys.accessKeyId);
       return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
+    },
+    async getFederationToken(keys, params) {
+      stsCalls.push({ op: "GetFederationToken", keys: keys.accessKeyId, params });
+      return issue(params.durationSeconds / 3600);
     },
   };
   const profiles: Record<string, ProfileSettings> = {};
@@ -686,5 +691,81 @@ describe("purpose no-session (exec --no-session)", () => {
     expect(creds).toMatchObject({ accessKeyId: "AKIALONGTERM00000001", source: "item" });
     expect(h.sts.calls).toHaveLength(0);
     expect(h.deps.cache!.list()).toHaveLength(0);
+  });
+});
+
+describe("purpose console (login)", () => {
+  it("a user profile gets a cached GetFederationToken session from the item's keys, never its GetSessionToken session", async () => {
+    const h = harness();
+    const session = await getCredentials(settings(), h.deps, "session");
+    const chain = buildChain(settings(), "console", h.deps);
+    expect(chain.provider.descriptor.kind).toBe("federation");
+    const first = await chain.provider.retrieve();
+    expect(first.accessKeyId).not.toBe(session.accessKeyId);
+    expect(h.sts.calls.map((c) => c.op)).toEqual(["GetSessionToken", "GetFederationToken"]);
+    expect(h.sts.calls[1]).toMatchObject({
+      keys: "AKIALONGTERM00000001",
+      params: { name: "aws-op-alice", policy: PASS_THROUGH_POLICY, durationSeconds: 3600, region: "eu-west-1" },
+    });
+    expect(JSON.parse(PASS_THROUGH_POLICY)).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+    });
+    // Cached like sessions: a second sign-in within its life asks neither op nor STS.
+    h.clock.now += 30 * 60_000;
+    const again = await buildChain(settings(), "console", h.deps).provider.retrieve();
+    expect(again).toMatchObject({ source: "cache", accessKeyId: first.accessKeyId });
+    expect(h.opCalls).toHaveLength(2);
+    expect(h.sts.calls).toHaveLength(2);
+  });
+
+  it("the token lasts --duration, else the profile's session duration (1 h when sessions are off), each its own entry", async () => {
+    const h = harness();
+    await buildChain(settings(), "console", h.deps, { federationDurationSeconds: 7200 }).provider.retrieve();
+    await buildChain(settings({ sessionDuration: 5400 }), "console", h.deps).provider.retrieve();
+    await buildChain(settings({ sessionDuration: "off" }), "console", h.deps).provider.retrieve();
+    expect(h.sts.calls.map((c) => c.params.durationSeconds)).toEqual([7200, 5400, 3600]);
+    expect(h.deps.cache!.list()).toHaveLength(3);
+  });
+
+  it("takes no MFA code (GetFederationToken accepts none) and says what that means for the console", async () => {
+    const item = itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: OTP_URI, totp: "000000" }]);
+    const h = harness({ item });
+    const warnings: string[] = [];
+    h.deps.warn = (message) => void warnings.push(message);
+    h.deps.promptMfaCode = async () => {
+      throw new Error("no MFA question for a federation token");
+    };
+    await buildChain(
+      settings({ mfaSerial: "arn:aws:iam::123456789012:mfa/alice" }),
+      "console",
+      h.deps,
+    ).provider.retrieve();
+    expect(h.sts.calls[0]!.params.tokenCode).toBeUndefined();
+    expect(warnings.join("\n")).toMatch(/GetFederationToken takes no MFA.*aws:MultiFactorAuthPresent.*role profile/s);
+  });
+
+  it("a role profile signs in with the role's credentials: the same cached entry that process serves", async () => {
+    const h = harness();
+    h.profiles.base = settings({ profile: "base" });
+    const admin = settings({
+      profile: "admin",
+      item: undefined,
+      sourceProfile: "base",
+      role: { roleArn: "arn:aws:iam::123456789012:role/Admin", durationSeconds: 3600 },
+    });
+    const served = await getCredentials(admin, h.deps, "session");
+    const chain = buildChain(admin, "console", h.deps);
+    expect(chain.provider.descriptor.kind).toBe("role");
+    expect(chain.cacheKey).toBe(buildChain(admin, "session", h.deps).cacheKey);
+    expect(await chain.provider.retrieve()).toMatchObject({ source: "cache", accessKeyId: served.accessKeyId });
+    expect(h.sts.calls.map((c) => c.op)).toEqual(["GetSessionToken", "AssumeRole"]);
+  });
+
+  it("a profile that only names a source profile signs in with a federation token of the source's item", async () => {
+    const h = harness();
+    h.profiles.base = settings({ profile: "base" });
+    const alias = settings({ profile: "alias", item: undefined, sourceProfile: "base" });
+    expect(buildChain(alias, "console", h.deps).provider.descriptor.kind).toBe("federation");
   });
 });

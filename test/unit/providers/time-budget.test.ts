@@ -40,6 +40,10 @@ function setup(opMs: number) {
     async getCallerIdentity() {
       return { account: "1", arn: "a", userId: "u" };
     },
+    async getFederationToken(_keys, options) {
+      record("GetFederationToken", options);
+      return issue();
+    },
   };
   const deps: ProviderDeps = {
     env: {},
@@ -104,6 +108,12 @@ describe("time budget of one fetch", () => {
       { op: "GetSessionToken", timeoutMs: FETCH_BUDGET_MS - 40_000 },
       { op: "AssumeRole", timeoutMs: FETCH_BUDGET_MS - 40_000 },
     ]);
+  });
+
+  it("a federation token for console sign-in gets what the approval left", async () => {
+    const { deps, timeouts } = setup(45_000);
+    await getCredentials(settings, deps, "console");
+    expect(timeouts).toEqual([{ op: "GetFederationToken", timeoutMs: FETCH_BUDGET_MS - 45_000 }]);
   });
 
   it("stsTimeoutMs is clamped between the minimum and one call's cap", () => {

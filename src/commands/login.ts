@@ -1,0 +1,122 @@
+// `aws-op login [PROFILE]`: open the AWS console signed in with the profile's credentials, like `aws-vault login`.
+// The credentials come from the profile's provider chain for console sign-in: a role profile's (cached) role
+// credentials, or for a user profile a (cached) GetFederationToken session made from the item's keys; the
+// federation endpoint turns them into a sign-in token (aws/federation.ts). The sign-in URL is a bearer credential:
+// with --stdout it is the only thing printed; otherwise the browser gets a one-time loopback URL that redirects to
+// it once (browser/), so it is on no command line and in no log.
+import {
+  CONSOLE_SESSION_MAX_SECONDS,
+  CONSOLE_SESSION_MIN_SECONDS,
+  consoleDestination,
+  federationEndpoint,
+  issuerFor,
+  loginUrl,
+  requestSigninToken,
+  toFederationCredentials,
+} from "../aws/federation.js";
+import { formatDuration, parseDurationSeconds, SESSION_MAX_SECONDS, SESSION_MIN_SECONDS } from "../aws/duration.js";
+import { openBrowser, type CommandStarter } from "../browser/open-browser.js";
+import { startOneTimeRedirect } from "../browser/one-time-redirect.js";
+import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
+import { UserError } from "../errors.js";
+import { mfaCodePrompter } from "../ui/mfa-prompt.js";
+
+export interface LoginOptions {
+  profile?: string;
+  region?: string;
+  path?: string;
+  destination?: string;
+  duration?: string;
+  stdout?: boolean;
+  opTimeout?: string;
+  opCli?: string;
+}
+
+/** How long the one-time loopback address waits for the browser (AWS_OP_LOGIN_TIMEOUT, seconds). */
+export const DEFAULT_BROWSER_WAIT_MS = 120_000;
+
+export interface LoginDeps {
+  /** Starts the browser (tests); default: a detached child. */
+  startBrowser?: CommandStarter;
+}
+
+/** --duration, checked against what AWS allows for the kind of credentials that sign in. */
+function requireConsoleDuration(text: string, seconds: number | undefined, isRole: boolean): number {
+  const [min, max, what] = isRole
+    ? [CONSOLE_SESSION_MIN_SECONDS, CONSOLE_SESSION_MAX_SECONDS, "a console session from role credentials"]
+    : [SESSION_MIN_SECONDS, SESSION_MAX_SECONDS, "a federation token (the console session of an IAM user profile)"];
+  if (seconds === undefined || seconds < min || seconds > max) {
+    throw new UserError(
+      `--duration ${text.trim()} is ${seconds === undefined ? "not a duration" : "outside what AWS allows"}: ${what} lasts ${formatDuration(min)} to ${formatDuration(max)}.`,
+      { hint: `Pass --duration between ${formatDuration(min)} and ${formatDuration(max)}, e.g. --duration 1h.` },
+    );
+  }
+  return seconds;
+}
+
+function browserWaitMs(env: NodeJS.ProcessEnv): number {
+  const text = env.AWS_OP_LOGIN_TIMEOUT?.trim();
+  if (!text) return DEFAULT_BROWSER_WAIT_MS;
+  const seconds = Number(text);
+  // The sign-in token lives 15 minutes: waiting longer for the browser could only hand it a dead one.
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 900) {
+    throw new UserError(`AWS_OP_LOGIN_TIMEOUT = "${text}" is not a number of seconds from 1 to 900.`, {
+      hint: "Set it to how long to wait for the browser, e.g. 120 (the default), or unset it.",
+    });
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** Returns the text for stdout: the sign-in URL under --stdout, else nothing. */
+export async function run(options: LoginOptions, ctx: Context, deps: LoginDeps = {}): Promise<string> {
+  const { files, flags, settings } = resolveProfileFor(ctx, options);
+  const region = settings.region;
+  // Everything that can be checked without 1Password is checked first.
+  const destination = consoleDestination(region, { path: options.path, destination: options.destination });
+  const endpoint = federationEndpoint(ctx.env, region, settings.endpoints);
+  const waitMs = options.stdout ? 0 : browserWaitMs(ctx.env);
+  const asked = options.duration === undefined ? undefined : parseDurationSeconds(options.duration);
+  const chain = credentialChainFor(ctx, settings, "console", files, {
+    flags,
+    promptMfaCode: mfaCodePrompter(ctx.env, ctx.platform),
+    federationDurationSeconds: asked,
+  });
+  // A role signs in with the role's credentials and a SessionDuration; a user with a federation token that lasts
+  // as long as the console session.
+  const isRole = chain.provider.descriptor.kind === "role";
+  const durationSeconds =
+    options.duration === undefined ? undefined : requireConsoleDuration(options.duration, asked, isRole);
+  const credentials = await chain.provider.retrieve();
+  const signinToken = await requestSigninToken({
+    endpoint,
+    credentials: toFederationCredentials(credentials),
+    // SessionDuration goes with role credentials only; a federation token's session lasts as long as the token.
+    ...(isRole && durationSeconds !== undefined ? { sessionDurationSeconds: durationSeconds } : {}),
+  });
+  const url = loginUrl({ endpoint, signinToken, destination, issuer: issuerFor(region) });
+  if (options.stdout) return `${url}\n`;
+
+  const redirect = await startOneTimeRedirect(url, { timeoutMs: waitMs });
+  try {
+    await openBrowser(redirect.url, {
+      env: ctx.env,
+      platform: ctx.platform,
+      ...(deps.startBrowser ? { start: deps.startBrowser } : {}),
+    });
+  } catch (error) {
+    redirect.close();
+    throw error;
+  }
+  ctx.stderr(
+    `aws-op: opening the AWS console in your browser (${redirect.url}, once, within ${Math.round(waitMs / 1000)} s).\n`,
+  );
+  if ((await redirect.done) === "timeout") {
+    throw new UserError(
+      `The browser did not open the one-time sign-in address within ${Math.round(waitMs / 1000)} s.`,
+      {
+        hint: 'Set BROWSER to your browser\'s command, or run "aws-op login --stdout" and open the printed URL yourself (it signs in whoever opens it, for 15 minutes).',
+      },
+    );
+  }
+  return "";
+}

@@ -1,0 +1,279 @@
+// `aws-op login` end to end: the built CLI against moto (GetFederationToken, AssumeRole), a loopback federation
+// endpoint (test/helpers/fake-federation.ts) and a fake browser started through BROWSER. The secret scan at the end
+// proves that sign-in tokens reach only stdout of `login --stdout`, and session secrets only the cache.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
+import { createCanaryHarness, DEFAULT_SHIMS, type CanaryHarness } from "../helpers/canary.js";
+import { createFakeBrowser, type FakeBrowser } from "../helpers/fake-browser.js";
+import { startFakeFederation, type FakeFederation } from "../helpers/fake-federation.js";
+import { createIamUserWithKey, freePort, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+
+const tools = requireTools(["moto_server"]);
+const ADMIN = "arn:aws:iam::123456789012:role/admin";
+const PASS_THROUGH = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+describe.skipIf(!tools.available)("aws-op login end to end", () => {
+  let moto: Moto;
+  let federation: FakeFederation;
+  let browser: FakeBrowser;
+  let canaries: CanaryHarness;
+  let sandbox: Sandbox;
+  let alice: { accessKeyId: string; secretAccessKey: string };
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    federation = await startFakeFederation();
+    browser = createFakeBrowser();
+    alice = await createIamUserWithKey(moto.url, "alice");
+    const bob = await createIamUserWithKey(moto.url, "bob");
+    canaries = createCanaryHarness({
+      shims: [...DEFAULT_SHIMS, { name: "fake-browser", target: browser.path, recordEnv: true }],
+    });
+    canaries.longTermSecrets.add(alice.secretAccessKey).add(bob.secretAccessKey);
+    sandbox = createSandbox(
+      canaries.sandboxOptions({
+        endpoint: moto.url,
+        env: { AWS_ENDPOINT_URL_SIGNIN: federation.url, FAKE_BROWSER_LOG: browser.log },
+        store: makeStore({
+          vaults: [
+            makeVault("Work", [
+              scriptRecipeItem({ title: "AWS work", ...alice }),
+              scriptRecipeItem({ title: "AWS mfa", ...bob, mfaSerial: "arn:aws:iam::123456789012:mfa/bob" }),
+            ]),
+          ],
+        }),
+      }),
+    );
+    sandbox.writeConfig(
+      [
+        "[profile work]",
+        "region = eu-west-1",
+        "op_vault = Work",
+        "op_item = AWS work",
+        "",
+        "[profile admin]",
+        "region = eu-west-1",
+        "op_source_profile = work",
+        `op_role_arn = ${ADMIN}`,
+        "",
+        "[profile mfa]",
+        "region = us-east-1",
+        "op_vault = Work",
+        "op_item = AWS mfa",
+        "",
+      ].join("\n"),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await federation?.stop();
+    await moto?.stop();
+  });
+
+  /** AWS refuses GetSessionToken credentials at the federation endpoint: so does the fake, for every one moto made. */
+  function refuseSessionTokens(): void {
+    for (const call of moto.recordedCalls("GetSessionToken")) {
+      if (call.issued) federation.refuse.add(call.issued.sessionToken);
+    }
+  }
+
+  function parseSigninUrl(text: string): URL {
+    const url = new URL(text.trim());
+    expect(`${url.origin}${url.pathname}`).toBe(`${federation.url}/federation`);
+    expect(url.searchParams.get("Action")).toBe("login");
+    return url;
+  }
+
+  it("user profile: GetFederationToken with the item's keys; its credentials go to the endpoint; the URL carries the token", async () => {
+    // A GetSessionToken session for the same item is in the cache: login must not use it.
+    expect((await sandbox.run(["process", "--profile", "work"])).status).toBe(0);
+    refuseSessionTokens();
+    expect(federation.refuse.size).toBeGreaterThan(0);
+    moto.resetCalls();
+
+    const result = await sandbox.run(["login", "work", "--stdout"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+
+    const calls = moto.recordedCalls("GetFederationToken");
+    expect(calls).toHaveLength(1);
+    const call = calls[0]!;
+    expect(call.accessKeyId).toBe(alice.accessKeyId);
+    expect(JSON.parse(call.params.get("Policy") ?? "{}")).toEqual(PASS_THROUGH);
+    expect(call.params.get("DurationSeconds")).toBe("3600");
+    expect(moto.calls("GetSessionToken")).toBe(0);
+
+    const request = federation.requests.at(-1)!;
+    expect(request).toMatchObject({ method: "POST", action: "getSigninToken", credentialsInUrl: false });
+    expect(request.session).toEqual({
+      sessionId: call.issued!.accessKeyId,
+      sessionKey: call.issued!.secretAccessKey,
+      sessionToken: call.issued!.sessionToken,
+    });
+    expect(federation.refuse.has(request.session!.sessionToken)).toBe(false);
+    // SessionDuration goes with role credentials only.
+    expect(request.sessionDuration).toBeNull();
+
+    const url = parseSigninUrl(result.stdout);
+    expect(url.searchParams.get("SigninToken")).toBe(federation.tokens.at(-1));
+    expect(url.searchParams.get("Issuer")).toMatch(/^https:\/\//);
+    expect(url.searchParams.get("Destination")).toBe("https://console.aws.amazon.com/console/home?region=eu-west-1");
+  });
+
+  it("a second login within the credentials' life makes no op call and no GetFederationToken", async () => {
+    const opCalls = sandbox.opCalls().length;
+    moto.resetCalls();
+    const before = federation.requests.length;
+    const result = await sandbox.run(["login", "work", "--stdout", "--path", "/s3/home"]);
+    expect(result.status).toBe(0);
+    expect(sandbox.opCalls().length).toBe(opCalls);
+    expect(moto.calls("GetFederationToken")).toBe(0);
+    // A sign-in token is good for one sign-in: each login asks for a new one, with the cached credentials.
+    expect(federation.requests.length).toBe(before + 1);
+    expect(federation.requests.at(-1)!.session).toEqual(federation.requests.at(-2)!.session);
+    const url = parseSigninUrl(result.stdout);
+    expect(url.searchParams.get("SigninToken")).toBe(federation.tokens.at(-1));
+    expect(url.searchParams.get("Destination")).toBe("https://console.aws.amazon.com/s3/home?region=eu-west-1");
+  });
+
+  it("role profile: Session holds the assumed-role credentials and SessionDuration is what --duration asked", async () => {
+    moto.resetCalls();
+    const result = await sandbox.run(["login", "admin", "--stdout", "--duration", "2h", "--region", "us-gov-west-1"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const assumed = moto.recordedCalls("AssumeRole");
+    expect(assumed).toHaveLength(1);
+    expect(assumed[0]!.params.get("RoleArn")).toBe(ADMIN);
+    const request = federation.requests.at(-1)!;
+    expect(request.session).toEqual({
+      sessionId: assumed[0]!.issued!.accessKeyId,
+      sessionKey: assumed[0]!.issued!.secretAccessKey,
+      sessionToken: assumed[0]!.issued!.sessionToken,
+    });
+    expect(request.sessionDuration).toBe("7200");
+    const url = parseSigninUrl(result.stdout);
+    expect(url.searchParams.get("Destination")).toBe(
+      "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1",
+    );
+  });
+
+  it("browser mode: the browser gets a one-time loopback URL; its first fetch is redirected, a second is not", async () => {
+    const seen = (await browser.visits()).length;
+    const started = Date.now();
+    const result = await sandbox.run(["login", "admin"], {
+      env: { BROWSER: "fake-browser", AWS_OP_LOGIN_TIMEOUT: "30" },
+    });
+    const elapsed = Date.now() - started;
+    expect(result.stdout).toBe("");
+    expect(result.status).toBe(0);
+    // It exits after the redirect, long before its timeout.
+    expect(elapsed).toBeLessThan(15_000);
+    const visit = (await browser.visits(seen + 1)).at(-1)!;
+    expect(visit.argv).toHaveLength(1);
+    const loopback = visit.argv[0]!;
+    expect(loopback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}$/);
+    const token = federation.tokens.at(-1)!;
+    expect(loopback).not.toContain(token);
+    expect(visit.first.status).toBe(302);
+    expect(parseSigninUrl(visit.first.location!).searchParams.get("SigninToken")).toBe(token);
+    expect(visit.second.status).toBeUndefined();
+    expect(visit.second.error).toBe("ECONNREFUSED");
+    // The sign-in URL is on no command line and in no output.
+    expect(result.stderr).not.toContain(token);
+  });
+
+  it("browser mode: a browser that never fetches ends aws-op at the timeout, with the fix named", async () => {
+    const started = Date.now();
+    const result = await sandbox.run(["login", "admin"], {
+      env: { BROWSER: "fake-browser", FAKE_BROWSER_MODE: "ignore", AWS_OP_LOGIN_TIMEOUT: "1" },
+    });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/did not open the one-time sign-in address within 1 s/);
+    expect(result.stderr).toMatch(/aws-op login --stdout/);
+  });
+
+  it("a user whose item has an MFA device is told that GetFederationToken takes no MFA, and pointed at a role", async () => {
+    const result = await sandbox.run(["login", "mfa", "--stdout"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/GetFederationToken takes no MFA/);
+    expect(result.stderr).toMatch(/aws:MultiFactorAuthPresent/);
+    expect(result.stderr).toMatch(/op_role_arn/);
+  });
+
+  describe("errors exit 1 and name the fix", () => {
+    it("the federation endpoint is unreachable", async () => {
+      const port = await freePort();
+      const result = await sandbox.run(["login", "admin", "--stdout"], {
+        env: { AWS_ENDPOINT_URL_SIGNIN: `http://127.0.0.1:${port}` },
+      });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/Could not reach the AWS sign-in endpoint .*ECONNREFUSED/);
+      expect(result.stderr).toMatch(/AWS_ENDPOINT_URL_SIGNIN/);
+    });
+
+    it("the federation endpoint answers something that is not JSON", async () => {
+      federation.reply = () => ({ kind: "text", status: 200, body: "<html>captive portal</html>" });
+      try {
+        const result = await sandbox.run(["login", "admin", "--stdout"]);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toMatch(/answered HTTP 200 with something that is not JSON/);
+        expect(result.stderr).toMatch(/AWS_ENDPOINT_URL_SIGNIN/);
+        expect(result.stderr).not.toMatch(/captive portal/);
+      } finally {
+        federation.reply = () => ({ kind: "token" });
+      }
+    });
+
+    it("the federation endpoint refuses the credentials", async () => {
+      federation.reply = () => ({ kind: "refuse", status: 400 });
+      try {
+        const result = await sandbox.run(["login", "work", "--stdout"]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toMatch(/AWS sign-in refused the credentials \(HTTP 400/);
+        expect(result.stderr).toMatch(/aws-op clear/);
+      } finally {
+        federation.reply = () => ({ kind: "token" });
+      }
+    });
+
+    it("a duration outside what AWS allows for that kind of credentials, before any op call", async () => {
+      const opCalls = sandbox.opCalls().length;
+      const user = await sandbox.run(["login", "work", "--stdout", "--duration", "37h"]);
+      expect(user.status).toBe(1);
+      expect(user.stderr).toMatch(/--duration 37h is outside what AWS allows: a federation token .* 15m to 36h/);
+      const role = await sandbox.run(["login", "admin", "--stdout", "--duration", "13h"]);
+      expect(role.status).toBe(1);
+      expect(role.stderr).toMatch(
+        /--duration 13h is outside what AWS allows: a console session from role credentials lasts 15m to 12h/,
+      );
+      expect(sandbox.opCalls().length).toBe(opCalls);
+    });
+
+    it("--path and --destination together", async () => {
+      const result = await sandbox.run([
+        "login",
+        "work",
+        "--stdout",
+        "--path",
+        "/s3/home",
+        "--destination",
+        "https://x.example",
+      ]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/--path and --destination cannot be used together/);
+    });
+  });
+
+  it("the secret scan: sign-in tokens only on stdout of login --stdout, session secrets only in the cache", () => {
+    for (const token of federation.tokens) canaries.signinTokens.add(token);
+    for (const request of federation.requests) {
+      if (request.session) canaries.servedSecrets.add(request.session.sessionKey).add(request.session.sessionToken);
+    }
+    expect(canaries.signinTokens.size).toBeGreaterThan(3);
+    expect(canaries.scan(sandbox)).toEqual([]);
+  });
+});
