@@ -41,7 +41,7 @@ const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
  * "go", asks COUNT times at once, and again after each further "go<N>". Prints every answer's body (a line each).
  */
 const ASKER = `
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 const [dir, count = "1", rounds = "1"] = process.argv.slice(2);
 const uri = process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
 const token = process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
@@ -57,7 +57,8 @@ const first = await ask();
 statuses.push([first.status]);
 console.log(first.body);
 const cmdlines = [process.pid, process.ppid].map((pid) => readFileSync("/proc/" + pid + "/cmdline", "utf8"));
-writeFileSync(dir + "/ready", JSON.stringify({
+// Written aside and renamed, so the test never reads a half-written file (it polls for the name).
+writeFileSync(dir + "/ready.partial", JSON.stringify({
   uri,
   tokenBytes: Buffer.from(token, "base64url").length,
   tokenOnCommandLine: cmdlines.some((c) => c.includes(token)),
@@ -67,13 +68,15 @@ writeFileSync(dir + "/ready", JSON.stringify({
   firstStatus: first.status,
   firstExpiration: first.status === 200 ? JSON.parse(first.body).Expiration : undefined,
 }));
+renameSync(dir + "/ready.partial", dir + "/ready");
 for (let round = 1; round <= Number(rounds); round++) {
   await waitFor(round === 1 ? "go" : "go" + round);
   const answers = await Promise.all(Array.from({ length: Number(count) }, ask));
   statuses.push(answers.map((a) => a.status));
   for (const answer of answers) console.log(answer.body);
 }
-writeFileSync(dir + "/statuses", JSON.stringify(statuses));
+writeFileSync(dir + "/statuses.partial", JSON.stringify(statuses));
+renameSync(dir + "/statuses.partial", dir + "/statuses");
 `;
 
 interface Answer {
