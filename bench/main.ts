@@ -260,15 +260,21 @@ interface SequentialResult {
   opCalls: number;
 }
 
-async function sequentialAwsCalls(sandbox: Sandbox, profile: string): Promise<SequentialResult> {
+async function sequentialAwsCalls(sandbox: Sandbox, endpoint: string, profile: string): Promise<SequentialResult> {
   const opBefore = sandbox.opCalls().length;
   const start = process.hrtime.bigint();
   for (let i = 0; i < COUNTS.sequentialAwsCalls; i++) {
     const result = requireSuccess(
       `aws sts get-caller-identity --profile ${profile}`,
-      await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"], {
-        env: { FAKE_OP_LATENCY_MS: String(REALISTIC_OP_LATENCY_MS) },
-      }),
+      // The endpoint on the command line as well: an AWS CLI that ignores AWS_ENDPOINT_URL (Debian's v2 2.9) must
+      // still talk to moto on loopback, never to AWS.
+      await sandbox.exec(
+        "aws",
+        ["sts", "get-caller-identity", "--profile", profile, "--endpoint-url", endpoint, "--output", "json"],
+        {
+          env: { FAKE_OP_LATENCY_MS: String(REALISTIC_OP_LATENCY_MS) },
+        },
+      ),
     );
     const identity = JSON.parse(result.stdout) as { Account?: string };
     if (identity.Account !== "123456789012") throw new Error(`unexpected identity: ${result.stdout}`);
@@ -368,9 +374,9 @@ export async function runBenchmark(argv: string[]): Promise<number> {
     if (wants("sequential")) {
       progress(`${COUNTS.sequentialAwsCalls} AWS CLI calls through aws-op`);
       clearSessions(setup.sandbox);
-      viaAwsOp = await sequentialAwsCalls(setup.sandbox, "bench");
+      viaAwsOp = await sequentialAwsCalls(setup.sandbox, setup.moto.url, "bench");
       progress(`${COUNTS.sequentialAwsCalls} AWS CLI calls through the op inject recipe`);
-      viaRecipe = await sequentialAwsCalls(setup.sandbox, "recipe");
+      viaRecipe = await sequentialAwsCalls(setup.sandbox, setup.moto.url, "recipe");
     }
     if (wants("concurrent")) progress("concurrent cold runs");
     const concurrent = wants("concurrent") ? await measureConcurrent(setup) : undefined;
