@@ -162,6 +162,12 @@ interface AskedFor {
   startedAt: number;
 }
 
+/** The 12-digit account of an STS ARN (arn:PARTITION:sts::ACCOUNT:...), or undefined. */
+function accountIdOfArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(":")[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
 function requireCredentials(
   value: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
   operation: string,
@@ -248,12 +254,8 @@ export const sdkSts: StsApi = {
         startedAt,
       });
       const arn = out.AssumedRoleUser?.Arn;
-      const accountId = arn?.split(":")[4];
-      return {
-        ...credentials,
-        ...(arn ? { assumedRoleArn: arn } : {}),
-        ...(accountId && /^\d{12}$/.test(accountId) ? { accountId } : {}),
-      };
+      const accountId = accountIdOfArn(arn);
+      return { ...credentials, ...(arn ? { assumedRoleArn: arn } : {}), ...(accountId ? { accountId } : {}) };
     } catch (error) {
       throw toAwsError(error, { operation: "AssumeRole", endpoint: options.endpoint, roleArn: options.roleArn });
     } finally {
@@ -294,12 +296,8 @@ export const sdkSts: StsApi = {
         startedAt,
       });
       const arn = out.FederatedUser?.Arn;
-      const accountId = arn?.split(":")[4];
-      return {
-        ...credentials,
-        ...(arn ? { federatedUserArn: arn } : {}),
-        ...(accountId && /^\d{12}$/.test(accountId) ? { accountId } : {}),
-      };
+      const accountId = accountIdOfArn(arn);
+      return { ...credentials, ...(arn ? { federatedUserArn: arn } : {}), ...(accountId ? { accountId } : {}) };
     } catch (error) {
       throw toAwsError(error, { operation: "GetFederationToken", endpoint: options.endpoint });
     } finally {
