@@ -8,6 +8,7 @@ import { homedir, userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
 import type * as Commander from "commander";
 import type { Command } from "commander";
+import { sdkIam } from "./aws/iam.js";
 import { preloadStsSdk, sdkSts } from "./aws/sts.js";
 import type { CompletionFlag, CompletionSpec } from "./commands/completion.js";
 import type { Context } from "./context.js";
@@ -16,6 +17,13 @@ import { redactSecrets } from "./redact.js";
 import * as processCommand from "./commands/process.js";
 import { homeDirectory } from "./config/profile.js";
 import { escapeForTerminal } from "./ui/terminal-text.js";
+import type { ClearOptions } from "./commands/clear.js";
+import type { DoctorOptions } from "./commands/doctor.js";
+import type { EnvOptions } from "./commands/env.js";
+import type { ExecOptions } from "./commands/exec.js";
+import type { ImportOptions } from "./commands/import.js";
+import type { ListOptions } from "./commands/list.js";
+import type { SetupOptions } from "./commands/setup.js";
 
 declare const AWS_OP_VERSION: string | undefined;
 const VERSION = typeof AWS_OP_VERSION === "string" ? AWS_OP_VERSION : "0.0.0-dev";
@@ -114,6 +122,9 @@ export function createContext(): Context {
       return running;
     },
     sts: sdkSts,
+    iam: sdkIam,
+    runChild: async (command, args, env) => (await import("./child.js")).spawnChild(command, args, env),
+    prompter: async () => (await import("./ui/prompts.js")).terminalPrompter(process.stdin, process.stderr),
     // A user database lookup (NSS), needed only to name role sessions.
     get userName() {
       return (userName ??= safeUserName());
@@ -140,10 +151,23 @@ function addProfileOptions(command: Command): Command {
 }
 
 /** The flags of every command that runs op. */
-function addOpOptions(command: Command, opCliSources = "op_cli; AWS_OP_CLI"): Command {
+function addOpOptions(command: Command): Command {
   return command
     .option("--op-timeout <seconds>", "give up on op after this many seconds (default 50; AWS_OP_TIMEOUT)")
-    .option("--op-cli <path>", `the 1Password CLI executable, e.g. op.exe under WSL (${opCliSources})`);
+    .option("--op-cli <path>", "the 1Password CLI executable, e.g. op.exe under WSL (AWS_OP_CLI, then op_cli)");
+}
+
+/**
+ * The one way flags become a command's options: commander's parsed flags (camelCase keys; a flag not given is
+ * absent) typed as the command's own options, plus the command's arguments, of which those not given are left out.
+ * The table test test/unit/cli-options.test.ts pins argv -> options for every command.
+ */
+function commandOptions<T extends object>(flags: Partial<T>, args: { [K in keyof T]?: T[K] | undefined } = {}): T {
+  const options: Partial<T> = { ...flags };
+  for (const [key, value] of Object.entries(args) as [keyof T, T[keyof T] | undefined][]) {
+    if (value !== undefined) options[key] = value;
+  }
+  return options as T;
 }
 
 export interface CliResult {
@@ -260,7 +284,8 @@ Examples:
   Without a profile:
     aws-op process --vault Work --item "AWS work"`,
       ),
-  ).action(async (options: processCommand.ProcessOptions) => {
+  ).action(async (flags: Partial<processCommand.ProcessOptions>) => {
+    const options = commandOptions<processCommand.ProcessOptions>(flags);
     try {
       ctx.stdout(await processCommand.run(options, ctx));
     } catch (error) {
@@ -275,9 +300,9 @@ Examples:
     .argument("[profile]", "the profile whose cached sessions to delete")
     .option("--all", "delete every cached session")
     .addHelpText("after", "\nExamples:\n  aws-op clear work\n  aws-op clear --all")
-    .action(async (profile: string | undefined, options: { all?: boolean }) => {
+    .action(async (profile: string | undefined, flags: Partial<ClearOptions>) => {
       const clear = await import("./commands/clear.js");
-      await clear.run({ ...(profile ? { profile } : {}), ...(options.all ? { all: true } : {}) }, ctx);
+      await clear.run(commandOptions<ClearOptions>(flags, { profile }), ctx);
     });
 
   addOpOptions(
@@ -301,21 +326,12 @@ Examples:
       async (
         profile: string,
         command: string[],
-        options: { force?: boolean; session?: boolean; server?: boolean; opTimeout?: string; opCli?: string },
+        // commander names the negated flag --no-session "session" (true unless given).
+        { session, ...flags }: Partial<ExecOptions> & { session: boolean },
       ) => {
         const exec = await import("./commands/exec.js");
-        result.exitCode = await exec.run(
-          {
-            profile,
-            command,
-            ...(options.force ? { force: true } : {}),
-            ...(options.session === false ? { noSession: true } : {}),
-            ...(options.server ? { server: true } : {}),
-            ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
-            ...(options.opCli ? { opCli: options.opCli } : {}),
-          },
-          ctx,
-        );
+        const noSession = session ? undefined : true;
+        result.exitCode = await exec.run(commandOptions<ExecOptions>(flags, { profile, command, noSession }), ctx);
       },
     );
 
@@ -330,9 +346,9 @@ Examples:
       "after",
       '\nExamples:\n  eval "$(aws-op env work)"\n  aws-op env work --format fish | source\n  aws-op env work --format powershell | Invoke-Expression',
     )
-    .action(async (profile: string, options: { format: string; opTimeout?: string; opCli?: string }) => {
+    .action(async (profile: string, flags: Partial<EnvOptions>) => {
       const env = await import("./commands/env.js");
-      ctx.stdout(await env.run({ profile, ...options }, ctx));
+      ctx.stdout(await env.run(commandOptions<EnvOptions>(flags, { profile }), ctx));
     });
 
   addOpOptions(
@@ -426,11 +442,9 @@ Examples:
   aws-op setup admin --role-arn arn:aws:iam::123456789012:role/Admin --source-profile work
   aws-op setup work --dry-run                   (show the diff, write nothing)`,
     )
-    .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
+    .action(async (profile: string | undefined, flags: Partial<SetupOptions>) => {
       const setup = await import("./commands/setup.js");
-      await setup.run({ ...(options as object), ...(profile ? { profile } : {}) }, ctx, {
-        prompter: async () => (await import("./ui/prompts.js")).terminalPrompter(process.stdin, process.stderr),
-      });
+      await setup.run(commandOptions<SetupOptions>(flags, { profile }), ctx);
     });
 
   addOpOptions(
@@ -453,9 +467,9 @@ Examples:
   aws-op import --all --vault Private
   aws-op import work personal --vault Private`,
     )
-    .action(async (profiles: string[], options: Record<string, string | boolean | undefined>) => {
+    .action(async (profiles: string[], flags: Partial<ImportOptions>) => {
       const importCommand = await import("./commands/import.js");
-      const outcomes = await importCommand.run({ ...(options as object), profiles }, ctx);
+      const outcomes = await importCommand.run(commandOptions<ImportOptions>(flags, { profiles }), ctx);
       if (outcomes.some((o) => o.status === "failed")) result.exitCode = 1;
     });
 
@@ -464,9 +478,9 @@ Examples:
     .description("list the profiles served by aws-op, with their items and cached sessions")
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  aws-op list\n  aws-op list --json")
-    .action(async (options: { json?: boolean }) => {
+    .action(async (flags: Partial<ListOptions>) => {
       const list = await import("./commands/list.js");
-      list.run(options, ctx);
+      list.run(commandOptions<ListOptions>(flags), ctx);
     });
 
   addOpOptions(
@@ -477,15 +491,14 @@ Examples:
       .option("--json", "print JSON")
       .option("--offline", "skip the AWS STS check")
       .option("--fix", "first point credential_process lines whose Node.js or aws-op is gone at this install"),
-    "AWS_OP_CLI",
   )
     .addHelpText(
       "after",
       "\nExamples:\n  aws-op doctor\n  aws-op doctor work --offline\n  aws-op doctor --json\n  aws-op doctor --fix   (after a Node.js upgrade)",
     )
-    .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
+    .action(async (profile: string | undefined, flags: Partial<DoctorOptions>) => {
       const doctor = await import("./commands/doctor.js");
-      result.exitCode = await doctor.run({ ...(options as object), ...(profile ? { profile } : {}) }, ctx);
+      result.exitCode = await doctor.run(commandOptions<DoctorOptions>(flags, { profile }), ctx);
     });
 
   program

@@ -1,7 +1,12 @@
-// What commands get from the outside world, gathered once by cli.ts. Core code never reads process.env or the
-// home directory itself, so tests can hand in a temp HOME, a fake clock and fake runners.
+// What commands get from the outside world, gathered once by cli.ts (the GitHub CLI's cmdutil.Factory): Node's
+// streams, clocks and runners, and lazily built members (the prompter, the IAM client, exec's child runner). Core
+// code never reads process.env or the home directory itself, so tests can hand in a temp HOME, a fake clock and
+// fake runners. The shared plumbing of commands is here too, built from a Context: the AWS files, one profile's
+// settings, the op context, the item locator, the STS/IAM endpoint options, the provider chain.
+import type { ChildRunner } from "./child.js";
 import type { IamApi } from "./aws/iam.js";
-import type { StsApi } from "./aws/sts.js";
+import { configuredEndpoint } from "./aws/endpoints.js";
+import type { AwsEndpointOptions, StsApi } from "./aws/sts.js";
 import { cacheLocation } from "./cache/paths.js";
 import { SessionCache } from "./cache/session-cache.js";
 import {
@@ -12,7 +17,14 @@ import {
   type SettingFlags,
   type ProfileSettings,
 } from "./config/profile.js";
+import type { ItemLocator } from "./onepassword/args.js";
+import type { OpContext } from "./onepassword/client.js";
 import type { OpRunner } from "./onepassword/run-op.js";
+import { itemLocatorOf } from "./providers/item-keys.js";
+import type { Prompter } from "./ui/prompts.js";
+import { InternalError, UserError } from "./errors.js";
+import { buildCredentialProcessLine } from "./config/command-line.js";
+import { stableNodePath } from "./commands/install-paths.js";
 import { buildChain, type Chain, type ChainOptions, type ProviderDeps, type Purpose } from "./providers/chain.js";
 
 export interface Context {
@@ -27,8 +39,12 @@ export interface Context {
   isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
   runOp: OpRunner;
   sts: StsApi;
-  /** IAM for doctor's key-age check; absent: the SDK client (loaded when used). */
-  iam?: IamApi;
+  /** IAM calls (the SDK loads on first use). */
+  iam: IamApi;
+  /** Starts exec's child with inherited stdio and waits for it (child_process loads on first use). */
+  runChild: ChildRunner;
+  /** The terminal prompter (on stderr), built on first use; ask only when stdin and stderr are terminals. */
+  prompter: () => Promise<Prompter>;
   userName: string;
   /** Absolute path of the Node.js binary running aws-op (process.execPath), for the credential_process line. */
   execPath?: string;
@@ -43,6 +59,42 @@ export function sessionCacheFor(ctx: Context): SessionCache {
 
 export function readFilesFor(ctx: Context): AwsFiles {
   return readAwsFiles(awsFilePaths(ctx.env, ctx.home));
+}
+
+/** The credential_process line for a profile, with the paths of the running Node.js and aws-op. */
+export function credentialProcessLineFor(ctx: Context, profile: string): string {
+  if (!ctx.execPath || !ctx.cliPath) {
+    throw new UserError("aws-op cannot tell where it is installed, so it cannot write credential_process.", {
+      hint: "Run aws-op through its installed script (dist/cli.js).",
+    });
+  }
+  // A link on PATH to this Node.js (Homebrew's /opt/homebrew/bin/node) outlives the versioned path it points at.
+  const nodePath = stableNodePath(ctx.execPath, ctx.env.PATH, ctx.platform);
+  return buildCredentialProcessLine({ nodePath, cliPath: ctx.cliPath, profile });
+}
+
+/** How op runs for these settings (op_cli and the timeout resolved by resolveOpSettings). */
+export function opContextFor(ctx: Context, settings: { opCli: string; opTimeoutMs: number }): OpContext {
+  return { run: ctx.runOp, cli: settings.opCli, env: ctx.env, timeoutMs: settings.opTimeoutMs };
+}
+
+/** The profile's item as op finds it. */
+export function itemLocatorFor(settings: ProfileSettings): ItemLocator {
+  if (!settings.item) throw new InternalError("itemLocatorFor: the profile has no op_item");
+  return itemLocatorOf({ item: settings.item, vault: settings.vault, account: settings.account });
+}
+
+/**
+ * Region and endpoint of aws-op's own STS or IAM calls for a profile's settings: AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL and the profile's endpoint_url, as aws/endpoints.ts orders them.
+ */
+export function awsCallOptions(
+  ctx: Context,
+  settings: Pick<ProfileSettings, "region" | "endpoints">,
+  service: "STS" | "IAM" = "STS",
+): AwsEndpointOptions {
+  const endpoint = configuredEndpoint(service, ctx.env, settings.endpoints);
+  return { region: settings.region, ...(endpoint ? { endpoint } : {}) };
 }
 
 /** The options of commands that act on one profile (exec, env, rotate, login). */

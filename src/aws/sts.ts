@@ -169,7 +169,14 @@ function accountIdOfArn(arn: string | undefined): string | undefined {
 }
 
 function requireCredentials(
-  value: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
+  value:
+    | {
+        AccessKeyId?: string | undefined;
+        SecretAccessKey?: string | undefined;
+        SessionToken?: string | undefined;
+        Expiration?: Date | undefined;
+      }
+    | undefined,
   operation: string,
   asked: AskedFor,
 ): AwsCredentials {

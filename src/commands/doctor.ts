@@ -9,7 +9,6 @@
 import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { configuredEndpoint } from "../aws/endpoints.js";
 import { iamEndpoint, isIamAccessDenied, type IamApi } from "../aws/iam.js";
 import type { CallerKeys } from "../aws/sts.js";
 import { cacheLocation } from "../cache/paths.js";
@@ -26,12 +25,20 @@ import {
 import {
   listProfileNames,
   readProfileValues,
+  resolveOpSettings,
   resolveProfileSettings,
   staticKeyLocations,
   type AwsFile,
   type AwsFiles,
 } from "../config/profile.js";
-import { credentialChainFor, readFilesFor, type Context } from "../context.js";
+import {
+  awsCallOptions,
+  credentialChainFor,
+  itemLocatorFor,
+  opContextFor,
+  readFilesFor,
+  type Context,
+} from "../context.js";
 import { UserError } from "../errors.js";
 import { readItem, readOpVersion, whoami, type OpContext } from "../onepassword/client.js";
 import { isConnect } from "../onepassword/connect.js";
@@ -49,7 +56,6 @@ import {
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import { missingInstallPart, repointedLine, stableNodePath } from "./install-paths.js";
-import { opContextFor } from "./setup.js";
 
 export interface DoctorOptions {
   profile?: string;
@@ -274,9 +280,19 @@ function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string }
   };
 }
 
+/** The keys of the profile being checked, for the op executable of the checks before the per-profile ones. */
+function profileValuesFor(ctx: Context, profile: string | undefined): Record<string, string> {
+  if (!profile) return {};
+  try {
+    return readProfileValues(readFilesFor(ctx), profile) ?? {};
+  } catch {
+    return {}; // the "AWS config files readable" check says what is wrong
+  }
+}
+
 export async function runChecks(options: DoctorOptions, ctx: Context): Promise<Check[]> {
   const checks: Check[] = [];
-  const op: OpContext = opContextFor(ctx, options.opCli, options.opTimeout);
+  const op: OpContext = opContextFor(ctx, resolveOpSettings(options, ctx.env, profileValuesFor(ctx, options.profile)));
   const progress = (text: string): void => {
     if (!options.json && ctx.isTTY.stderr) ctx.stderr(`\r\u001b[K${escapeForTerminal(text)}`);
   };
@@ -372,7 +388,15 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
     let settings: ReturnType<typeof resolveProfileSettings> | undefined;
     checks.push(
       await attempt("profile-settings", `[${profile}] settings`, scope, async () => {
-        settings = resolveProfileSettings({ env: ctx.env, files: f, flags: { profile } });
+        settings = resolveProfileSettings({
+          env: ctx.env,
+          files: f,
+          flags: {
+            profile,
+            ...(options.opCli ? { opCli: options.opCli } : {}),
+            ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
+          },
+        });
         const where = settings.item
           ? `item "${settings.item}"${settings.vault ? ` in vault "${settings.vault}"` : ""}`
           : `role ${settings.role?.roleArn ?? "?"} via profile "${settings.sourceProfile ?? "?"}"`;
@@ -407,13 +431,9 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
     if (!s) continue;
     let keys: { accessKeyId: string; secretAccessKey: string } | undefined;
     if (s.item) {
-      const itemName = s.item;
       checks.push(
         await attempt("item", `[${profile}] 1Password item and fields`, scope, async () => {
-          const item = await readItem(
-            { ...op, cli: s.opCli, timeoutMs: s.opTimeoutMs },
-            { item: itemName, ...(s.vault ? { vault: s.vault } : {}), ...(s.account ? { account: s.account } : {}) },
-          );
+          const item = await readItem(opContextFor(ctx, s), itemLocatorFor(s));
           const fields = resolveAwsFields(item);
           keys = { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey };
           const found = Object.values(fields.labels).join(", ");
@@ -434,17 +454,13 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
       progress(`Calling AWS STS for ${profile}...`);
       checks.push(
         await attempt("sts", `[${profile}] STS GetCallerIdentity`, scope, async () => {
-          const endpoint = configuredEndpoint("STS", ctx.env, s.endpoints);
           let use = keys;
           if (s.role || !s.item) {
-            use = await credentialChainFor(ctx, s, "session", f).provider.retrieve();
+            use = await credentialChainFor(ctx, s, "session", f, { flags: options }).provider.retrieve();
           } else if (!use) {
             return { ok: false, detail: "skipped: the item could not be read", fix: "Fix the item check above." };
           }
-          const identity = await ctx.sts.getCallerIdentity(use, {
-            region: s.region,
-            ...(endpoint ? { endpoint } : {}),
-          });
+          const identity = await ctx.sts.getCallerIdentity(use, awsCallOptions(ctx, s));
           return { detail: identity.arn };
         }),
       );

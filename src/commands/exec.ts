@@ -3,8 +3,7 @@
 // never argv. Inherited variables that could make the child resolve another identity are removed.
 // With --server the child gets no keys at all, but the address and token of a loopback credentials endpoint
 // (src/server/) that serves the profile's sessions and renews them while the command runs.
-import { spawn, type ChildProcess } from "node:child_process";
-import { constants } from "node:os";
+import { exitCodeOf } from "../child.js";
 import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { newAuthorizationToken, startCredentialServer } from "../server/credential-server.js";
@@ -51,72 +50,6 @@ function isCredentialVariable(name: string): boolean {
     name.startsWith("AWS_CONTAINER_CREDENTIALS_") ||
     name.startsWith("AWS_CONTAINER_AUTHORIZATION_TOKEN")
   );
-}
-
-export interface ChildOutcome {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** Starts the child with inherited stdio, forwards signals to it, and resolves when it ends. */
-export type ChildRunner = (command: string, args: string[], env: NodeJS.ProcessEnv) => Promise<ChildOutcome>;
-
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-export const spawnChild: ChildRunner = (command, args, env) =>
-  new Promise((resolve, reject) => {
-    // While a handler is installed, aws-op itself does not die of these signals: it passes them on and waits for
-    // the child to decide, then exits with the child's status. The handlers go in before the child starts: a signal
-    // sent as soon as the child is up (a busy machine can delay aws-op between spawn() and the next line) would
-    // otherwise kill aws-op and leave the child running.
-    let child: ChildProcess | undefined;
-    const early: NodeJS.Signals[] = [];
-    const forward = (signal: NodeJS.Signals) => {
-      if (!child) {
-        early.push(signal);
-        return;
-      }
-      try {
-        child.kill(signal);
-      } catch {
-        // The child is already gone.
-      }
-    };
-    const signals = process.platform === "win32" ? (["SIGINT"] as NodeJS.Signals[]) : FORWARDED_SIGNALS;
-    for (const signal of signals) process.on(signal, forward);
-    const cleanup = () => {
-      for (const signal of signals) process.off(signal, forward);
-    };
-    try {
-      child = spawn(command, args, { env, stdio: "inherit" });
-    } catch (error) {
-      cleanup();
-      throw error;
-    }
-    for (const signal of early.splice(0)) forward(signal);
-    child.once("error", (error: NodeJS.ErrnoException) => {
-      cleanup();
-      if (error.code === "ENOENT") {
-        reject(
-          new UserError(`Command not found: ${command}`, { hint: "Check the command name and PATH.", exitCode: 127 }),
-        );
-      } else if (error.code === "EACCES") {
-        reject(new UserError(`Permission denied: ${command}`, { exitCode: 126 }));
-      } else {
-        reject(new UserError(`Could not run ${command}: ${error.code ?? error.message}`, { exitCode: 126 }));
-      }
-    });
-    child.once("exit", (exitCode, signal) => {
-      cleanup();
-      resolve({ exitCode, signal });
-    });
-  });
-
-/** The shell's convention: the child's exit code, or 128 + the signal number when a signal ended it. */
-export function exitCodeOf(outcome: ChildOutcome): number {
-  if (outcome.exitCode !== null) return outcome.exitCode;
-  const number = outcome.signal ? constants.signals[outcome.signal] : undefined;
-  return number === undefined ? 1 : 128 + number;
 }
 
 export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
@@ -181,7 +114,8 @@ export function serverMfaPrompter(
   });
 }
 
-export async function run(options: ExecOptions, ctx: Context, runChild: ChildRunner = spawnChild): Promise<number> {
+/** Runs the command; returns the exit code aws-op should exit with. */
+export async function run(options: ExecOptions, ctx: Context): Promise<number> {
   const outer = ctx.env[MARKER_VARIABLE];
   if (outer && !options.force) {
     throw new UserError(`This shell already runs inside "aws-op exec ${outer}".`, {
@@ -212,7 +146,7 @@ export async function run(options: ExecOptions, ctx: Context, runChild: ChildRun
     options.command.length > 0 ? options.command : [defaultCommand(ctx.env, ctx.platform)];
   if (!options.server) {
     const env = childEnvironment(ctx.env, options.profile, credentials, settings.region);
-    return exitCodeOf(await runChild(command, args, env));
+    return exitCodeOf(await ctx.runChild(command, args, env));
   }
 
   // The same chain (same cache key) for every request, but one that cannot ask on the terminal.
@@ -237,7 +171,7 @@ export async function run(options: ExecOptions, ctx: Context, runChild: ChildRun
   });
   try {
     const env = serverChildEnvironment(ctx.env, options.profile, { url: server.url, token }, settings.region);
-    return exitCodeOf(await runChild(command, args, env));
+    return exitCodeOf(await ctx.runChild(command, args, env));
   } finally {
     await server.close();
   }

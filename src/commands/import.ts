@@ -7,9 +7,9 @@ import { createTwoFilesPatch, diffLines } from "diff";
 import { maskKeyId } from "../aws/credential-output.js";
 import { writeAwsFiles } from "../config/aws-file-writer.js";
 import { IniEditError, parseIni, type IniDocument } from "../config/ini.js";
-import { maskAwsSecrets } from "../config/profile.js";
 import { isPortableValue, requirePortableValue, requireUsableProfileName } from "../config/names.js";
-import { readFilesFor, type Context } from "../context.js";
+import { findConfigSection, maskAwsSecrets, readProfileValues, resolveOpSettings } from "../config/profile.js";
+import { credentialProcessLineFor, opContextFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { createItem, listItems, readItem, type ItemTemplate, type OpContext } from "../onepassword/client.js";
 import { requireNotConnect } from "../onepassword/connect.js";
@@ -17,7 +17,6 @@ import { resolveAwsFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { formatTable } from "../ui/table.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
-import { credentialProcessLineFor, findConfigSection, opContextFor } from "./setup.js";
 
 export interface ImportOptions {
   profiles: string[];
@@ -177,7 +176,12 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
     });
   }
 
-  const op = opContextFor(ctx, options.opCli, options.opTimeout);
+  // The one precedence (flag > AWS_OP_CLI > op_cli): op_cli of the (first) profile being imported.
+  const first = candidates[0]?.profile;
+  const op = opContextFor(
+    ctx,
+    resolveOpSettings(options, ctx.env, first === undefined ? {} : (readProfileValues(files, first) ?? {})),
+  );
   const account = options.account?.trim() || undefined;
   let existing: ExistingItems = { byKeyId: new Map(), titles: new Map() };
   if (candidates.length > 0) {

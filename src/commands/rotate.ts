@@ -8,9 +8,8 @@
 // `--older-than AGE` rotates only a key at least that old (IAM CreateDate against ctx.now()); `--all` runs the same
 // steps for every profile with an item of its own, once per item, asking nothing: for cron.
 import { maskKeyId } from "../aws/credential-output.js";
-import { iamEndpoint, sdkIam, type IamAccessKey, type IamApi } from "../aws/iam.js";
-import { configuredEndpoint } from "../aws/endpoints.js";
-import type { CallerKeys } from "../aws/sts.js";
+import type { IamAccessKey } from "../aws/iam.js";
+import type { AwsEndpointOptions, CallerKeys } from "../aws/sts.js";
 import {
   deleteRotationJournal,
   readRotationJournal,
@@ -20,11 +19,18 @@ import {
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import { parseDurationSeconds } from "../aws/duration.js";
 import { listProfileNames, readProfileValues, type ProfileSettings } from "../config/profile.js";
-import { readFilesFor, resolveProfileFor, sessionCacheFor, type Context } from "../context.js";
+import {
+  awsCallOptions,
+  itemLocatorFor,
+  opContextFor,
+  readFilesFor,
+  resolveProfileFor,
+  sessionCacheFor,
+  type Context,
+} from "../context.js";
 import { UserError } from "../errors.js";
 import { itemIdentityOf } from "../providers/chain.js";
-import type { ItemLocator } from "../onepassword/args.js";
-import { editItem, readItem, requireOpVersion, type OpContext } from "../onepassword/client.js";
+import { editItem, readItem, requireOpVersion } from "../onepassword/client.js";
 import { requireNotConnect } from "../onepassword/connect.js";
 import { ROTATE_NEEDS } from "../onepassword/version.js";
 import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
@@ -39,21 +45,6 @@ export interface RotateOptions {
   opTimeout?: string;
   opCli?: string;
 }
-
-export interface RotateDeps {
-  iam: IamApi;
-  /** Ask a yes/no question on the terminal. */
-  confirm: (message: string) => Promise<boolean>;
-}
-
-const defaultDeps: RotateDeps = {
-  iam: sdkIam,
-  confirm: async (message) => {
-    const { confirm } = await import("@inquirer/prompts");
-    // stderr: stdout carries the summary.
-    return confirm({ message, default: false }, { output: process.stderr });
-  },
-};
 
 /** AWS: a new access key can take a few seconds to be accepted everywhere. Try for up to 20 s. */
 export const VERIFY_ATTEMPTS = 10;
@@ -127,11 +118,7 @@ function formatAge(ms: number): string {
   return days >= 1 ? `${days} day${days === 1 ? "" : "s"}` : `${Math.floor(ms / 3_600_000)} h`;
 }
 
-export async function run(
-  options: RotateOptions,
-  ctx: Context,
-  deps: RotateDeps = defaultDeps,
-): Promise<RotateOutcome> {
+export async function run(options: RotateOptions, ctx: Context): Promise<RotateOutcome> {
   const minAgeMs = options.olderThan === undefined ? undefined : parseKeyAge(options.olderThan);
   // Before anything else: a rotate that stopped at the write would leave a new key behind.
   requireNotConnect(ctx.env, "aws-op rotate", "op item edit to store the new key");
@@ -141,15 +128,11 @@ export async function run(
       hint: `Rotate the source profile instead: aws-op rotate ${settings.sourceProfile ?? "<source profile>"}`,
     });
   }
-  const op: OpContext = { run: ctx.runOp, cli: settings.opCli, env: ctx.env, timeoutMs: settings.opTimeoutMs };
-  const locator: ItemLocator = {
-    item: settings.item,
-    ...(settings.vault ? { vault: settings.vault } : {}),
-    ...(settings.account ? { account: settings.account } : {}),
-  };
-  const aws = { region: settings.region, ...iamEndpoint(ctx.env, settings.endpoints) };
-  const stsEndpoint = configuredEndpoint("STS", ctx.env, settings.endpoints);
-  const sts = { region: settings.region, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) };
+  const op = opContextFor(ctx, settings);
+  const locator = itemLocatorFor(settings);
+  const aws = awsCallOptions(ctx, settings, "IAM");
+  const sts = awsCallOptions(ctx, settings);
+  const iam = ctx.iam;
   const say = (text: string) => ctx.stderr(`${text}\n`);
 
   // 0. An op too old to take a template on `item edit` would fail at the write, after CreateAccessKey.
@@ -166,7 +149,7 @@ export async function run(
       hint: "rotate replaces IAM user access keys; root keys and temporary credentials cannot be rotated this way.",
     });
   }
-  const existingKeys = await deps.iam.listAccessKeys(oldKeys, { ...aws, userName });
+  const existingKeys = await iam.listAccessKeys(oldKeys, { ...aws, userName });
   const journalRoot = sessionCacheFor(ctx).root;
   const itemId: ItemIdentity = itemIdentityOf(settings, ctx.env);
   const journal = readRotationJournal(journalRoot, itemId);
@@ -182,7 +165,7 @@ export async function run(
   };
   const verifyKey = (keys: CallerKeys) => waitUntilKeyWorks(ctx, keys, sts, identity.arn);
   const deleteKey = (caller: CallerKeys, accessKeyId: string) =>
-    deleteWithRetries(ctx, deps, caller, { ...aws, userName, accessKeyId });
+    deleteWithRetries(ctx, caller, { ...aws, userName, accessKeyId });
 
   // 0. A rotate that was killed mid-way is finished first.
   if (journal?.userName === userName && journal.newKeyId !== undefined && journal.newKeyId === oldKeys.accessKeyId) {
@@ -274,14 +257,14 @@ export async function run(
       });
     }
     say(plan);
-    if (!(await deps.confirm("Rotate now?"))) {
+    if (!(await (await ctx.prompter()).confirm("Rotate now?", false))) {
       say("Nothing was changed.");
       return "cancelled";
     }
   }
 
   for (const orphan of orphans) {
-    await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: orphan.accessKeyId });
+    await iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: orphan.accessKeyId });
     say(`Deleted ${maskKeyId(orphan.accessKeyId)}, which an interrupted rotation created but never stored.`);
   }
 
@@ -293,13 +276,13 @@ export async function run(
     startedAt: ctx.now().toISOString(),
   };
   recordJournal(started);
-  const created = await deps.iam.createAccessKey(oldKeys, { ...aws, userName });
+  const created = await iam.createAccessKey(oldKeys, { ...aws, userName });
   const newKeys: CallerKeys = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
   recordJournal({ ...started, newKeyId: newKeys.accessKeyId });
   say(`Created access key ${maskKeyId(newKeys.accessKeyId)}.`);
   const undoCreate = async (reason: unknown): Promise<never> => {
     try {
-      await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
+      await iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
       recordJournal(undefined);
       say(`Deleted the new key ${maskKeyId(newKeys.accessKeyId)} again; the item and the old key are unchanged.`);
     } catch {
@@ -348,7 +331,7 @@ export async function run(
     // Put the old key back into the item and remove the new one: the old key still works.
     try {
       await editItem(op, locator, rotatedItem(readBack, newKeys, oldKeys));
-      await deps.iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
+      await iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
       recordJournal(undefined);
     } catch (error) {
       throw afterWrite(
@@ -406,11 +389,7 @@ const OUTCOME_TEXT: Record<RotateOutcome, string> = {
  * `rotate --all`: the steps of `run` for every profile with an op_item of its own (role profiles hold no key), each
  * item once, without questions. One failure does not stop the others. Returns false when any failed.
  */
-export async function runAll(
-  options: RotateAllOptions,
-  ctx: Context,
-  deps: RotateDeps = defaultDeps,
-): Promise<boolean> {
+export async function runAll(options: RotateAllOptions, ctx: Context): Promise<boolean> {
   if (options.olderThan !== undefined) parseKeyAge(options.olderThan);
   const files = readFilesFor(ctx);
   const rotatedBy = new Map<string, string>();
@@ -444,7 +423,6 @@ export async function runAll(
           ...opFlags,
         },
         ctx,
-        deps,
       );
       rows.push([profile, item, OUTCOME_TEXT[outcome]]);
     } catch (error) {
@@ -470,7 +448,7 @@ const CLOCK_SLACK_MS = 5 * 60_000;
 async function waitUntilKeyWorks(
   ctx: Context,
   keys: CallerKeys,
-  sts: { region: string; endpoint?: string },
+  sts: AwsEndpointOptions,
   expectedArn: string,
 ): Promise<{ ok: boolean; lastError?: unknown }> {
   let lastError: unknown;
@@ -489,13 +467,12 @@ async function waitUntilKeyWorks(
 
 async function deleteWithRetries(
   ctx: Context,
-  deps: RotateDeps,
   caller: CallerKeys,
   options: { region: string; endpoint?: string; userName: string; accessKeyId: string },
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
     try {
-      await deps.iam.deleteAccessKey(caller, options);
+      await ctx.iam.deleteAccessKey(caller, options);
       return true;
     } catch {
       if (attempt < DELETE_ATTEMPTS) await ctx.sleep(DELETE_INTERVAL_MS);

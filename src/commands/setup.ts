@@ -1,30 +1,32 @@
 // `aws-op setup [PROFILE]`: write (or update) the profile's block in ~/.aws/config: the credential_process line
-// with absolute paths, and the op_* keys. Reads the item once to show what it found, checks the keys with STS
-// GetCallerIdentity (unless --offline), and asks in a terminal for whatever flags did not say.
+// with absolute paths, and the op_* keys. In named steps: choose (flags, the block as it is, and in a terminal
+// questions for what they did not say) -> plan the block -> check it as the planned profile resolves (read the item
+// and call STS GetCallerIdentity, or assume the role; unless --offline) -> show the diff and write.
 import { createTwoFilesPatch } from "diff";
 import { maskKeyId } from "../aws/credential-output.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
-import { configuredEndpoint } from "../aws/endpoints.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
-import { buildCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
+import { shellWordForDisplay } from "../config/command-line.js";
 import { IniEditError, parseIni } from "../config/ini.js";
+import { isPortableValue, requirePortableValue, requireUsableProfileName } from "../config/names.js";
 import {
-  configSectionName,
-  isPortableValue,
-  profileFromConfigSection,
-  requirePortableValue,
-  requireUsableProfileName,
-} from "../config/names.js";
-import {
-  endpointSettingsOf,
+  findConfigSection,
   maskAwsSecrets,
-  opCliFrom,
-  parseOpTimeoutMs,
+  resolveOpSettings,
+  resolveProfileSettings,
   staticKeyLocations,
   type AwsFiles,
   type ProfileSettings,
 } from "../config/profile.js";
-import { credentialChainFor, readFilesFor, type Context } from "../context.js";
+import {
+  awsCallOptions,
+  credentialChainFor,
+  credentialProcessLineFor,
+  itemLocatorFor,
+  opContextFor,
+  readFilesFor,
+  type Context,
+} from "../context.js";
 import { UserError } from "../errors.js";
 import { listAccounts, listItems, listVaults, readItem, type OpContext } from "../onepassword/client.js";
 import { isConnect } from "../onepassword/connect.js";
@@ -32,7 +34,6 @@ import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import type { Prompter } from "../ui/prompts.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
-import { stableNodePath } from "./install-paths.js";
 
 export interface SetupOptions {
   profile?: string;
@@ -54,18 +55,6 @@ export interface SetupOptions {
   offline?: boolean;
 }
 
-export interface SetupUi {
-  /** Creates the terminal prompter; used only when stdin and stderr are terminals. */
-  prompter?: () => Prompter | Promise<Prompter>;
-}
-
-/** The config section that holds the profile today (any spelling botocore accepts), else the canonical one. */
-export function findConfigSection(files: AwsFiles, profile: string): { name: string; exists: boolean } {
-  const names = files.config.doc.sectionNames().filter((n) => profileFromConfigSection(n) === profile);
-  const last = names.at(-1);
-  return last !== undefined ? { name: last, exists: true } : { name: configSectionName(profile), exists: false };
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
@@ -75,27 +64,6 @@ function missing(flag: string, example: string): UserError {
   return new UserError(`Missing ${flag}: aws-op setup asks for it only in a terminal.`, {
     hint: `Pass it, e.g. ${example}`,
   });
-}
-
-export function opContextFor(ctx: Context, opCli: string | undefined, opTimeout: string | undefined): OpContext {
-  return {
-    run: ctx.runOp,
-    cli: opCliFrom(opCli, ctx.env.AWS_OP_CLI),
-    env: ctx.env,
-    timeoutMs: parseOpTimeoutMs(opTimeout ?? ctx.env.AWS_OP_TIMEOUT, opTimeout ? "--op-timeout" : "AWS_OP_TIMEOUT"),
-  };
-}
-
-/** The credential_process line for a profile, with the paths of the running Node.js and aws-op. */
-export function credentialProcessLineFor(ctx: Context, profile: string): string {
-  if (!ctx.execPath || !ctx.cliPath) {
-    throw new UserError("aws-op cannot tell where it is installed, so it cannot write credential_process.", {
-      hint: "Run aws-op through its installed script (dist/cli.js).",
-    });
-  }
-  // A link on PATH to this Node.js (Homebrew's /opt/homebrew/bin/node) outlives the versioned path it points at.
-  const nodePath = stableNodePath(ctx.execPath, ctx.env.PATH, ctx.platform);
-  return buildCredentialProcessLine({ nodePath, cliPath: ctx.cliPath, profile });
 }
 
 function describeFields(fields: AwsItemFields): string[] {
@@ -174,14 +142,44 @@ async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx
   return result;
 }
 
-export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {}): Promise<void> {
-  const interactive = ctx.isTTY.stdin && ctx.isTTY.stderr && ui.prompter !== undefined;
-  let prompter: Prompter | undefined;
-  const ask = async (): Promise<Prompter> => (prompter ??= await (ui.prompter as () => Promise<Prompter>)());
-  const c = colours(isColourWanted(ctx.env, ctx.isTTY.stderr));
-  // Lines hold item titles, field labels and values: their control characters are escaped. `mark` is aws-op's own.
-  const say = (text: string, mark = ""): void => ctx.stderr(`${mark}${escapeForTerminal(text)}\n`);
+interface Plan {
+  profile: string;
+  files: AwsFiles;
+  section: { name: string; exists: boolean };
+  chosen: Chosen;
+  /** The role's keys come from op_source_profile: no item of its own. */
+  usesSource: boolean;
+  /** The config file with the planned block. */
+  after: string;
+  /** The AWS files as they will be, for resolving the planned profile. */
+  planned: AwsFiles;
+}
 
+export async function run(options: SetupOptions, ctx: Context): Promise<void> {
+  const interactive = ctx.isTTY.stdin && ctx.isTTY.stderr;
+  let prompter: Prompter | undefined;
+  const ask = async (): Promise<Prompter> => (prompter ??= await ctx.prompter());
+  const plan = await choose(options, ctx, interactive, ask);
+  const settings = resolveProfileSettings({
+    env: ctx.env,
+    files: plan.planned,
+    flags: {
+      profile: plan.profile,
+      ...(options.opCli ? { opCli: options.opCli } : {}),
+      ...(options.opTimeout ? { opTimeout: options.opTimeout } : {}),
+    },
+  });
+  await check(plan, settings, options, ctx);
+  await write(plan, options, ctx, interactive, ask);
+}
+
+/** Step 1 and 2: the profile, its item (asked for in a terminal), and the planned block. */
+async function choose(
+  options: SetupOptions,
+  ctx: Context,
+  interactive: boolean,
+  ask: () => Promise<Prompter>,
+): Promise<Plan> {
   let profile = nonEmpty(options.profile);
   if (!profile) {
     if (!interactive) throw missing("the profile name", "aws-op setup work --vault Work --item 'AWS work'");
@@ -214,7 +212,6 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     requireDurationInRange(options.roleDuration, "--role-duration", ROLE_MIN_SECONDS, ROLE_MAX_SECONDS);
   }
   const usesSource = !!(roleArn && sourceProfile && !chosen.item);
-  const op = opContextFor(ctx, options.opCli ?? existing.op_cli, options.opTimeout);
   if (!usesSource && !chosen.item) {
     if (!interactive) {
       throw missing("--item", `aws-op setup ${shellWordForDisplay(profile)} --vault Work --item "AWS ${profile}"`);
@@ -228,16 +225,10 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
         },
       );
     }
+    // The op of the profile as it is: the one precedence (flag > AWS_OP_CLI > op_cli).
+    const op = opContextFor(ctx, resolveOpSettings(options, ctx.env, existing));
     chosen = await askForItem(op, await ask(), chosen, ctx);
   }
-
-  const region =
-    nonEmpty(options.region) ??
-    nonEmpty(existing.region) ??
-    nonEmpty(ctx.env.AWS_REGION) ??
-    nonEmpty(ctx.env.AWS_DEFAULT_REGION) ??
-    "us-east-1";
-  const endpoint = configuredEndpoint("STS", ctx.env, endpointSettingsOf(existing));
 
   const entries: Record<string, string | undefined> = { credential_process: line };
   const put = (key: string, value: string | undefined): void => {
@@ -260,56 +251,7 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
   // Every value must read back the same in every AWS client; checked before op or STS runs.
   for (const [key, value] of Object.entries(entries)) if (value !== undefined) requirePortableValue(key, value);
 
-  if (!usesSource && chosen.item) {
-    say(`Reading 1Password item "${chosen.item}"${chosen.vault ? ` in vault "${chosen.vault}"` : ""}...`);
-    const opItem = await readItem(op, {
-      item: chosen.item,
-      ...(chosen.vault ? { vault: chosen.vault } : {}),
-      ...(chosen.account ? { account: chosen.account } : {}),
-    });
-    const fields = resolveAwsFields(opItem);
-    say(`Found in "${opItem.title}":`);
-    for (const l of describeFields(fields)) say(l);
-    if (!options.offline) {
-      say("Checking the keys with AWS STS GetCallerIdentity...");
-      const identity = await ctx.sts.getCallerIdentity(
-        { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
-        { region, ...(endpoint ? { endpoint } : {}) },
-      );
-      say(` The keys work: ${identity.arn}`, c.green("✓"));
-    }
-  }
-  if (usesSource && !options.offline && roleArn && sourceProfile) {
-    say(`Assuming ${roleArn} with the keys of profile "${sourceProfile}"...`);
-    const settings: ProfileSettings = {
-      profile,
-      sessionDuration: "off",
-      region,
-      opCli: op.cli,
-      opTimeoutMs: op.timeoutMs,
-      sourceProfile,
-      role: {
-        roleArn,
-        durationSeconds: options.roleDuration
-          ? requireDurationInRange(options.roleDuration, "--role-duration", ROLE_MIN_SECONDS, ROLE_MAX_SECONDS)
-          : existing.op_role_duration
-            ? requireDurationInRange(existing.op_role_duration, "op_role_duration", ROLE_MIN_SECONDS, ROLE_MAX_SECONDS)
-            : 3600,
-        ...(nonEmpty(options.roleSessionName ?? existing.op_role_session_name)
-          ? { roleSessionName: nonEmpty(options.roleSessionName ?? existing.op_role_session_name) ?? "" }
-          : {}),
-        ...(nonEmpty(options.externalId ?? existing.op_external_id)
-          ? { externalId: nonEmpty(options.externalId ?? existing.op_external_id) ?? "" }
-          : {}),
-      },
-    };
-    const credentials = await credentialChainFor(ctx, settings, "session", files).provider.retrieve();
-    const identity = await ctx.sts.getCallerIdentity(credentials, { region, ...(endpoint ? { endpoint } : {}) });
-    say(` The role works: ${identity.arn}`, c.green("✓"));
-  }
-
-  const before = files.config.text ?? "";
-  const doc = parseIni(before);
+  const doc = parseIni(files.config.text ?? "");
   try {
     doc.setAll(section.name, entries);
   } catch (error) {
@@ -321,7 +263,53 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     throw error;
   }
   const after = doc.toString();
+  const planned: AwsFiles = { ...files, config: { ...files.config, text: after, doc: parseIni(after) } };
+  return { profile, files, section, chosen, usesSource, after, planned };
+}
 
+/** Step 3: the planned profile works: its item and keys (STS), or its role assumed from the source profile. */
+/** Lines hold item titles, field labels and values: their control characters are escaped. `mark` is aws-op's own. */
+function sayer(ctx: Context): (text: string, mark?: string) => void {
+  return (text, mark = "") => ctx.stderr(`${mark}${escapeForTerminal(text)}\n`);
+}
+
+async function check(plan: Plan, settings: ProfileSettings, options: SetupOptions, ctx: Context): Promise<void> {
+  const c = colours(isColourWanted(ctx.env, ctx.isTTY.stderr));
+  const say = sayer(ctx);
+  if (!plan.usesSource && settings.item) {
+    say(`Reading 1Password item "${settings.item}"${settings.vault ? ` in vault "${settings.vault}"` : ""}...`);
+    const opItem = await readItem(opContextFor(ctx, settings), itemLocatorFor(settings));
+    const fields = resolveAwsFields(opItem);
+    say(`Found in "${opItem.title}":`);
+    for (const l of describeFields(fields)) say(l);
+    if (!options.offline) {
+      say("Checking the keys with AWS STS GetCallerIdentity...");
+      const identity = await ctx.sts.getCallerIdentity(
+        { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
+        awsCallOptions(ctx, settings),
+      );
+      say(` The keys work: ${identity.arn}`, c.green("✓"));
+    }
+  }
+  if (plan.usesSource && !options.offline && settings.role) {
+    say(`Assuming ${settings.role.roleArn} with the keys of profile "${settings.sourceProfile ?? ""}"...`);
+    const credentials = await credentialChainFor(ctx, settings, "session", plan.planned).provider.retrieve();
+    const identity = await ctx.sts.getCallerIdentity(credentials, awsCallOptions(ctx, settings));
+    say(` The role works: ${identity.arn}`, c.green("✓"));
+  }
+}
+
+/** Step 4: warn about static keys that shadow the profile, show the diff, ask (in a terminal), write. */
+async function write(
+  plan: Plan,
+  options: SetupOptions,
+  ctx: Context,
+  interactive: boolean,
+  ask: () => Promise<Prompter>,
+): Promise<void> {
+  const { files, profile, section, after } = plan;
+  const c = colours(isColourWanted(ctx.env, ctx.isTTY.stderr));
+  const say = sayer(ctx);
   for (const where of staticKeyLocations(files, profile)) {
     say(
       ` ${where.path} still holds static keys for [${where.section}]; AWS tools use them instead of credential_process.`,
@@ -329,11 +317,11 @@ export async function run(options: SetupOptions, ctx: Context, ui: SetupUi = {})
     );
     say(
       where.path === files.credentials.path
-        ? `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${JSON.stringify(chosen.vault ?? "VAULT")}`
+        ? `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${JSON.stringify(plan.chosen.vault ?? "VAULT")}`
         : `  Remove aws_access_key_id and aws_secret_access_key from [${where.section}] (keep them in the 1Password item).`,
     );
   }
-
+  const before = files.config.text ?? "";
   if (after === before) {
     say(`Profile "${profile}" is already set up in ${files.config.path}; nothing to change.`);
     return;

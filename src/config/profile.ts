@@ -10,7 +10,7 @@ import type { ProfileEndpointSettings } from "../aws/endpoints.js";
 import { UserError } from "../errors.js";
 import { MAX_AWS_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
-import { profileFromConfigSection } from "./names.js";
+import { configSectionName, profileFromConfigSection } from "./names.js";
 
 export interface AwsFilePaths {
   config: string;
@@ -208,6 +208,13 @@ export function maskAwsSecrets(text: string, files: AwsFiles): string {
   let masked = text;
   for (const [value, mask] of replacements) masked = masked.split(value).join(mask);
   return masked;
+}
+
+/** The config section that holds the profile today (any spelling botocore accepts), else the canonical one. */
+export function findConfigSection(files: AwsFiles, profile: string): { name: string; exists: boolean } {
+  const names = files.config.doc.sectionNames().filter((n) => profileFromConfigSection(n) === profile);
+  const last = names.at(-1);
+  return last !== undefined ? { name: last, exists: true } : { name: configSectionName(profile), exists: false };
 }
 
 /** Every profile name in both files, config order first. */
@@ -419,6 +426,42 @@ export function opCliFrom(flag: string | undefined, env: string | undefined, pro
   return "op";
 }
 
+/**
+ * The one precedence of every setting, in every command (as the AWS CLI has it): flag > environment > profile key >
+ * default. Values are trimmed; empty counts as unset.
+ */
+export function firstSetting(...candidates: (string | undefined)[]): string | undefined {
+  for (const candidate of candidates) {
+    const value = nonEmpty(candidate);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The region of aws-op's own calls: --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region > us-east-1. */
+export function resolveRegion(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  profileValue: string | undefined,
+): string {
+  return firstSetting(flag, env.AWS_REGION, env.AWS_DEFAULT_REGION, profileValue) ?? "us-east-1";
+}
+
+/** How op runs: --op-cli > AWS_OP_CLI > op_cli > "op"; --op-timeout > AWS_OP_TIMEOUT > 50 s. */
+export function resolveOpSettings(
+  flags: Pick<SettingFlags, "opCli" | "opTimeout">,
+  env: NodeJS.ProcessEnv,
+  profileValues: Record<string, string> = {},
+): { opCli: string; opTimeoutMs: number } {
+  return {
+    opCli: opCliFrom(flags.opCli, env.AWS_OP_CLI, profileValues.op_cli),
+    opTimeoutMs: parseOpTimeoutMs(
+      flags.opTimeout ?? env.AWS_OP_TIMEOUT,
+      flags.opTimeout !== undefined ? "--op-timeout" : "AWS_OP_TIMEOUT",
+    ),
+  };
+}
+
 export interface ResolveOptions {
   env: NodeJS.ProcessEnv;
   files: AwsFiles;
@@ -458,17 +501,8 @@ export function resolveProfileSettings({ env, files, flags }: ResolveOptions): P
       durationText,
       flags.sessionDuration !== undefined ? "--session-duration" : "op_session_duration",
     ),
-    region:
-      nonEmpty(flags.region) ??
-      nonEmpty(v.region) ??
-      nonEmpty(env.AWS_REGION) ??
-      nonEmpty(env.AWS_DEFAULT_REGION) ??
-      "us-east-1",
-    opCli: opCliFrom(flags.opCli, env.AWS_OP_CLI, v.op_cli),
-    opTimeoutMs: parseOpTimeoutMs(
-      flags.opTimeout ?? env.AWS_OP_TIMEOUT,
-      flags.opTimeout !== undefined ? "--op-timeout" : "AWS_OP_TIMEOUT",
-    ),
+    region: resolveRegion(flags.region, env, v.region),
+    ...resolveOpSettings(flags, env, v),
   };
   const vault = nonEmpty(flags.vault) ?? nonEmpty(v.op_vault);
   const account = nonEmpty(flags.account) ?? nonEmpty(v.op_account);

@@ -1,10 +1,10 @@
-// A Context for command tests: a temp HOME with AWS files, the built fake op (real processes, FIFO templates),
-// a fake STS that records its calls, captured stdout/stderr, and a fixed clock.
+// A Context for command tests with the built double of op (real processes, FIFO templates): a temp HOME with AWS
+// files, the one fake STS (test/helpers/fake-sts.ts), captured stdout/stderr and a fixed clock, put together by the
+// one context builder (test/helpers/context.ts).
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IamAccessKey, IamApi } from "../../../src/aws/iam.js";
-import type { StsApi } from "../../../src/aws/sts.js";
 import type { Context } from "../../../src/context.js";
 import { runOp } from "../../../src/onepassword/run-op.js";
 import {
@@ -17,12 +17,10 @@ import {
   type FakeOpStore,
   type TempStore,
 } from "../../fake-op/fixture.js";
+import { buildContext } from "../../helpers/context.js";
+import { fakeSts, type StsCall } from "../../helpers/fake-sts.js";
 
-export interface StsCall {
-  op: string;
-  accessKeyId: string;
-  endpoint?: string;
-}
+export type { StsCall };
 
 export interface TestContext {
   ctx: Context;
@@ -59,55 +57,7 @@ export function makeContext(
   const cacheDir = join(home, ".cache", "aws-op");
   let out = "";
   let err = "";
-  const stsCalls: StsCall[] = [];
-  const sts: StsApi = {
-    async getSessionToken(keys, params) {
-      stsCalls.push({
-        op: "GetSessionToken",
-        accessKeyId: keys.accessKeyId,
-        ...(params.endpoint ? { endpoint: params.endpoint } : {}),
-      });
-      return {
-        accessKeyId: "ASIASESSION000000001",
-        secretAccessKey: "session-secret",
-        sessionToken: "token",
-        expiration: new Date((options.now ?? new Date()).getTime() + params.durationSeconds * 1000),
-      };
-    },
-    async assumeRole(keys, params) {
-      stsCalls.push({ op: "AssumeRole", accessKeyId: keys.accessKeyId });
-      return {
-        accessKeyId: "ASIAROLE000000000001",
-        secretAccessKey: "role-secret",
-        sessionToken: "role-token",
-        expiration: new Date((options.now ?? new Date()).getTime() + params.durationSeconds * 1000),
-        assumedRoleArn: `${params.roleArn.replace(":role/", ":assumed-role/")}/${params.roleSessionName}`,
-        // As sts.ts reads it from the assumed-role ARN.
-        accountId: params.roleArn.split(":")[4] ?? "",
-      };
-    },
-    async getCallerIdentity(keys, params) {
-      stsCalls.push({
-        op: "GetCallerIdentity",
-        accessKeyId: keys.accessKeyId,
-        ...(params.endpoint ? { endpoint: params.endpoint } : {}),
-      });
-      return {
-        account: "123456789012",
-        arn: `arn:aws:iam::123456789012:user/u-${keys.accessKeyId.slice(-4)}`,
-        userId: "AIDA",
-      };
-    },
-    async getFederationToken(keys, params) {
-      stsCalls.push({ op: "GetFederationToken", accessKeyId: keys.accessKeyId });
-      return {
-        accessKeyId: "ASIAFEDERATED0000001",
-        secretAccessKey: "federation-secret",
-        sessionToken: "federation-token",
-        expiration: new Date((options.now ?? new Date()).getTime() + params.durationSeconds * 1000),
-      };
-    },
-  };
+  const { sts, calls: stsCalls } = fakeSts({ now: () => (options.now ?? new Date()).getTime() });
   // Doctor's key-age check: the calling key, created 10 days ago, unless the test says otherwise.
   const iam: IamApi = {
     listAccessKeys:
@@ -129,7 +79,7 @@ export function makeContext(
       throw new Error("not used");
     },
   };
-  const ctx: Context = {
+  const ctx: Context = buildContext({
     env: {
       PATH: `${fakeOpBinDir}:${process.env.PATH ?? ""}`,
       HOME: home,
@@ -140,19 +90,16 @@ export function makeContext(
       ...(options.env ?? {}),
     },
     home,
-    platform: "linux",
     now: () => options.now ?? new Date(),
-    sleep: async () => undefined,
     stdout: (text) => void (out += text),
     stderr: (text) => void (err += text),
     isTTY: { stdin: !!options.tty, stdout: !!options.tty, stderr: !!options.tty },
     runOp,
     sts,
     iam,
-    userName: "alice",
     execPath: NODE_PATH,
     cliPath: CLI_PATH,
-  };
+  });
   return {
     ctx,
     home,

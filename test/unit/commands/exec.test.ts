@@ -1,14 +1,7 @@
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import {
-  childEnvironment,
-  defaultCommand,
-  exitCodeOf,
-  run,
-  serverChildEnvironment,
-  type ChildOutcome,
-  type ChildRunner,
-} from "../../../src/commands/exec.js";
+import { exitCodeOf, type ChildOutcome, type ChildRunner } from "../../../src/child.js";
+import { childEnvironment, defaultCommand, run, serverChildEnvironment } from "../../../src/commands/exec.js";
 import { UserError } from "../../../src/errors.js";
 import { awsItem, fakeWorld } from "./fake-context.js";
 
@@ -29,15 +22,15 @@ describe("exec", () => {
     world.ctx.env.AWS_PROFILE = "other";
     world.ctx.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = "http://169.254.170.23/creds";
     const { calls, runner } = recorder();
-    const code = await run({ profile: "work", command: ["aws", "s3", "ls"] }, world.ctx, runner);
+    const code = await run({ profile: "work", command: ["aws", "s3", "ls"] }, { ...world.ctx, runChild: runner });
     expect(code).toBe(0);
     expect(calls).toHaveLength(1);
     const [{ command, args, env }] = calls as [(typeof calls)[0]];
     expect([command, ...args]).toEqual(["aws", "s3", "ls"]);
     expect(env).toMatchObject({
       AWS_ACCESS_KEY_ID: "ASIASESSION000000001",
-      AWS_SECRET_ACCESS_KEY: "session-secret",
-      AWS_SESSION_TOKEN: "session-token",
+      AWS_SECRET_ACCESS_KEY: "session-secret-1",
+      AWS_SESSION_TOKEN: "session-token-1",
       AWS_REGION: "eu-central-1",
       AWS_DEFAULT_REGION: "eu-central-1",
       AWS_OP_PROFILE: "work",
@@ -51,7 +44,7 @@ describe("exec", () => {
   it("--no-session serves the long-term keys and warns", async () => {
     const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "long-term-secret"));
     const { calls, runner } = recorder();
-    await run({ profile: "work", command: ["true"], noSession: true }, world.ctx, runner);
+    await run({ profile: "work", command: ["true"], noSession: true }, { ...world.ctx, runChild: runner });
     expect(calls[0]!.env.AWS_ACCESS_KEY_ID).toBe("AKIALONGTERM00000001");
     expect(calls[0]!.env.AWS_SESSION_TOKEN).toBeUndefined();
     expect(calls[0]!.env.AWS_CREDENTIAL_EXPIRATION).toBeUndefined();
@@ -63,11 +56,11 @@ describe("exec", () => {
     const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
     world.ctx.env.AWS_OP_PROFILE = "prod";
     const { calls, runner } = recorder();
-    await expect(run({ profile: "work", command: ["true"] }, world.ctx, runner)).rejects.toThrow(
+    await expect(run({ profile: "work", command: ["true"] }, { ...world.ctx, runChild: runner })).rejects.toThrow(
       /already runs inside "aws-op exec prod"/,
     );
     expect(world.opCalls).toHaveLength(0);
-    await run({ profile: "work", command: ["true"], force: true }, world.ctx, runner);
+    await run({ profile: "work", command: ["true"], force: true }, { ...world.ctx, runChild: runner });
     expect(calls[0]!.env.AWS_OP_PROFILE).toBe("work");
   });
 
@@ -75,7 +68,7 @@ describe("exec", () => {
     const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
     world.ctx.env.SHELL = "/usr/bin/zsh";
     const { calls, runner } = recorder();
-    await run({ profile: "work", command: [] }, world.ctx, runner);
+    await run({ profile: "work", command: [] }, { ...world.ctx, runChild: runner });
     expect(calls[0]!.command).toBe("/usr/bin/zsh");
     expect(defaultCommand({}, "linux")).toBe("/bin/sh");
     expect(defaultCommand({ COMSPEC: "C:\\Windows\\system32\\cmd.exe" }, "win32")).toBe(
@@ -194,7 +187,10 @@ describe("exec --server", () => {
       ]);
       for (let i = 0; i < 3; i++) answers.push(await (await ask()).json());
     });
-    const code = await run({ profile: "work", command: ["aws", "s3", "ls"], server: true }, world.ctx, runner);
+    const code = await run(
+      { profile: "work", command: ["aws", "s3", "ls"], server: true },
+      { ...world.ctx, runChild: runner },
+    );
     expect(code).toBe(0);
     const [{ command, args, env }] = seen as [(typeof seen)[0]];
     expect([command, ...args]).toEqual(["aws", "s3", "ls"]);
@@ -209,8 +205,8 @@ describe("exec --server", () => {
     expect(answers).toEqual(
       Array(3).fill({
         AccessKeyId: "ASIASESSION000000001",
-        SecretAccessKey: "session-secret",
-        Token: "session-token",
+        SecretAccessKey: "session-secret-1",
+        Token: "session-token-1",
         Expiration: "2026-11-25T13:00:10Z",
         AccountId: "123456789012",
       }),
@@ -242,7 +238,7 @@ describe("exec --server", () => {
       for (const answer of renewed) tokens.push(((await answer.json()) as { Token: string }).Token);
       tokens.push(((await (await ask()).json()) as { Token: string }).Token);
     });
-    await run({ profile: "work", command: ["long-job"], server: true }, world.ctx, runner);
+    await run({ profile: "work", command: ["long-job"], server: true }, { ...world.ctx, runChild: runner });
     expect(tokens[0]).toBe("session-token-1");
     expect(new Set(tokens.slice(1))).toEqual(new Set(["session-token-2"]));
     expect(world.opCalls).toHaveLength(2);
@@ -257,7 +253,9 @@ describe("exec --server", () => {
     ] as const) {
       const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
       const { seen, runner } = endpointChild(async (ask) => expect((await ask()).status).toBe(200), outcome);
-      expect(await run({ profile: "work", command: ["x"], server: true }, world.ctx, runner)).toBe(expected);
+      expect(await run({ profile: "work", command: ["x"], server: true }, { ...world.ctx, runChild: runner })).toBe(
+        expected,
+      );
       await expectClosed(seen[0]?.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
     }
   });
@@ -269,17 +267,17 @@ describe("exec --server", () => {
       url = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
       throw new UserError(`Command not found: ${command}`, { exitCode: 127 });
     };
-    await expect(run({ profile: "work", command: ["nope"], server: true }, world.ctx, runner)).rejects.toThrow(
-      /Command not found/,
-    );
+    await expect(
+      run({ profile: "work", command: ["nope"], server: true }, { ...world.ctx, runChild: runner }),
+    ).rejects.toThrow(/Command not found/);
     await expectClosed(url);
   });
 
   it("a new token for every exec", async () => {
     const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
     const { seen, runner } = endpointChild();
-    await run({ profile: "work", command: ["x"], server: true }, world.ctx, runner);
-    await run({ profile: "work", command: ["x"], server: true }, world.ctx, runner);
+    await run({ profile: "work", command: ["x"], server: true }, { ...world.ctx, runChild: runner });
+    await run({ profile: "work", command: ["x"], server: true }, { ...world.ctx, runChild: runner });
     const [a, b] = seen.map((s) => s.env.AWS_CONTAINER_AUTHORIZATION_TOKEN);
     expect(a).not.toBe(b);
     expect(seen.every((s) => !s.args.some((arg) => arg.includes(s.env.AWS_CONTAINER_AUTHORIZATION_TOKEN!)))).toBe(true);
@@ -289,13 +287,13 @@ describe("exec --server", () => {
     const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
     const { seen, runner } = endpointChild();
     await expect(
-      run({ profile: "work", command: ["x"], server: true, noSession: true }, world.ctx, runner),
+      run({ profile: "work", command: ["x"], server: true, noSession: true }, { ...world.ctx, runChild: runner }),
     ).rejects.toThrow(/gives long-term keys here \(--no-session/);
     expect(world.opCalls).toHaveLength(0);
     const off = fakeWorld(`${CONFIG}op_session_duration = off\n`, awsItem("AKIALONGTERM00000001", "s"));
-    await expect(run({ profile: "work", command: ["x"], server: true }, off.ctx, runner)).rejects.toThrow(
-      /op_session_duration = off\), and the credentials endpoint serves only credentials that expire/,
-    );
+    await expect(
+      run({ profile: "work", command: ["x"], server: true }, { ...off.ctx, runChild: runner }),
+    ).rejects.toThrow(/op_session_duration = off\), and the credentials endpoint serves only credentials that expire/);
     expect(seen).toHaveLength(0);
   });
 
@@ -318,7 +316,7 @@ describe("exec --server", () => {
     const { runner } = endpointChild(async (ask) => {
       for (let i = 0; i < 2; i++) keys.push(((await (await ask()).json()) as { AccessKeyId: string }).AccessKeyId);
     });
-    await run({ profile: "admin", command: ["x"], server: true, noSession: true }, world.ctx, runner);
+    await run({ profile: "admin", command: ["x"], server: true, noSession: true }, { ...world.ctx, runChild: runner });
     expect(keys).toEqual(["ASIAROLE000000000001", "ASIAROLE000000000001"]);
     expect(assumedWith).toEqual(["AKIALONGTERM00000001"]);
     expect(world.opCalls).toHaveLength(1);

@@ -1,20 +1,16 @@
-// A Context for command tests: a temp HOME with an AWS config, an in-memory 1Password item served by a fake op
-// runner (item get / item edit with the template read from the FIFO), and a fake STS.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// A Context for command tests with op in memory (test/helpers/op-in-memory.ts): a temp HOME with an AWS config,
+// one 1Password item (item get / item edit with the template read from the FIFO), the one fake STS
+// (test/helpers/fake-sts.ts) whose calls go into the event log, put together by the one context builder.
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StsApi } from "../../../src/aws/sts.js";
 import type { Context } from "../../../src/context.js";
-import type { OpRunner } from "../../../src/onepassword/run-op.js";
+import { buildContext } from "../../helpers/context.js";
+import { fakeSts } from "../../helpers/fake-sts.js";
+import { opInMemory, type FakeItem } from "../../helpers/op-in-memory.js";
 
-export interface FakeItem {
-  id: string;
-  title: string;
-  category: string;
-  vault: { id: string; name: string };
-  sections: { id: string; label?: string }[];
-  fields: { id: string; type: string; label: string; value?: string; purpose?: string; section?: { id: string } }[];
-}
+export type { FakeItem };
 
 export function awsItem(accessKeyId: string, secretAccessKey: string): FakeItem {
   return {
@@ -48,8 +44,11 @@ export function awsItem(accessKeyId: string, secretAccessKey: string): FakeItem 
 
 export interface FakeWorld {
   ctx: Context;
+  /** The item as 1Password holds it now. */
   item: FakeItem;
   opCalls: string[][];
+  /** The op executable of each call. */
+  opClis: string[];
   events: string[];
   stdout: string[];
   stderr: string[];
@@ -61,95 +60,72 @@ export interface FakeWorld {
   /** The templates `op item edit` received on stdin, parsed. */
   editTemplates: unknown[];
   /** How op stores a template (default: replaces sections and fields); a test can make it lossy. */
-  applyEdit?: (item: FakeItem, template: FakeItem) => FakeItem;
+  applyEdit?: ((item: FakeItem, template: FakeItem) => FakeItem) | undefined;
 }
 
 export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> = {}): FakeWorld {
   const home = mkdtempSync(join(tmpdir(), "aws-op-cmd-"));
   const configPath = join(home, "config");
   writeFileSync(configPath, config);
-  const world: FakeWorld = {
-    item,
-    opCalls: [],
-    events: [],
-    stdout: [],
-    stderr: [],
-    sleeps: [],
-    failEdit: { next: false },
-    editTemplates: [],
-    opVersion: "2.32.0",
-    ctx: undefined as unknown as Context,
-  };
+  const events: string[] = [];
   const clock = { now: Date.parse("2026-11-25T12:00:10Z") };
-  const runOp: OpRunner = async ({ args, stdinFd }) => {
-    world.opCalls.push([...args]);
-    if (args[0] === "--version") {
-      world.events.push("op --version");
-      return { exitCode: 0, signal: null, stdout: `${world.opVersion}\n`, stderr: "" };
-    }
-    if (args[0] === "item" && args[1] === "edit") {
-      world.events.push("op item edit");
-      const text = stdinFd === undefined ? "" : readFileSync(stdinFd, "utf8");
-      if (world.failEdit.next) {
-        world.failEdit.next = false;
-        return {
-          exitCode: 1,
-          signal: null,
-          stdout: "",
-          stderr: "[ERROR] 2026/11/25 12:00:00 authorization prompt dismissed, please try again\n",
-        };
-      }
-      const template = JSON.parse(text) as FakeItem;
-      world.editTemplates.push(template);
-      world.item = world.applyEdit
-        ? world.applyEdit(world.item, template)
-        : { ...world.item, sections: template.sections, fields: template.fields };
-      return { exitCode: 0, signal: null, stdout: JSON.stringify(world.item), stderr: "" };
-    }
-    world.events.push("op item get");
-    return { exitCode: 0, signal: null, stdout: JSON.stringify(world.item), stderr: "" };
-  };
-  const fakeSts: StsApi = {
-    async getSessionToken(keys) {
-      world.events.push(`sts GetSessionToken ${keys.accessKeyId}`);
-      return {
-        accessKeyId: "ASIASESSION000000001",
-        secretAccessKey: "session-secret",
-        sessionToken: "session-token",
-        expiration: new Date(clock.now + 3600_000),
-      };
-    },
-    async assumeRole() {
-      throw new Error("not used");
-    },
-    async getCallerIdentity(keys) {
-      world.events.push(`sts GetCallerIdentity ${keys.accessKeyId}`);
-      return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
-    },
-    async getFederationToken() {
-      throw new Error("not used");
-    },
-    ...sts,
-  };
-  world.ctx = {
+  const op = opInMemory(item, {
+    onCall: (args) => events.push(args[0] === "--version" ? "op --version" : `op item ${args[1] ?? ""}`),
+  });
+  const alice = { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
+  const { sts: fake } = fakeSts({
+    now: () => clock.now,
+    identity: () => alice,
+    onCall: (call) => events.push(`sts ${call.op} ${call.accessKeyId}`),
+    overrides: sts,
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const sleeps: number[] = [];
+  const ctx = buildContext({
     env: {
       AWS_CONFIG_FILE: configPath,
       AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
       AWS_OP_CACHE_DIR: join(home, "cache"),
     },
     home,
-    platform: "linux",
     now: () => new Date(clock.now),
     sleep: async (ms) => {
-      world.sleeps.push(ms);
+      sleeps.push(ms);
       clock.now += ms;
     },
-    stdout: (text) => void world.stdout.push(text),
-    stderr: (text) => void world.stderr.push(text),
-    isTTY: { stdin: false, stdout: false, stderr: false },
-    runOp,
-    sts: fakeSts,
-    userName: "alice",
+    stdout: (text) => void stdout.push(text),
+    stderr: (text) => void stderr.push(text),
+    runOp: op.run,
+    sts: fake,
+  });
+  return {
+    ctx,
+    get item() {
+      return op.item;
+    },
+    set item(value) {
+      op.item = value;
+    },
+    get opVersion() {
+      return op.opVersion;
+    },
+    set opVersion(value) {
+      op.opVersion = value;
+    },
+    get applyEdit() {
+      return op.applyEdit;
+    },
+    set applyEdit(value) {
+      op.applyEdit = value;
+    },
+    opCalls: op.calls,
+    opClis: op.clis,
+    editTemplates: op.editTemplates,
+    events,
+    stdout,
+    stderr,
+    sleeps,
+    failEdit: op.failEdit,
   };
-  return world;
 }

@@ -2,7 +2,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { IamApi } from "../../../src/aws/iam.js";
 import { SessionCache } from "../../../src/cache/session-cache.js";
-import { rotatedItem, run, runAll, userNameFromArn, VERIFY_ATTEMPTS } from "../../../src/commands/rotate.js";
+import {
+  rotatedItem,
+  run,
+  runAll,
+  userNameFromArn,
+  VERIFY_ATTEMPTS,
+  type RotateOptions,
+  type RotateOutcome,
+} from "../../../src/commands/rotate.js";
+import type { Context } from "../../../src/context.js";
+import { answering } from "../../helpers/context.js";
 import type { OpItem } from "../../../src/onepassword/item.js";
 import { ensureFakeOpBuilt, makeStore, makeVault, readStore, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { makeContext } from "./context-fixture.js";
@@ -40,6 +50,23 @@ function fakeIam(world: FakeWorld, options: { failDeleteOld?: number; keys?: str
   return { iam, keys, confirm: async () => true };
 }
 
+/** rotate with this IAM and these answers to its question: the context's lazy members. */
+function rotateWith(
+  options: RotateOptions,
+  ctx: Context,
+  deps: { iam: IamApi; confirm?: (message: string, defaultValue: boolean) => Promise<boolean> },
+): Promise<RotateOutcome> {
+  return run(options, withDeps(ctx, deps));
+}
+
+/** The context with this IAM and these answers: its lazy members. */
+function withDeps(
+  ctx: Context,
+  deps: { iam: IamApi; confirm?: (message: string, defaultValue: boolean) => Promise<boolean> },
+): Context {
+  return { ...ctx, iam: deps.iam, prompter: answering(deps.confirm ? { confirm: deps.confirm } : {}) };
+}
+
 function valueOf(world: FakeWorld, label: string): string | undefined {
   return world.item.fields.find((f) => f.label === label)?.value;
 }
@@ -48,7 +75,7 @@ describe("rotate", () => {
   it("runs the steps in the safe order and leaves only the new key, in the item", async () => {
     const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
     const deps = fakeIam(world);
-    await run({ profile: "work", yes: true }, world.ctx, deps);
+    await rotateWith({ profile: "work", yes: true }, world.ctx, deps);
     expect(world.events).toEqual([
       "op --version",
       "op item get",
@@ -76,7 +103,7 @@ describe("rotate", () => {
   it("keeps every other field and section of the item, the one-time password above all", async () => {
     const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
     const before = structuredClone(world.item);
-    await run({ profile: "work", yes: true }, world.ctx, fakeIam(world));
+    await rotateWith({ profile: "work", yes: true }, world.ctx, fakeIam(world));
     const strip = (fields: typeof before.fields) => fields.filter((f) => !f.label.startsWith("aws_"));
     expect(strip(world.item.fields)).toEqual(strip(before.fields));
     expect(world.item.sections).toEqual(before.sections);
@@ -94,7 +121,7 @@ describe("rotate", () => {
     printed.fields.push({ id: "validFrom", type: "DATE", label: "valid from", value: "1767225600" });
     const world = fakeWorld(CONFIG, printed);
     world.applyEdit = (_item, template) => template;
-    await run({ profile: "work", yes: true }, world.ctx, fakeIam(world));
+    await rotateWith({ profile: "work", yes: true }, world.ctx, fakeIam(world));
     const expected = structuredClone(printed);
     for (const f of expected.fields) {
       if (f.label === "aws_access_key_id") f.value = NEW.accessKeyId;
@@ -114,7 +141,7 @@ describe("rotate", () => {
       return { ...rest, fields: template.fields.filter((f) => f.id !== "f4") };
     };
     const deps = fakeIam(world);
-    const error = await run({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
+    const error = await rotateWith({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
     expect(error).toMatchObject({
       message: expect.stringMatching(
         /read back differs from what was written \(the tags; field "console" is missing\)\. Both keys are still active/,
@@ -130,7 +157,7 @@ describe("rotate", () => {
       const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
       world.opVersion = version;
       const deps = fakeIam(world);
-      const error = await run({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
+      const error = await rotateWith({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
       expect(error).toMatchObject({
         message: expect.stringMatching(
           /^aws-op rotate needs 1Password CLI 2\.23 or later \(a template on stdin for op item edit\); op is /,
@@ -147,7 +174,7 @@ describe("rotate", () => {
     world.ctx.env.OP_CONNECT_HOST = "http://127.0.0.1:8080";
     world.ctx.env.OP_CONNECT_TOKEN = "token";
     const deps = fakeIam(world);
-    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(
+    await expect(rotateWith({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(
       /aws-op rotate cannot run through 1Password Connect \(OP_CONNECT_HOST is set\)/,
     );
     expect(world.events).toEqual([]);
@@ -163,7 +190,7 @@ describe("rotate", () => {
       },
     });
     const deps = fakeIam(world);
-    await run({ profile: "work", yes: true }, world.ctx, deps);
+    await rotateWith({ profile: "work", yes: true }, world.ctx, deps);
     expect(world.sleeps).toEqual([2000, 2000, 2000]);
     expect([...deps.keys]).toEqual([NEW.accessKeyId]);
   });
@@ -180,7 +207,7 @@ describe("rotate", () => {
       },
     });
     const deps = fakeIam(world);
-    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(
+    await expect(rotateWith({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(
       /not accepted by AWS within 20 s/,
     );
     expect(newKeyAttempts).toBe(VERIFY_ATTEMPTS);
@@ -195,7 +222,7 @@ describe("rotate", () => {
     world.failEdit.next = true;
     const deps = fakeIam(world);
     const before = structuredClone(world.item);
-    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(/dismissed/);
+    await expect(rotateWith({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(/dismissed/);
     expect([...deps.keys]).toEqual([OLD.accessKeyId]);
     expect(world.item).toEqual(before);
     expect(world.stderr.join("")).toMatch(/Deleted the new key AKIA\*+0002 again/);
@@ -204,7 +231,7 @@ describe("rotate", () => {
   it("says how to finish by hand when the old key cannot be deleted", async () => {
     const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
     const deps = fakeIam(world, { failDeleteOld: 99 });
-    const error = await run({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
+    const error = await rotateWith({ profile: "work", yes: true }, world.ctx, deps).catch((e: unknown) => e);
     expect(error).toMatchObject({
       message: expect.stringMatching(/now holds AKIA\*+0002, but the old key AKIA\*+0001 could not be deleted/),
       hint: expect.stringMatching(
@@ -218,10 +245,10 @@ describe("rotate", () => {
   it("a second rotate finishes one that could not delete the old key (the journal remembers it)", async () => {
     const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
     const deps = fakeIam(world, { failDeleteOld: 3 });
-    await run({ profile: "work", yes: true }, world.ctx, deps).catch(() => undefined);
+    await rotateWith({ profile: "work", yes: true }, world.ctx, deps).catch(() => undefined);
     expect([...deps.keys].sort()).toEqual([OLD.accessKeyId, NEW.accessKeyId].sort());
     world.events.length = 0;
-    await run({ profile: "work", yes: true }, world.ctx, deps);
+    await rotateWith({ profile: "work", yes: true }, world.ctx, deps);
     expect([...deps.keys]).toEqual([NEW.accessKeyId]);
     expect(world.events).not.toContain("iam CreateAccessKey alice");
     expect(world.stdout.join("")).toContain("Finished an interrupted rotation of IAM user alice");
@@ -238,7 +265,7 @@ describe("rotate", () => {
         return world.ctx.runOp(o);
       },
     };
-    await run({ profile: "work", yes: true }, world2, {
+    await rotateWith({ profile: "work", yes: true }, world2, {
       ...deps,
       iam: { ...deps.iam, deleteAccessKey: async () => Promise.reject(new Error("killed too")) },
     }).catch(() => undefined);
@@ -247,7 +274,7 @@ describe("rotate", () => {
     world.events.length = 0;
     // The next rotate sees the journal: NEW is an orphan (its secret is gone), so it is deleted, and rotation goes on.
     const created: string[] = [];
-    await run({ profile: "work", yes: true }, world.ctx, {
+    await rotateWith({ profile: "work", yes: true }, world.ctx, {
       ...deps,
       iam: {
         ...deps.iam,
@@ -269,17 +296,17 @@ describe("rotate", () => {
   it("stops before creating a key when the user has two already", async () => {
     const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
     const deps = fakeIam(world, { keys: [OLD.accessKeyId, "AKIAOTHERKEY00000009"] });
-    await expect(run({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(/AKIA\*+0009/);
+    await expect(rotateWith({ profile: "work", yes: true }, world.ctx, deps)).rejects.toThrow(/AKIA\*+0009/);
     expect(world.events).not.toContain("iam CreateAccessKey alice");
   });
 
   it("refuses without --yes outside a terminal, and asks inside one", async () => {
     const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
     const deps = fakeIam(world);
-    await expect(run({ profile: "work" }, world.ctx, deps)).rejects.toThrow(/not a terminal/);
+    await expect(rotateWith({ profile: "work" }, world.ctx, deps)).rejects.toThrow(/not a terminal/);
     world.ctx.isTTY = { stdin: true, stdout: true, stderr: true };
     const asked: string[] = [];
-    await run({ profile: "work" }, world.ctx, {
+    await rotateWith({ profile: "work" }, world.ctx, {
       ...deps,
       confirm: async (q) => {
         asked.push(q);
@@ -293,10 +320,13 @@ describe("rotate", () => {
   it("clears the cached sessions made from the item", async () => {
     const world = fakeWorld(CONFIG, awsItem(OLD.accessKeyId, OLD.secretAccessKey));
     const { run: exec } = await import("../../../src/commands/exec.js");
-    await exec({ profile: "work", command: ["true"] }, world.ctx, async () => ({ exitCode: 0, signal: null }));
+    await exec(
+      { profile: "work", command: ["true"] },
+      { ...world.ctx, runChild: async () => ({ exitCode: 0, signal: null }) },
+    );
     const cache = new SessionCache(world.ctx.env.AWS_OP_CACHE_DIR!);
     expect(cache.list()).toHaveLength(1);
-    await run({ profile: "work", yes: true }, world.ctx, fakeIam(world));
+    await rotateWith({ profile: "work", yes: true }, world.ctx, fakeIam(world));
     expect(cache.list()).toHaveLength(0);
   });
 });
@@ -408,7 +438,7 @@ describe("rotate --older-than and --all (a clock the test controls)", () => {
 
   it("rotate --all --older-than 90d rotates only the keys older than 90 days, each item once, asking nothing", async () => {
     const { t, deps, created, stored } = world();
-    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(true);
+    expect(await runAll({ olderThan: "90d" }, withDeps(t.ctx, deps))).toBe(true);
     expect(created).toEqual(["u-AAAA", "u-CCCC"]);
     expect([stored("AAAA"), stored("BBBB"), stored("CCCC")]).toEqual([newKey("AAAA"), oldKey("BBBB"), newKey("CCCC")]);
     expect(t.out()).toContain(
@@ -424,19 +454,19 @@ describe("rotate --older-than and --all (a clock the test controls)", () => {
     expect(t.err()).toContain("Not due: AKIA************BBBB is 30 days old (rotated when older than 90d).");
 
     // The next run the same day: the new keys are not due, the 30-day key still is not.
-    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(true);
+    expect(await runAll({ olderThan: "90d" }, withDeps(t.ctx, deps))).toBe(true);
     expect(created).toHaveLength(2);
 
     // 61 days later the 30-day key is 91 days old, the new ones 61: only b is due.
     t.ctx.now = () => new Date(NOW.getTime() + 61 * DAY);
-    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(true);
+    expect(await runAll({ olderThan: "90d" }, withDeps(t.ctx, deps))).toBe(true);
     expect(created).toEqual(["u-AAAA", "u-CCCC", "u-BBBB"]);
     expect(stored("BBBB")).toBe(newKey("BBBB"));
   });
 
   it("--dry-run changes nothing and says which keys are due", async () => {
     const { t, deps, created, stored } = world();
-    expect(await runAll({ olderThan: "90d", dryRun: true }, t.ctx, deps)).toBe(true);
+    expect(await runAll({ olderThan: "90d", dryRun: true }, withDeps(t.ctx, deps))).toBe(true);
     expect(created).toEqual([]);
     expect(stored("AAAA")).toBe(oldKey("AAAA"));
     expect(t.out()).toContain("a        AWS AAAA  dry run: would rotate\nb        AWS BBBB  not due\n");
@@ -444,9 +474,9 @@ describe("rotate --older-than and --all (a clock the test controls)", () => {
 
   it("one profile with --older-than: not due, then due on a later day", async () => {
     const { t, deps, created } = world();
-    expect(await run({ profile: "b", olderThan: "90d", yes: true }, t.ctx, deps)).toBe("not-due");
+    expect(await rotateWith({ profile: "b", olderThan: "90d", yes: true }, t.ctx, deps)).toBe("not-due");
     t.ctx.now = () => new Date(NOW.getTime() + 61 * DAY);
-    expect(await run({ profile: "b", olderThan: "90d", yes: true }, t.ctx, deps)).toBe("rotated");
+    expect(await rotateWith({ profile: "b", olderThan: "90d", yes: true }, t.ctx, deps)).toBe("rotated");
     expect(created).toEqual(["u-BBBB"]);
   });
 
@@ -456,13 +486,15 @@ describe("rotate --older-than and --all (a clock the test controls)", () => {
       t.configPath,
       `${readFileSync(t.configPath, "utf8")}\n[profile gone]\nop_vault = Work\nop_item = AWS missing\n`,
     );
-    expect(await runAll({ olderThan: "90d" }, t.ctx, deps)).toBe(false);
+    expect(await runAll({ olderThan: "90d" }, withDeps(t.ctx, deps))).toBe(false);
     expect(created).toEqual(["u-AAAA", "u-CCCC"]);
     expect(t.out()).toMatch(/gone +AWS missing +failed: /);
   });
 
   it("refuses an age it cannot read", async () => {
     const { t, deps } = world();
-    await expect(runAll({ olderThan: "soon" }, t.ctx, deps)).rejects.toThrow('--older-than "soon" is not an age.');
+    await expect(runAll({ olderThan: "soon" }, withDeps(t.ctx, deps))).rejects.toThrow(
+      '--older-than "soon" is not an age.',
+    );
   });
 });

@@ -57,7 +57,9 @@ describe("aws-op setup", () => {
       op_vault: "Work",
     });
     expect(t.opCalls()).toEqual([["item", "get", "AWS work", "--vault", "Work", "--format", "json"]]);
-    expect(t.stsCalls).toEqual([{ op: "GetCallerIdentity", accessKeyId: KEY, endpoint: "http://127.0.0.1:9" }]);
+    expect(t.stsCalls.map(({ op, accessKeyId, endpoint }) => ({ op, accessKeyId, endpoint }))).toEqual([
+      { op: "GetCallerIdentity", accessKeyId: KEY, endpoint: "http://127.0.0.1:9" },
+    ]);
     expect(t.err()).toContain("AKIA************UP01");
     expect(t.err()).toContain("arn:aws:iam::123456789012:user/u-UP01");
     expect(t.err()).not.toContain(SECRET);
@@ -225,7 +227,7 @@ describe("aws-op setup", () => {
         return true;
       },
     };
-    await run({ offline: true }, t.ctx, { prompter: () => prompter });
+    await run({ offline: true }, { ...t.ctx, prompter: async () => prompter });
     expect(asked).toEqual([
       "1Password vault (type to filter): Work, Private",
       "1Password item holding the AWS key (type to filter): AWS other, AWS work",
@@ -277,7 +279,7 @@ describe("aws-op setup", () => {
       throw new Error("asked a question");
     };
     const prompter: Prompter = { search: refuse, select: refuse, input: refuse, confirm: refuse };
-    await expect(run({ profile: "work", offline: true }, t.ctx, { prompter: () => prompter })).rejects.toThrow(
+    await expect(run({ profile: "work", offline: true }, { ...t.ctx, prompter: async () => prompter })).rejects.toThrow(
       /cannot list vaults and items through 1Password Connect \(OP_CONNECT_HOST is set\)/,
     );
     expect(t.opCalls()).toEqual([]);

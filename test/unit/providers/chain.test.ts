@@ -2,8 +2,6 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AwsCredentials } from "../../../src/aws/credential-output.js";
-import type { StsApi } from "../../../src/aws/sts.js";
 import { SessionCache } from "../../../src/cache/session-cache.js";
 import type { ProfileSettings } from "../../../src/config/profile.js";
 import { buildChain, getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
@@ -11,8 +9,9 @@ import { PASS_THROUGH_POLICY } from "../../../src/providers/federation-token.js"
 import type { MfaCodeRequest } from "../../../src/providers/item-keys.js";
 import { FETCH_BUDGET_MS, STS_MIN_BUDGET_MS } from "../../../src/providers/provider.js";
 import { writeLastMfaStep } from "../../../src/cache/mfa-state.js";
-import type { OpRunner } from "../../../src/onepassword/run-op.js";
 import { generateTotp, parseOtpUri } from "../../../src/onepassword/totp.js";
+import { fakeSts, type StsCall } from "../../helpers/fake-sts.js";
+import { opInMemory, type FakeItem } from "../../helpers/op-in-memory.js";
 
 const OTP_URI = "otpauth://totp/aws?secret=JBSWY3DPEHPK3PXP";
 
@@ -45,7 +44,8 @@ function itemJson(extra: object[] = []): string {
 interface Harness {
   deps: ProviderDeps;
   opCalls: string[][];
-  sts: { calls: { op: string; keys: string; params: { tokenCode?: string; durationSeconds?: number } }[] };
+  /** STS calls but GetCallerIdentity. */
+  sts: { calls: StsCall[] };
   /** The keys of each GetCallerIdentity call (kept apart from `sts.calls`: tests of other calls list those). */
   identityCalls: string[];
   clock: { now: number };
@@ -54,50 +54,14 @@ interface Harness {
 
 function harness(options: { item?: string; cache?: boolean } = {}): Harness {
   const clock = { now: Date.parse("2026-11-25T12:00:10Z") };
-  const opCalls: string[][] = [];
-  const stsCalls: Harness["sts"]["calls"] = [];
-  const identityCalls: string[] = [];
-  let serial = 0;
-  const issue = (hours: number): AwsCredentials => {
-    serial += 1;
-    return {
-      accessKeyId: `ASIASESSION${serial}`,
-      secretAccessKey: `session-secret-${serial}`,
-      sessionToken: `token-${serial}`,
-      expiration: new Date(clock.now + hours * 3600_000),
-    };
-  };
-  const runOp: OpRunner = async ({ args }) => {
-    opCalls.push([...args]);
-    return { exitCode: 0, signal: null, stdout: options.item ?? itemJson(), stderr: "" };
-  };
-  const sts: StsApi = {
-    async getSessionToken(keys, params) {
-      stsCalls.push({ op: "GetSessionToken", keys: keys.accessKeyId, params });
-      return issue(params.durationSeconds / 3600);
-    },
-    async assumeRole(keys, params) {
-      stsCalls.push({ op: "AssumeRole", keys: keys.accessKeyId, params });
-      return {
-        ...issue(params.durationSeconds / 3600),
-        assumedRoleArn: `${params.roleArn}/x`,
-        accountId: "123456789012",
-      };
-    },
-    async getCallerIdentity(keys) {
-      identityCalls.push(keys.accessKeyId);
-      return { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
-    },
-    async getFederationToken(keys, params) {
-      stsCalls.push({ op: "GetFederationToken", keys: keys.accessKeyId, params });
-      return issue(params.durationSeconds / 3600);
-    },
-  };
+  const op = opInMemory(JSON.parse(options.item ?? itemJson()) as FakeItem);
+  const alice = { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDA" };
+  const { sts, calls } = fakeSts({ now: () => clock.now, identity: () => alice });
   const profiles: Record<string, ProfileSettings> = {};
   const deps: ProviderDeps = {
     env: {},
     now: () => new Date(clock.now),
-    runOp,
+    runOp: op.run,
     sts,
     cache:
       options.cache === false
@@ -114,11 +78,25 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
     },
     userName: "alice",
   };
-  return { deps, opCalls, sts: { calls: stsCalls }, identityCalls, clock, profiles };
+  return {
+    deps,
+    opCalls: op.calls,
+    sts: {
+      get calls() {
+        return calls.filter((c) => c.op !== "GetCallerIdentity");
+      },
+    },
+    get identityCalls() {
+      return calls.filter((c) => c.op === "GetCallerIdentity").map((c) => c.accessKeyId);
+    },
+    clock,
+    profiles,
+  };
 }
 
-function settings(overrides: Partial<ProfileSettings> = {}): ProfileSettings {
-  return {
+/** Settings of a profile; an override of `undefined` removes the key (item: undefined for a role via a source). */
+function settings(overrides: { [K in keyof ProfileSettings]?: ProfileSettings[K] | undefined } = {}): ProfileSettings {
+  const result: Record<string, unknown> = {
     profile: "work",
     item: "AWS work",
     vault: "Work",
@@ -126,23 +104,31 @@ function settings(overrides: Partial<ProfileSettings> = {}): ProfileSettings {
     region: "eu-west-1",
     opCli: "op",
     opTimeoutMs: 50_000,
-    ...overrides,
   };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete result[key];
+    else result[key] = value;
+  }
+  return result as unknown as ProfileSettings;
 }
 
 describe("getCredentials: sessions", () => {
   it("exchanges the long-term keys for a session and serves it from the cache afterwards", async () => {
     const h = harness();
     const first = await getCredentials(settings(), h.deps);
-    expect(first).toMatchObject({ accessKeyId: "ASIASESSION1", sessionToken: "token-1", source: "sts" });
+    expect(first).toMatchObject({
+      accessKeyId: "ASIASESSION000000001",
+      sessionToken: "session-token-1",
+      source: "sts",
+    });
     expect(h.sts.calls[0]).toMatchObject({
       op: "GetSessionToken",
-      keys: "AKIALONGTERM00000001",
+      accessKeyId: "AKIALONGTERM00000001",
       params: { durationSeconds: 3600, region: "eu-west-1" },
     });
     h.clock.now += 39 * 60_000;
     const second = await getCredentials(settings(), h.deps);
-    expect(second).toMatchObject({ accessKeyId: "ASIASESSION1", source: "cache" });
+    expect(second).toMatchObject({ accessKeyId: "ASIASESSION000000001", source: "cache" });
     expect(h.opCalls).toHaveLength(1);
   });
 
@@ -151,7 +137,7 @@ describe("getCredentials: sessions", () => {
     await getCredentials(settings(), h.deps);
     h.clock.now += 41 * 60_000;
     const again = await getCredentials(settings(), h.deps);
-    expect(again.accessKeyId).toBe("ASIASESSION2");
+    expect(again.accessKeyId).toBe("ASIASESSION000000002");
     expect(again.expiration!.getTime() - h.clock.now).toBeGreaterThan(20 * 60_000);
     expect(h.opCalls).toHaveLength(2);
   });
@@ -350,12 +336,15 @@ describe("getCredentials: roles", () => {
     const a = await getCredentials(roleA, h.deps);
     const b = await getCredentials(roleB, h.deps);
     const aAgain = await getCredentials(roleA, h.deps);
-    expect(a.arn).toBe("arn:aws:iam::123456789012:role/A/x");
-    expect(b.arn).toBe("arn:aws:iam::123456789012:role/B/x");
+    expect(a.arn).toBe("arn:aws:sts::123456789012:assumed-role/A/aws-op-alice");
+    expect(b.arn).toBe("arn:aws:sts::123456789012:assumed-role/B/aws-op-alice");
     expect(aAgain).toMatchObject({ source: "cache", accessKeyId: a.accessKeyId });
     expect(h.opCalls).toHaveLength(1);
     expect(h.sts.calls.map((c) => c.op)).toEqual(["GetSessionToken", "AssumeRole", "AssumeRole"]);
-    expect(h.sts.calls[1]).toMatchObject({ keys: "ASIASESSION1", params: { roleSessionName: "aws-op-alice" } });
+    expect(h.sts.calls[1]).toMatchObject({
+      accessKeyId: "ASIASESSION000000001",
+      params: { roleSessionName: "aws-op-alice" },
+    });
   });
 
   it("refuses a chained role longer than one hour with a clear message", async () => {
@@ -393,9 +382,7 @@ describe("getCredentials: roles", () => {
     h.profiles.base = { ...h.profiles.base, role: { roleArn: "arn:aws:iam::1:role/OtherBase", durationSeconds: 3600 } };
     const second = await getCredentials(chained, h.deps);
     expect(second.accessKeyId).not.toBe(first.accessKeyId);
-    expect(
-      h.sts.calls.filter((c) => c.op === "AssumeRole").map((c) => (c.params as { roleArn?: string }).roleArn),
-    ).toEqual([
+    expect(h.sts.calls.filter((c) => c.op === "AssumeRole").map((c) => c.params.roleArn)).toEqual([
       "arn:aws:iam::1:role/Base",
       "arn:aws:iam::1:role/C",
       "arn:aws:iam::1:role/OtherBase",
@@ -426,7 +413,7 @@ describe("AccountId: from the item, the assumed-role ARN, else one GetCallerIden
     const h = harness();
     const first = await getCredentials(settings(), h.deps);
     expect(first).toMatchObject({ source: "sts", accountId: "123456789012" });
-    expect(h.identityCalls).toEqual(["ASIASESSION1"]);
+    expect(h.identityCalls).toEqual(["ASIASESSION000000001"]);
     const warm = await getCredentials(settings(), h.deps);
     expect(warm).toMatchObject({ source: "cache", accountId: "123456789012" });
     // The warm path adds nothing: no op call, no STS call of any kind.
@@ -465,7 +452,7 @@ describe("AccountId: from the item, the assumed-role ARN, else one GetCallerIden
     });
     expect(await getCredentials(role, h.deps)).toMatchObject({ accountId: "210987654321" });
     // Only the source session asked (for its own entry).
-    expect(h.identityCalls).toEqual(["ASIASESSION1"]);
+    expect(h.identityCalls).toEqual(["ASIASESSION000000001"]);
   });
 
   it("long-term keys without an account field carry none: no call is added to every use", async () => {
@@ -561,11 +548,12 @@ describe("the cache key: everything that selects the credentials", () => {
     h.profiles.base = base("second");
     const second = await getCredentials(chained, h.deps);
     expect(second.accessKeyId).not.toBe(first.accessKeyId);
-    expect(
-      h.sts.calls
-        .filter((c) => c.op === "AssumeRole")
-        .map((c) => (c.params as { roleSessionName?: string }).roleSessionName),
-    ).toEqual(["first", "aws-op-alice", "second", "aws-op-alice"]);
+    expect(h.sts.calls.filter((c) => c.op === "AssumeRole").map((c) => c.params.roleSessionName)).toEqual([
+      "first",
+      "aws-op-alice",
+      "second",
+      "aws-op-alice",
+    ]);
   });
 
   it("the STS endpoint and a role's external ID and duration are part of the key", async () => {
@@ -676,10 +664,10 @@ describe("purpose no-session (exec --no-session)", () => {
       role: { roleArn: "arn:aws:iam::123456789012:role/Admin", durationSeconds: 3600 },
     });
     const creds = await getCredentials(admin, h.deps, "no-session");
-    expect(creds.arn).toBe("arn:aws:iam::123456789012:role/Admin/x");
+    expect(creds.arn).toBe("arn:aws:sts::123456789012:assumed-role/Admin/aws-op-alice");
     expect(h.sts.calls.map((c) => c.op)).toEqual(["AssumeRole"]);
     expect(h.sts.calls[0]).toMatchObject({
-      keys: "AKIALONGTERM00000001",
+      accessKeyId: "AKIALONGTERM00000001",
       params: { serialNumber: "arn:aws:iam::123456789012:mfa/alice" },
     });
     expect(h.sts.calls[0]!.params.tokenCode).toMatch(/^\d{6}$/);
@@ -704,7 +692,7 @@ describe("purpose console (login)", () => {
     expect(first.accessKeyId).not.toBe(session.accessKeyId);
     expect(h.sts.calls.map((c) => c.op)).toEqual(["GetSessionToken", "GetFederationToken"]);
     expect(h.sts.calls[1]).toMatchObject({
-      keys: "AKIALONGTERM00000001",
+      accessKeyId: "AKIALONGTERM00000001",
       params: { name: "aws-op-alice", policy: PASS_THROUGH_POLICY, durationSeconds: 3600, region: "eu-west-1" },
     });
     expect(JSON.parse(PASS_THROUGH_POLICY)).toEqual({

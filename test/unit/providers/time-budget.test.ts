@@ -1,12 +1,13 @@
 // A slow 1Password approval followed by a stalled STS must still end before the Go SDK's 60 s kill: STS gets only
 // what is left of the fetch budget (FETCH_BUDGET_MS), never less than STS_MIN_BUDGET_MS nor more than one call's cap.
 import { describe, expect, it } from "vitest";
-import type { AwsEndpointOptions, StsApi } from "../../../src/aws/sts.js";
 import { STS_CALL_TIMEOUT_MS } from "../../../src/aws/sts.js";
 import type { ProfileSettings } from "../../../src/config/profile.js";
 import { getCredentials, type ProviderDeps } from "../../../src/providers/chain.js";
 import { FETCH_BUDGET_MS, STS_MIN_BUDGET_MS, stsTimeoutMs } from "../../../src/providers/provider.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../../../src/onepassword/client.js";
+import { fakeSts } from "../../helpers/fake-sts.js";
+import { opInMemory, type FakeItem } from "../../helpers/op-in-memory.js";
 
 const ITEM = JSON.stringify({
   id: "i",
@@ -21,37 +22,19 @@ const ITEM = JSON.stringify({
 function setup(opMs: number) {
   const clock = { now: Date.parse("2026-11-25T12:00:00Z") };
   const timeouts: { op: string; timeoutMs: number | undefined }[] = [];
-  const record = (op: string, options: AwsEndpointOptions) => timeouts.push({ op, timeoutMs: options.timeoutMs });
-  const issue = () => ({
-    accessKeyId: "ASIA1",
-    secretAccessKey: "s",
-    sessionToken: "t",
-    expiration: new Date(clock.now + 3600_000),
+  const { sts } = fakeSts({
+    now: () => clock.now,
+    // GetCallerIdentity (the session's account) is not a credential call: it has its own cap.
+    onCall: (call) => {
+      if (call.op !== "GetCallerIdentity") timeouts.push({ op: call.op, timeoutMs: call.params.timeoutMs });
+    },
   });
-  const sts: StsApi = {
-    async getSessionToken(_keys, options) {
-      record("GetSessionToken", options);
-      return issue();
-    },
-    async assumeRole(_keys, options) {
-      record("AssumeRole", options);
-      return issue();
-    },
-    async getCallerIdentity() {
-      return { account: "1", arn: "a", userId: "u" };
-    },
-    async getFederationToken(_keys, options) {
-      record("GetFederationToken", options);
-      return issue();
-    },
-  };
+  // The person takes opMs to approve.
+  const op = opInMemory(JSON.parse(ITEM) as FakeItem, { beforeAnswer: () => void (clock.now += opMs) });
   const deps: ProviderDeps = {
     env: {},
     now: () => new Date(clock.now),
-    runOp: async () => {
-      clock.now += opMs; // the person takes this long to approve
-      return { exitCode: 0, signal: null, stdout: ITEM, stderr: "" };
-    },
+    runOp: op.run,
     sts,
     cache: undefined,
     warn: () => undefined,
