@@ -2,7 +2,6 @@
 // the item's long-term keys, then with MFA when configured). aws-vault's assumeroleprovider.go. Its descriptor holds
 // the whole source chain under `source`, with role ARN, session name, external ID, duration, STS endpoint, session
 // tags, transitive tag keys and source identity: each changes what the role's credentials may do.
-import type { StsApi } from "../aws/sts.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import { ItemKeysProvider, type MfaCode } from "./item-keys.js";
 import {
@@ -11,7 +10,9 @@ import {
   type CredentialProvider,
   type FetchBudget,
   type ServedCredentials,
+  type StsDeps,
   type StsTarget,
+  stsDescriptor,
 } from "./provider.js";
 
 export interface AssumeRoleOptions extends StsTarget {
@@ -35,16 +36,12 @@ export class AssumeRoleProvider implements CredentialProvider {
   constructor(
     private readonly source: CredentialProvider,
     private readonly options: AssumeRoleOptions,
-    private readonly deps: { sts: StsApi; now: () => Date },
+    private readonly deps: StsDeps,
   ) {
-    this.descriptor = {
-      kind: "role",
-      source: source.descriptor,
+    this.descriptor = stsDescriptor("role", source, options, {
       roleArn: options.roleArn,
       externalId: options.externalId,
       sessionName: options.roleSessionName,
-      duration: options.durationSeconds,
-      endpoint: options.endpoint,
       tags: tagsDescriptor(options.tags),
       transitiveTagKeys: options.transitiveTagKeys?.length
         ? options.transitiveTagKeys
@@ -53,7 +50,7 @@ export class AssumeRoleProvider implements CredentialProvider {
             .join(",")
         : undefined,
       sourceIdentity: options.sourceIdentity,
-    };
+    });
   }
 
   async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {

@@ -59,6 +59,25 @@ export interface StsTarget {
   endpoint: string | undefined;
 }
 
+/** What a provider that calls STS needs from the outside world. */
+export interface StsDeps {
+  sts: StsApi;
+  now: () => Date;
+}
+
+/**
+ * The descriptor of a provider that calls STS with its source's credentials: its kind, the source's whole
+ * descriptor, the duration and endpoint, and whatever else selects the answer (role ARN, session name ...).
+ */
+export function stsDescriptor(
+  kind: string,
+  source: CredentialProvider,
+  target: StsTarget & { durationSeconds: number },
+  extra: CacheDescriptor = {},
+): CacheDescriptor {
+  return { kind, source: source.descriptor, ...extra, duration: target.durationSeconds, endpoint: target.endpoint };
+}
+
 /** The endpoint options of one STS call within `budget`. */
 export function stsCallOptions(target: StsTarget, budget: FetchBudget, now: Date): AwsEndpointOptions {
   return {

@@ -1,7 +1,6 @@
 // GetSessionToken: the item's long-term keys (with MFA when configured) exchanged for a session. aws-vault's
 // sessiontokenprovider.go. Its descriptor holds the item's under `source`, the duration and the STS endpoint. The
 // session carries its AccountId (the item's account field, else one GetCallerIdentity), cached with it.
-import type { StsApi } from "../aws/sts.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import type { ItemKeysProvider } from "./item-keys.js";
 import {
@@ -10,7 +9,9 @@ import {
   type CredentialProvider,
   type FetchBudget,
   type ServedCredentials,
+  type StsDeps,
   type StsTarget,
+  stsDescriptor,
 } from "./provider.js";
 
 export class SessionTokenProvider implements CredentialProvider {
@@ -19,14 +20,9 @@ export class SessionTokenProvider implements CredentialProvider {
   constructor(
     private readonly item: ItemKeysProvider,
     private readonly options: StsTarget & { durationSeconds: number },
-    private readonly deps: { sts: StsApi; now: () => Date },
+    private readonly deps: StsDeps,
   ) {
-    this.descriptor = {
-      kind: "session",
-      source: item.descriptor,
-      duration: options.durationSeconds,
-      endpoint: options.endpoint,
-    };
+    this.descriptor = stsDescriptor("session", item, options);
   }
 
   async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {

@@ -1,23 +1,19 @@
 // aws-op doctor end to end: every check passing against the fake op and moto, and failing lines with their fix.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { describe, expect, it } from "vitest";
+import { requireTools } from "../helpers/moto.js";
+import { useAliceWorld } from "../helpers/alice-world.js";
 import { type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server"]);
 
 describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
-  let moto: Moto;
   let sandbox: Sandbox;
   let alice: { accessKeyId: string; secretAccessKey: string; arn: string };
 
-  beforeAll(async () => {
-    ({ moto, sandbox, alice } = await startAliceWorld());
+  useAliceWorld({}, async (world) => {
+    ({ sandbox, alice } = world);
     const setup = await sandbox.run(["setup", "work", "--vault", "Work", "--item", "AWS work", "--offline"]);
     expect(setup.status).toBe(0);
-  }, 60_000);
-
-  afterAll(async () => {
-    await moto?.stop();
   });
 
   it("passes every check in order, shows the identity from STS, exits 0, and uses no colour off a terminal", async () => {

@@ -1,9 +1,10 @@
 // `aws-op env` end to end: the sh output evaluated by a real sh and used by the AWS CLI against moto; fish and
 // PowerShell outputs parsed by the rules of those shells (and evaluated by a real fish where one is installed); a
 // secret full of quote and expansion characters survives every format.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { scriptRecipeItem } from "../fake-op/fixture.js";
-import { findExecutable, requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { findExecutable, requireTools } from "../helpers/moto.js";
+import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
 import { cliPath, type Sandbox } from "../helpers/sandbox.js";
 import { parseDotenv, parseFish, parsePowerShell } from "../unit/commands/shell-parsers.js";
 
@@ -12,42 +13,21 @@ const tools = requireTools(["moto_server", "aws"]);
 const AWKWARD_SECRET = "a'b\"c$d%e`f\\g\nh$(echo pwned)!x\u2019y;z&|<>^ ~*?#{}[]";
 
 describe.skipIf(!tools.available)("aws-op env end to end", () => {
-  let moto: Moto;
   let sandbox: Sandbox;
   const aws = `"${process.execPath}" "${cliPath}"`;
 
-  beforeAll(async () => {
-    const world = await startAliceWorld({
+  useAliceWorld(
+    {
       extraItems: [
-        scriptRecipeItem({
-          title: "awkward",
-          accessKeyId: "AKIAAWKWARD000000001",
-          secretAccessKey: AWKWARD_SECRET,
-        }),
+        scriptRecipeItem({ title: "awkward", accessKeyId: "AKIAAWKWARD000000001", secretAccessKey: AWKWARD_SECRET }),
       ],
-    });
-    moto = world.moto;
-    sandbox = world.sandbox;
-    sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-        "[profile awkward]",
-        "region = us-west-2",
-        "op_vault = Work",
-        "op_item = awkward",
-        "op_session_duration = off",
-        "",
-      ].join("\n"),
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
+      config: awsConfig({
+        work: { region: "eu-west-1", op_vault: "Work", op_item: "AWS work" },
+        awkward: { region: "us-west-2", op_vault: "Work", op_item: "awkward", op_session_duration: "off" },
+      }),
+    },
+    (world) => void ({ sandbox } = world),
+  );
 
   it('eval "$(aws-op env work)" then aws sts get-caller-identity works in sh', async () => {
     const script = `eval "$(${aws} env work)" && aws sts get-caller-identity --output json`;

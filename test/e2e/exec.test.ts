@@ -3,8 +3,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { describe, expect, it } from "vitest";
+import { requireTools, type Moto } from "../helpers/moto.js";
+import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
 import { cliPath, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
@@ -14,28 +15,20 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
   let sandbox: Sandbox;
   let alice: { accessKeyId: string; secretAccessKey: string; arn: string };
 
-  beforeAll(async () => {
-    ({ moto, sandbox, alice } = await startAliceWorld());
-    sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-        "[profile admin]",
-        "region = eu-west-1",
-        "op_source_profile = work",
-        "op_role_arn = arn:aws:iam::123456789012:role/admin",
-        "op_role_session_name = alice-admin",
-        "",
-      ].join("\n"),
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  useAliceWorld(
+    {
+      config: awsConfig({
+        work: { region: "eu-west-1", op_vault: "Work", op_item: "AWS work" },
+        admin: {
+          region: "eu-west-1",
+          op_source_profile: "work",
+          op_role_arn: "arn:aws:iam::123456789012:role/admin",
+          op_role_session_name: "alice-admin",
+        },
+      }),
+    },
+    (world) => void ({ moto, sandbox, alice } = world),
+  );
 
   it("aws-op exec work -- aws sts get-caller-identity shows the identity from a session", async () => {
     const before = sandbox.opCalls().length;

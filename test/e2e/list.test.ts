@@ -1,19 +1,16 @@
 // aws-op list end to end: the table and --json, before and after an AWS command cached a session.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { describe, expect, it } from "vitest";
+import { requireTools } from "../helpers/moto.js";
+import { useAliceWorld } from "../helpers/alice-world.js";
 import { type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
 describe.skipIf(!tools.available)("aws-op list end to end", () => {
-  let moto: Moto;
   let sandbox: Sandbox;
 
-  beforeAll(async () => {
-    const world = await startAliceWorld();
-    moto = world.moto;
-    sandbox = world.sandbox;
-    sandbox.writeConfig("[profile plain]\nregion = us-east-1\n");
+  useAliceWorld({ config: "[profile plain]\nregion = us-east-1\n" }, async (world) => {
+    ({ sandbox } = world);
     for (const args of [
       ["setup", "work", "--vault", "Work", "--item", "AWS work", "--offline"],
       [
@@ -30,10 +27,6 @@ describe.skipIf(!tools.available)("aws-op list end to end", () => {
     ]) {
       expect((await sandbox.run(args)).status).toBe(0);
     }
-  }, 60_000);
-
-  afterAll(async () => {
-    await moto?.stop();
   });
 
   it("shows none until an AWS command caches a session, then its end in local time", async () => {

@@ -3,9 +3,10 @@
 import { mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fakeOpPath } from "../fake-op/fixture.js";
-import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
+import { requireTools } from "../helpers/moto.js";
+import { useAliceWorld } from "../helpers/alice-world.js";
 import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
@@ -27,18 +28,10 @@ const CONFIG = [
 ].join("\n");
 
 describe.skipIf(!tools.available)("aws-op setup end to end", () => {
-  let moto: Moto;
   let sandbox: Sandbox;
   let alice: { accessKeyId: string; secretAccessKey: string; arn: string };
 
-  beforeAll(async () => {
-    ({ moto, sandbox, alice } = await startAliceWorld());
-    sandbox.writeConfig(CONFIG);
-  }, 60_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  useAliceWorld({ config: CONFIG }, (world) => void ({ sandbox, alice } = world));
 
   it("run twice gives one block, every other byte unchanged, and checks the keys with STS", async () => {
     const first = await sandbox.run([

@@ -6,12 +6,13 @@
 // hook on Module._load (dist/cli.js is CommonJS; Node built-ins such as child_process come through it) and an ES
 // module resolve hook (the SDK, commander, prompts and the lock library are ES module files under dist/vendor/).
 // The cold run proves that the detector sees the SDK and child_process when they are loaded.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
-import { cliPath, credentialProcessLine, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
+import { requireTools, type Moto } from "../helpers/moto.js";
+import { cliPath, type RunResult, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server"]);
 
@@ -70,28 +71,22 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
   let sandbox: Sandbox;
   let hooksDir: string;
 
-  beforeAll(async () => {
-    const world = await startAliceWorld();
-    moto = world.moto;
-    sandbox = world.sandbox;
-    sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("work")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-      ].join("\n"),
-    );
-    hooksDir = mkdtempSync(join(tmpdir(), "aws-op-load-hooks-"));
-    writeFileSync(join(hooksDir, "cjs-hook.cjs"), CJS_HOOK);
-    writeFileSync(join(hooksDir, "esm-register.mjs"), ESM_REGISTER);
-    writeFileSync(join(hooksDir, "esm-hooks.mjs"), ESM_HOOKS);
-  }, 60_000);
+  useAliceWorld(
+    {
+      config: awsConfig({
+        work: { region: "eu-west-1", credential_process: true, op_vault: "Work", op_item: "AWS work" },
+      }),
+    },
+    (world) => {
+      ({ moto, sandbox } = world);
+      hooksDir = mkdtempSync(join(tmpdir(), "aws-op-load-hooks-"));
+      writeFileSync(join(hooksDir, "cjs-hook.cjs"), CJS_HOOK);
+      writeFileSync(join(hooksDir, "esm-register.mjs"), ESM_REGISTER);
+      writeFileSync(join(hooksDir, "esm-hooks.mjs"), ESM_HOOKS);
+    },
+  );
 
-  afterAll(async () => {
-    await moto?.stop();
+  afterAll(() => {
     if (hooksDir) rmSync(hooksDir, { recursive: true, force: true });
   });
 

@@ -2,24 +2,11 @@
 // to run op, for tests that want real processes): `op item get` answers with the item, `op item edit` reads the
 // template from the FIFO aws-op hands it and stores it. Each call is recorded; an edit can be made to fail once.
 import { readFileSync } from "node:fs";
+import type { OpItem } from "../../src/onepassword/item.js";
 import type { OpRunner } from "../../src/onepassword/run-op.js";
 
-export interface FakeItem {
-  id: string;
-  title: string;
-  category?: string;
-  vault: { id: string; name: string };
-  sections?: { id: string; label?: string }[];
-  fields: {
-    id: string;
-    type: string;
-    label: string;
-    value?: string;
-    totp?: string;
-    purpose?: string;
-    section?: { id: string; label?: string };
-  }[];
-}
+/** The item as op prints it. */
+export type FakeItem = OpItem;
 
 export interface OpInMemory {
   run: OpRunner;

@@ -112,6 +112,16 @@ function settings(overrides: { [K in keyof ProfileSettings]?: ProfileSettings[K]
   return result as unknown as ProfileSettings;
 }
 
+/** A role profile whose keys come from another profile (op_source_profile, no item of its own); 1 h by default. */
+function roleVia(
+  profile: string,
+  sourceProfile: string,
+  roleArn: string,
+  role: Partial<NonNullable<ProfileSettings["role"]>> = {},
+): ProfileSettings {
+  return settings({ profile, item: undefined, sourceProfile, role: { roleArn, durationSeconds: 3600, ...role } });
+}
+
 describe("getCredentials: sessions", () => {
   it("exchanges the long-term keys for a session and serves it from the cache afterwards", async () => {
     const h = harness();
@@ -321,18 +331,8 @@ describe("getCredentials: roles", () => {
   it("assumes a role from the cached source session, once per role, with one op call in all", async () => {
     const h = harness();
     h.profiles.base = settings({ profile: "base" });
-    const roleA = settings({
-      profile: "a",
-      item: undefined,
-      sourceProfile: "base",
-      role: { roleArn: "arn:aws:iam::123456789012:role/A", durationSeconds: 3600 },
-    });
-    const roleB = settings({
-      profile: "b",
-      item: undefined,
-      sourceProfile: "base",
-      role: { roleArn: "arn:aws:iam::123456789012:role/B", durationSeconds: 3600 },
-    });
+    const roleA = roleVia("a", "base", "arn:aws:iam::123456789012:role/A");
+    const roleB = roleVia("b", "base", "arn:aws:iam::123456789012:role/B");
     const a = await getCredentials(roleA, h.deps);
     const b = await getCredentials(roleB, h.deps);
     const aAgain = await getCredentials(roleA, h.deps);
@@ -353,57 +353,42 @@ describe("getCredentials: roles", () => {
       profile: "base",
       role: { roleArn: "arn:aws:iam::1:role/Base", durationSeconds: 3600 },
     });
-    const chained = settings({
-      profile: "c",
-      item: undefined,
-      sourceProfile: "base",
-      role: { roleArn: "arn:aws:iam::1:role/C", durationSeconds: 7200 },
-    });
+    const chained = roleVia("c", "base", "arn:aws:iam::1:role/C", { durationSeconds: 7200 });
     await expect(getCredentials(chained, h.deps)).rejects.toThrow(/limits chained roles to 1 hour/);
     expect(h.opCalls).toHaveLength(0);
   });
 
-  it("a chained role's cache entry changes when its source role changes (regression: keyed by source profile name only)", async () => {
+  it.each<[string, Partial<NonNullable<ProfileSettings["role"]>>, Partial<NonNullable<ProfileSettings["role"]>>]>([
+    ["ARN (regression: keyed by source profile name only)", {}, { roleArn: "arn:aws:iam::1:role/OtherBase" }],
+    [
+      "session name (regression: left out of the chained role's key)",
+      { roleSessionName: "first" },
+      { roleSessionName: "second" },
+    ],
+  ])("a chained role's cache entry changes when its source role's %s changes", async (_what, before, after) => {
     const h = harness();
     h.profiles.work = settings({ profile: "work" });
-    h.profiles.base = settings({
-      profile: "base",
-      item: undefined,
-      sourceProfile: "work",
-      role: { roleArn: "arn:aws:iam::1:role/Base", durationSeconds: 3600 },
-    });
-    const chained = settings({
-      profile: "c",
-      item: undefined,
-      sourceProfile: "base",
-      role: { roleArn: "arn:aws:iam::1:role/C", durationSeconds: 3600 },
-    });
+    h.profiles.base = roleVia("base", "work", "arn:aws:iam::1:role/Base", before);
+    const chained = roleVia("c", "base", "arn:aws:iam::1:role/C");
     const first = await getCredentials(chained, h.deps);
-    h.profiles.base = { ...h.profiles.base, role: { roleArn: "arn:aws:iam::1:role/OtherBase", durationSeconds: 3600 } };
+    h.profiles.base = roleVia("base", "work", "arn:aws:iam::1:role/Base", after);
     const second = await getCredentials(chained, h.deps);
     expect(second.accessKeyId).not.toBe(first.accessKeyId);
-    expect(h.sts.calls.filter((c) => c.op === "AssumeRole").map((c) => c.params.roleArn)).toEqual([
-      "arn:aws:iam::1:role/Base",
-      "arn:aws:iam::1:role/C",
-      "arn:aws:iam::1:role/OtherBase",
-      "arn:aws:iam::1:role/C",
-    ]);
+    const assumed = h.sts.calls
+      .filter((c) => c.op === "AssumeRole")
+      .map((c) => [c.params.roleArn, c.params.roleSessionName]);
+    const base = (role: typeof before) => [
+      role.roleArn ?? "arn:aws:iam::1:role/Base",
+      role.roleSessionName ?? "aws-op-alice",
+    ];
+    const c = ["arn:aws:iam::1:role/C", "aws-op-alice"];
+    expect(assumed).toEqual([base(before), c, base(after), c]);
   });
 
   it("detects a loop of source profiles", async () => {
     const h = harness();
-    h.profiles.x = settings({
-      profile: "x",
-      item: undefined,
-      sourceProfile: "y",
-      role: { roleArn: "arn:aws:iam::1:role/X", durationSeconds: 900 },
-    });
-    h.profiles.y = settings({
-      profile: "y",
-      item: undefined,
-      sourceProfile: "x",
-      role: { roleArn: "arn:aws:iam::1:role/Y", durationSeconds: 900 },
-    });
+    h.profiles.x = roleVia("x", "y", "arn:aws:iam::1:role/X", { durationSeconds: 900 });
+    h.profiles.y = roleVia("y", "x", "arn:aws:iam::1:role/Y", { durationSeconds: 900 });
     await expect(getCredentials(h.profiles.x, h.deps)).rejects.toThrow(/loop/);
   });
 });
@@ -527,35 +512,6 @@ describe("the cache key: everything that selects the credentials", () => {
     expect(h.opCalls).toHaveLength(2);
   });
 
-  it("a source role's session name change is a new entry (regression: left out of the chained role's key)", async () => {
-    const h = harness();
-    h.profiles.work = settings({ profile: "work" });
-    const base = (roleSessionName: string): ProfileSettings =>
-      settings({
-        profile: "base",
-        item: undefined,
-        sourceProfile: "work",
-        role: { roleArn: "arn:aws:iam::1:role/Base", roleSessionName, durationSeconds: 3600 },
-      });
-    h.profiles.base = base("first");
-    const chained = settings({
-      profile: "c",
-      item: undefined,
-      sourceProfile: "base",
-      role: { roleArn: "arn:aws:iam::1:role/C", durationSeconds: 3600 },
-    });
-    const first = await getCredentials(chained, h.deps);
-    h.profiles.base = base("second");
-    const second = await getCredentials(chained, h.deps);
-    expect(second.accessKeyId).not.toBe(first.accessKeyId);
-    expect(h.sts.calls.filter((c) => c.op === "AssumeRole").map((c) => c.params.roleSessionName)).toEqual([
-      "first",
-      "aws-op-alice",
-      "second",
-      "aws-op-alice",
-    ]);
-  });
-
   it("the STS endpoint and a role's external ID and duration are part of the key", async () => {
     const h = harness();
     const role = (extra: Partial<NonNullable<ProfileSettings["role"]>>): ProfileSettings =>
@@ -657,12 +613,7 @@ describe("purpose no-session (exec --no-session)", () => {
     const item = itemJson([{ id: "TOTP_1", type: "OTP", label: "one-time password", value: OTP_URI, totp: "000000" }]);
     const h = harness({ item });
     h.profiles.work = settings({ profile: "work", mfaSerial: "arn:aws:iam::123456789012:mfa/alice" });
-    const admin = settings({
-      profile: "admin",
-      item: undefined,
-      sourceProfile: "work",
-      role: { roleArn: "arn:aws:iam::123456789012:role/Admin", durationSeconds: 3600 },
-    });
+    const admin = roleVia("admin", "work", "arn:aws:iam::123456789012:role/Admin");
     const creds = await getCredentials(admin, h.deps, "no-session");
     expect(creds.arn).toBe("arn:aws:sts::123456789012:assumed-role/Admin/aws-op-alice");
     expect(h.sts.calls.map((c) => c.op)).toEqual(["AssumeRole"]);
