@@ -4,7 +4,7 @@
 import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
-import { ENV_FORMATS, formatEnvironment, isEnvFormat } from "./env-format.js";
+import { ENV_FORMATS, formatEnvironment, isEnvFormat } from "../aws/env-format.js";
 
 export interface EnvOptions {
   profile: string;

@@ -8,7 +8,7 @@ import { credentialChainFor, resolveProfileFor, type Context } from "../context.
 import { UserError } from "../errors.js";
 import { newAuthorizationToken, startCredentialServer } from "../server/credential-server.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
-import { credentialVariables, regionVariables } from "./env-format.js";
+import { credentialVariables, regionVariables } from "../aws/env-format.js";
 
 export interface ExecOptions {
   profile: string;

@@ -208,13 +208,24 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
       continue;
     }
     const title = `AWS ${profile}`;
-    const lineFor = (): string => credentialProcessLineFor(ctx, profile);
+    // The same edits for the plan (--dry-run) and for real, into the documents given.
+    const edit = (config: IniDocument, credentials: IniDocument, itemRef: string): void =>
+      applyEdits({
+        config,
+        credentials,
+        files,
+        profile,
+        line: credentialProcessLineFor(ctx, profile),
+        itemRef,
+        vault,
+        account,
+        keepPlaintext: options.keepPlaintext,
+        mfaSerial: reuse ? undefined : candidate.mfaSerial,
+      });
     try {
       if (options.dryRun) {
         const itemRef = reuse ? (isPortableValue(reuse.title) ? reuse.title : reuse.id) : title;
-        applyEdits(planConfig, planCreds, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext, {
-          ...(reuse ? {} : { mfaSerial: candidate.mfaSerial }),
-        });
+        edit(planConfig, planCreds, itemRef);
         outcomes.push({
           profile,
           status: "planned",
@@ -255,9 +266,7 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
       const itemRef = (existing.titles.get(itemTitle) ?? 0) === 1 && isPortableValue(itemTitle) ? itemTitle : itemId;
       const config = parseIni(files.config.text ?? "");
       const credentials = parseIni(files.credentials.text ?? "");
-      applyEdits(config, credentials, files, profile, lineFor(), itemRef, vault, account, options.keepPlaintext, {
-        ...(reuse ? {} : { mfaSerial: candidate.mfaSerial }),
-      });
+      edit(config, credentials, itemRef);
       writeAwsFiles([
         { file: files.config, text: config.toString() },
         { file: files.credentials, text: credentials.toString() },
@@ -309,18 +318,34 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
   return outcomes;
 }
 
-function applyEdits(
-  config: IniDocument,
-  credentials: IniDocument,
-  files: ReturnType<typeof readFilesFor>,
-  profile: string,
-  line: string,
-  itemRef: string,
-  vault: string,
-  account: string | undefined,
-  keepPlaintext: boolean | undefined,
-  created: { mfaSerial?: string | undefined },
-): void {
+/** One profile's edits: the block in the config, and (unless --keep-plaintext) its keys out of the credentials. */
+interface ProfileEdits {
+  /** The documents to edit. */
+  config: IniDocument;
+  credentials: IniDocument;
+  files: ReturnType<typeof readFilesFor>;
+  profile: string;
+  line: string;
+  itemRef: string;
+  vault: string;
+  account: string | undefined;
+  keepPlaintext: boolean | undefined;
+  /** For an item made now: the MFA serial it holds. */
+  mfaSerial: string | undefined;
+}
+
+function applyEdits({
+  config,
+  credentials,
+  files,
+  profile,
+  line,
+  itemRef,
+  vault,
+  account,
+  keepPlaintext,
+  mfaSerial,
+}: ProfileEdits): void {
   const section = findConfigSection(files, profile).name;
   const entries: Record<string, string> = {
     credential_process: line,
@@ -329,7 +354,7 @@ function applyEdits(
     ...(account ? { op_account: account } : {}),
     // The new item holds the MFA serial too; in the config it tells "aws-op list" (which runs no op) that the
     // profile uses MFA.
-    ...(created.mfaSerial ? { op_mfa_serial: created.mfaSerial } : {}),
+    ...(mfaSerial ? { op_mfa_serial: mfaSerial } : {}),
   };
   for (const [key, value] of Object.entries(entries)) requirePortableValue(key, value);
   config.setAll(section, entries);

@@ -4,16 +4,8 @@
 // tags, transitive tag keys and source identity: each changes what the role's credentials may do.
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import { ItemKeysProvider, type MfaCode } from "./item-keys.js";
-import {
-  stsCallOptions,
-  withAccountId,
-  type CredentialProvider,
-  type FetchBudget,
-  type ServedCredentials,
-  type StsDeps,
-  type StsTarget,
-  stsDescriptor,
-} from "./provider.js";
+import { stsCallOptions, stsDescriptor, withAccountId } from "./provider.js";
+import type { CredentialProvider, FetchBudget, ServedCredentials, StsDeps, StsTarget } from "./provider.js";
 
 export interface AssumeRoleOptions extends StsTarget {
   roleArn: string;

@@ -3,16 +3,8 @@
 // session carries its AccountId (the item's account field, else one GetCallerIdentity), cached with it.
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import type { ItemKeysProvider } from "./item-keys.js";
-import {
-  stsCallOptions,
-  withAccountId,
-  type CredentialProvider,
-  type FetchBudget,
-  type ServedCredentials,
-  type StsDeps,
-  type StsTarget,
-  stsDescriptor,
-} from "./provider.js";
+import { stsCallOptions, stsDescriptor, withAccountId } from "./provider.js";
+import type { CredentialProvider, FetchBudget, ServedCredentials, StsDeps, StsTarget } from "./provider.js";
 
 export class SessionTokenProvider implements CredentialProvider {
   readonly descriptor: CacheDescriptor;

@@ -6,7 +6,7 @@ import { scriptRecipeItem } from "../fake-op/fixture.js";
 import { findExecutable, requireTools } from "../helpers/moto.js";
 import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
 import { cliPath, type Sandbox } from "../helpers/sandbox.js";
-import { parseDotenv, parseFish, parsePowerShell } from "../unit/commands/shell-parsers.js";
+import { parseDotenv, parseFish, parsePowerShell } from "../helpers/shell-parsers.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 /** Every character some shell treats specially, a line break and PowerShell's typographic quotes. */

@@ -10,6 +10,9 @@ import { cliPath, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
+/** The child most tests run: the identity its credentials have. */
+const CALLER = ["aws", "sts", "get-caller-identity", "--output", "json"];
+
 describe.skipIf(!tools.available)("aws-op exec end to end", () => {
   let moto: Moto;
   let sandbox: Sandbox;
@@ -33,7 +36,7 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
   it("aws-op exec work -- aws sts get-caller-identity shows the identity from a session", async () => {
     const before = sandbox.opCalls().length;
     moto.resetCalls();
-    const result = await sandbox.run(["exec", "work", "--", "aws", "sts", "get-caller-identity", "--output", "json"], {
+    const result = await sandbox.run(["exec", "work", "--", ...CALLER], {
       // Inherited credential variables must not reach the child.
       env: { AWS_PROFILE: "nonexistent", AWS_SESSION_TOKEN: "stale-token", AWS_ACCESS_KEY_ID: "AKIASTALE" },
     });
@@ -45,17 +48,7 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
   });
 
   it("--no-session gives the item's long-term keys (the IAM user's identity) with a warning", async () => {
-    const result = await sandbox.run([
-      "exec",
-      "work",
-      "--no-session",
-      "--",
-      "aws",
-      "sts",
-      "get-caller-identity",
-      "--output",
-      "json",
-    ]);
+    const result = await sandbox.run(["exec", "work", "--no-session", "--", ...CALLER]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).Arn).toBe(alice.arn);
     expect(result.stderr).toMatch(/--no-session.*long-term/);
@@ -64,17 +57,7 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
 
   it("--no-session on a role profile assumes the role straight from the long-term keys (regression: the role was dropped)", async () => {
     moto.resetCalls();
-    const result = await sandbox.run([
-      "exec",
-      "admin",
-      "--no-session",
-      "--",
-      "aws",
-      "sts",
-      "get-caller-identity",
-      "--output",
-      "json",
-    ]);
+    const result = await sandbox.run(["exec", "admin", "--no-session", "--", ...CALLER]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).Arn).toBe("arn:aws:sts::123456789012:assumed-role/admin/alice-admin");

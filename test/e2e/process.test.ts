@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem, shellPluginItem } from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { callerArn } from "../helpers/alice-world.js";
 import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
@@ -103,17 +104,7 @@ describe.skipIf(!tools.available)("aws-op process end to end", () => {
 
   it("AWS CLI v1 sees the item's identity when sessions are off, and nothing is written to disk", async () => {
     const filesBefore = sandbox.cacheFiles();
-    const result = await sandbox.exec("aws", [
-      "sts",
-      "get-caller-identity",
-      "--profile",
-      "longterm",
-      "--output",
-      "json",
-    ]);
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout).Arn).toBe(alice.arn);
+    expect(await callerArn(sandbox, "longterm")).toBe(alice.arn);
     const direct = JSON.parse((await sandbox.run(["process", "--profile", "longterm"])).stdout) as Record<
       string,
       unknown
@@ -148,28 +139,21 @@ describe.skipIf(!tools.available)("aws-op process end to end", () => {
       context.skip();
     }
     // AWS CLI v2 2.9 predates AWS_ENDPOINT_URL: the endpoint goes on the command line.
-    const result = await sandbox.exec(AWS_CLI_V2, [
-      "sts",
-      "get-caller-identity",
-      "--profile",
-      "longterm",
-      "--endpoint-url",
-      moto.url,
-      "--output",
-      "json",
-    ]);
+    const v2 = (profile: string) =>
+      sandbox.exec(AWS_CLI_V2, [
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        profile,
+        "--endpoint-url",
+        moto.url,
+        "--output",
+        "json",
+      ]);
+    const result = await v2("longterm");
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout).Arn).toBe(alice.arn);
-    const session = await sandbox.exec(AWS_CLI_V2, [
-      "sts",
-      "get-caller-identity",
-      "--profile",
-      "work",
-      "--endpoint-url",
-      moto.url,
-      "--output",
-      "json",
-    ]);
+    const session = await v2("work");
     expect(session.stderr).toBe("");
     expect(JSON.parse(session.stdout)).toHaveProperty("Account", "123456789012");
   });

@@ -16,6 +16,7 @@ import {
 } from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
 import { expectCallsInCallerSession } from "../helpers/processes.js";
+import { callerArn } from "../helpers/alice-world.js";
 import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
@@ -105,12 +106,7 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
     });
   }
 
-  async function identityArn(profile: string): Promise<string> {
-    const result = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"]);
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    return (JSON.parse(result.stdout) as { Arn: string }).Arn;
-  }
+  const identityArn = (profile: string): Promise<string> => callerArn(sandbox, profile);
 
   it("cron form: rotate --all --older-than 90d leaves a fresh key alone; a key past the age is rotated once for both profiles on its item", async () => {
     const notDue = await sandbox.run(["rotate", "--all", "--older-than", "90d"]);

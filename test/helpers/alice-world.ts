@@ -1,8 +1,8 @@
 // The end-to-end world of most e2e files, for one describe block: moto and the alice sandbox (startAliceWorld)
 // started before its tests with the given ~/.aws/config, and stopped after them. Also the config text itself.
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { startAliceWorld, type Moto } from "./moto.js";
-import { credentialProcessLine } from "./sandbox.js";
+import { credentialProcessLine, type Sandbox } from "./sandbox.js";
 
 export type AliceWorld = Awaited<ReturnType<typeof startAliceWorld>>;
 
@@ -39,4 +39,12 @@ export function useAliceWorld(
   afterAll(async () => {
     await moto?.stop();
   });
+}
+
+/** `aws sts get-caller-identity --profile PROFILE` through the AWS CLI (credential_process): the ARN it shows. */
+export async function callerArn(sandbox: Sandbox, profile: string): Promise<string> {
+  const result = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"]);
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  return (JSON.parse(result.stdout) as { Arn: string }).Arn;
 }

@@ -13,9 +13,9 @@ import {
   quoteFish,
   quotePowerShell,
   quoteSh,
-} from "../../../src/commands/env-format.js";
+} from "../../../src/aws/env-format.js";
 import { UserError } from "../../../src/errors.js";
-import { parseCmd, parseDotenv, parseFish, parsePowerShell } from "./shell-parsers.js";
+import { parseCmd, parseDotenv, parseFish, parsePowerShell } from "../../helpers/shell-parsers.js";
 
 const pythonDotenv = spawnSync("python3", ["-c", "import dotenv"]).status === 0;
 

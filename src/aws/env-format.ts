@@ -4,7 +4,7 @@
 // AWS_DEFAULT_REGION, as `exec` sets them.
 // Hand-written because each shell quotes differently and no well-kept library covers sh, fish, PowerShell and cmd;
 // every quoting rule here is tested by round-tripping values with ' " $ % ` \ and newlines.
-import { formatCredentialProcessOutput, toIsoSeconds, type AwsCredentials } from "../aws/credential-output.js";
+import { formatCredentialProcessOutput, toIsoSeconds, type AwsCredentials } from "./credential-output.js";
 import { UserError } from "../errors.js";
 
 export const ENV_FORMATS = ["sh", "fish", "powershell", "cmd", "dotenv", "json"] as const;
