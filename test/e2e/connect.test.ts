@@ -13,6 +13,7 @@ import {
   scriptRecipeItem,
   env as fakeOpEnv,
 } from "../fake-op/fixture.js";
+import { awsConfig } from "../helpers/alice-world.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 
 const KEY = "AKIAIOSFODNN7CONNECT";
@@ -34,18 +35,10 @@ describe("aws-op through 1Password Connect", () => {
       }),
     });
     sandbox.writeConfig(
-      [
-        "[profile work]",
-        "op_vault = Work",
-        "op_item = AWS work",
-        "op_account = my.1password.com",
-        "op_session_duration = off",
-        "",
-        "[profile novault]",
-        "op_item = AWS work",
-        "op_session_duration = off",
-        "",
-      ].join("\n"),
+      awsConfig({
+        work: { op_vault: "Work", op_item: "AWS work", op_account: "my.1password.com", op_session_duration: "off" },
+        novault: { op_item: "AWS work", op_session_duration: "off" },
+      }),
     );
     sandbox.writeCredentials("[plain]\naws_access_key_id = AKIAPLAIN00000000001\naws_secret_access_key = plain\n");
   }, 60_000);

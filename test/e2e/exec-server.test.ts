@@ -4,14 +4,14 @@
 // across a session's refresh point. The secret scan covers the children's environment (their shims log it) and
 // the endpoint's answers the children print.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn as spawnPty } from "@lydell/node-pty";
 import { readStore, repoRoot, scriptRecipeItem, writeStore } from "../fake-op/fixture.js";
-import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
-import { cliPath, credentialProcessLine, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import { requireTools, startAliceWorld, type Moto, canConnect } from "../helpers/moto.js";
+import { awsConfig, callerArn } from "../helpers/alice-world.js";
+import { cliPath, type RunResult, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
 
@@ -96,17 +96,6 @@ async function waitForFile(path: string, timeoutMs = 30_000): Promise<void> {
   }
 }
 
-function isPortOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
 /** Local addresses of listening TCP sockets on `port` (from /proc/net/tcp and tcp6, hex as the kernel shows). */
 function listeningAddresses(port: number): string[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
@@ -141,47 +130,28 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     );
     writeStore(sandbox.store.storePath, store);
     sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("work")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-        "[profile admin]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("admin")}`,
-        "op_source_profile = work",
-        "op_role_arn = arn:aws:iam::123456789012:role/admin",
-        "",
-        "[profile typed]",
-        "region = eu-west-1",
-        "op_vault = Work",
-        "op_item = AWS typed",
-        "op_session_duration = 12h",
-        "",
-        "[profile typed-admin]",
-        "region = eu-west-1",
-        "op_source_profile = typed",
-        "op_role_arn = arn:aws:iam::123456789012:role/admin",
-        "",
-      ].join("\n"),
+      awsConfig({
+        work: { region: "eu-west-1", credential_process: true, op_vault: "Work", op_item: "AWS work" },
+        admin: {
+          region: "eu-west-1",
+          credential_process: true,
+          op_source_profile: "work",
+          op_role_arn: "arn:aws:iam::123456789012:role/admin",
+        },
+        typed: { region: "eu-west-1", op_vault: "Work", op_item: "AWS typed", op_session_duration: "12h" },
+        "typed-admin": {
+          region: "eu-west-1",
+          op_source_profile: "typed",
+          op_role_arn: "arn:aws:iam::123456789012:role/admin",
+        },
+      }),
     );
     scripts = mkdtempSync(join(tmpdir(), "aws-op-server-scripts-"));
     writeFileSync(join(scripts, "asker.mjs"), ASKER);
     writeFileSync(join(scripts, "js-sdk.cjs"), JS_SDK);
     // The profile's identity as AWS tools see it through credential_process (no endpoint involved).
     for (const profile of ["work", "admin"]) {
-      const result = await sandbox.exec("aws", [
-        "sts",
-        "get-caller-identity",
-        "--profile",
-        profile,
-        "--output",
-        "json",
-      ]);
-      expect(result.status, result.stderr).toBe(0);
-      identity[profile] = (JSON.parse(result.stdout) as { Arn: string }).Arn;
+      identity[profile] = await callerArn(sandbox, profile);
     }
     expect(identity.admin).toMatch(/^arn:aws:sts::123456789012:assumed-role\/admin\//);
   }, 90_000);
@@ -262,7 +232,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
       expect(answers).toHaveLength(2);
       expect(answers[0]?.AccessKeyId).toMatch(/^[A-Z0-9]{16,}$/);
       seenTokens.add(answers[0]?.Token ?? "");
-      expect(await isPortOpen(lastPort)).toBe(false);
+      expect(await canConnect(lastPort)).toBe(false);
     }
     // The session is the same (cached); the endpoint and its token are new for each exec.
     expect(seenTokens.size).toBe(1);
@@ -280,7 +250,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     expect(killed.status).toBe(137);
     expect(killed.stderr).toBe("");
     const port = Number(new URL(readFileSync(join(dir, "uri"), "utf8").trim()).port);
-    expect(await isPortOpen(port)).toBe(false);
+    expect(await canConnect(port)).toBe(false);
   });
 
   it("a child running across the refresh point gets new credentials with exactly one more op call and one STS call", async () => {

@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../fake-op/fixture.js";
 import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
+import { awsConfig } from "../helpers/alice-world.js";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
-import { cliPath, credentialProcessLine, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "go", "ruby"]);
 const GOPATH = "/usr/share/gocode";
@@ -47,39 +48,25 @@ describe.skipIf(!tools.available)("the Go and Ruby SDKs through credential_proce
     sandbox = world.sandbox;
     alice = world.alice;
     sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("work")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-        "[profile longterm]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("longterm")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "op_session_duration = off",
-        "",
-        "[profile spaced]",
-        "region = eu-west-1",
-        `credential_process = ${spacedLine}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "op_session_duration = off",
-        "",
-        "[profile admin]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("admin")}`,
-        "op_source_profile = work",
-        `op_role_arn = ${ADMIN}`,
-        "",
-        "[profile native]",
-        "region = eu-west-1",
-        `role_arn = ${NATIVE}`,
-        "source_profile = work",
-        "",
-      ].join("\n"),
+      awsConfig({
+        work: { region: "eu-west-1", credential_process: true, op_vault: "Work", op_item: "AWS work" },
+        longterm: {
+          region: "eu-west-1",
+          credential_process: true,
+          op_vault: "Work",
+          op_item: "AWS work",
+          op_session_duration: "off",
+        },
+        spaced: {
+          region: "eu-west-1",
+          credential_process: spacedLine,
+          op_vault: "Work",
+          op_item: "AWS work",
+          op_session_duration: "off",
+        },
+        admin: { region: "eu-west-1", credential_process: true, op_source_profile: "work", op_role_arn: ADMIN },
+        native: { region: "eu-west-1", role_arn: NATIVE, source_profile: "work" },
+      }),
     );
     // The Go build runs in the developer's own environment (its build cache), outside the sandbox.
     // Go 1.19 has no `go build -C DIR`, and GOPATH mode takes no absolute package path: build the file list.

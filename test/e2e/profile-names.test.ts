@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem } from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { callerArn } from "../helpers/alice-world.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
@@ -72,16 +73,7 @@ describe.skipIf(!tools.available)("profile names near the edge, with the real AW
         [name, alice.arn],
         [`above${index}`, bob.arn],
       ] as const) {
-        const result = await sandbox.exec("aws", [
-          "sts",
-          "get-caller-identity",
-          "--profile",
-          profile,
-          "--output",
-          "json",
-        ]);
-        expect(result.stderr).toBe("");
-        expect(JSON.parse(result.stdout).Arn, profile).toBe(arn);
+        expect(await callerArn(sandbox, profile), profile).toBe(arn);
       }
     }
   }, 120_000);

@@ -16,8 +16,8 @@ import {
 } from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
 import { expectCallsInCallerSession } from "../helpers/processes.js";
-import { callerArn } from "../helpers/alice-world.js";
-import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { awsConfig, callerArn } from "../helpers/alice-world.js";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -65,21 +65,16 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
       }),
     });
     sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("work")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-        "[profile longterm]",
-        "region = us-east-1",
-        `credential_process = ${credentialProcessLine("longterm")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "op_session_duration = off",
-        "",
-      ].join("\n"),
+      awsConfig({
+        work: { region: "eu-west-1", credential_process: true, op_vault: "Work", op_item: "AWS work" },
+        longterm: {
+          region: "us-east-1",
+          credential_process: true,
+          op_vault: "Work",
+          op_item: "AWS work",
+          op_session_duration: "off",
+        },
+      }),
     );
   });
 

@@ -9,6 +9,9 @@ import { requireTools } from "../helpers/moto.js";
 import { useAliceWorld } from "../helpers/alice-world.js";
 import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
 
+/** `aws-op setup PROFILE` with the world's vault and item. */
+const setupWith = (profile: string): string[] => ["setup", profile, "--vault", "Work", "--item", "AWS work"];
+
 const tools = requireTools(["moto_server", "aws", "python3"]);
 
 const CONFIG = [
@@ -34,32 +37,14 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
   useAliceWorld({ config: CONFIG }, (world) => void ({ sandbox, alice } = world));
 
   it("run twice gives one block, every other byte unchanged, and checks the keys with STS", async () => {
-    const first = await sandbox.run([
-      "setup",
-      "work",
-      "--vault",
-      "Work",
-      "--item",
-      "AWS work",
-      "--session-duration",
-      "1h",
-    ]);
+    const first = await sandbox.run([...setupWith("work"), "--session-duration", "1h"]);
     expect(first.status).toBe(0);
     expect(first.stderr).toContain(`The keys work: ${alice.arn}`);
     expect(first.stderr).toContain(`AKIA${"*".repeat(alice.accessKeyId.length - 8)}${alice.accessKeyId.slice(-4)}`);
     expect(first.stderr + first.stdout).not.toContain(alice.secretAccessKey);
     const once = readFileSync(sandbox.configPath, "utf8");
 
-    const second = await sandbox.run([
-      "setup",
-      "work",
-      "--vault",
-      "Work",
-      "--item",
-      "AWS work",
-      "--session-duration",
-      "1h",
-    ]);
+    const second = await sandbox.run([...setupWith("work"), "--session-duration", "1h"]);
     expect(second.status).toBe(0);
     expect(second.stderr).toContain("already set up");
     const twice = readFileSync(sandbox.configPath, "utf8");
@@ -101,16 +86,7 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
 
   it("--dry-run prints the diff and writes nothing; a missing --item without a terminal names the flag", async () => {
     const before = readFileSync(sandbox.configPath, "utf8");
-    const dry = await sandbox.run([
-      "setup",
-      "other",
-      "--vault",
-      "Work",
-      "--item",
-      "AWS work",
-      "--dry-run",
-      "--offline",
-    ]);
+    const dry = await sandbox.run([...setupWith("other"), "--dry-run", "--offline"]);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain("+[profile other]");
     expect(readFileSync(sandbox.configPath, "utf8")).toBe(before);
