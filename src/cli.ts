@@ -23,6 +23,8 @@ import type { EnvOptions } from "./commands/env.js";
 import type { ExecOptions } from "./commands/exec.js";
 import type { ImportOptions } from "./commands/import.js";
 import type { ListOptions } from "./commands/list.js";
+import type { LoginOptions } from "./commands/login.js";
+import type { RotateAllOptions, RotateOptions } from "./commands/rotate.js";
 import type { SetupOptions } from "./commands/setup.js";
 
 declare const AWS_OP_VERSION: string | undefined;
@@ -366,9 +368,9 @@ Examples:
       "after",
       "\nExamples:\n  aws-op login work\n  aws-op login admin --path /s3/home --duration 2h\n  aws-op login work --stdout | xclip -selection clipboard",
     )
-    .action(async (profile: string | undefined, options: Record<string, string | boolean | undefined>) => {
+    .action(async (profile: string | undefined, flags: Partial<LoginOptions>) => {
       const login = await import("./commands/login.js");
-      ctx.stdout(await login.run({ ...(options as object), ...(profile ? { profile } : {}) }, ctx));
+      ctx.stdout(await login.run(commandOptions<LoginOptions>(flags, { profile }), ctx));
     });
 
   addOpOptions(
@@ -385,29 +387,16 @@ Examples:
       "after",
       "\nExamples:\n  aws-op rotate work\n  aws-op rotate work --dry-run\n  aws-op rotate work --yes\n  aws-op rotate --all --older-than 90d    (cron: every key older than 90 days)",
     )
-    .action(
-      async (
-        profile: string | undefined,
-        options: {
-          all?: boolean;
-          olderThan?: string;
-          dryRun?: boolean;
-          yes?: boolean;
-          opTimeout?: string;
-          opCli?: string;
-        },
-      ) => {
-        const rotate = await import("./commands/rotate.js");
-        const { all, ...rest } = options;
-        if (all === (profile !== undefined)) {
-          throw new UserError(all ? "Give a profile or --all, not both." : "rotate needs a profile (or --all).", {
-            hint: "aws-op rotate work, or aws-op rotate --all --older-than 90d",
-          });
-        }
-        if (profile !== undefined) await rotate.run({ profile, ...rest }, ctx);
-        else if (!(await rotate.runAll(rest, ctx))) result.exitCode = 1;
-      },
-    );
+    .action(async (profile: string | undefined, { all, ...flags }: Partial<RotateOptions> & { all?: boolean }) => {
+      const rotate = await import("./commands/rotate.js");
+      if (all === (profile !== undefined)) {
+        throw new UserError(all ? "Give a profile or --all, not both." : "rotate needs a profile (or --all).", {
+          hint: "aws-op rotate work, or aws-op rotate --all --older-than 90d",
+        });
+      }
+      if (profile !== undefined) await rotate.run(commandOptions<RotateOptions>(flags, { profile }), ctx);
+      else if (!(await rotate.runAll(commandOptions<RotateAllOptions>(flags), ctx))) result.exitCode = 1;
+    });
 
   addOpOptions(
     program

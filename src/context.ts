@@ -6,6 +6,7 @@
 import type { ChildRunner } from "./child.js";
 import type { IamApi } from "./aws/iam.js";
 import { configuredEndpoint } from "./aws/endpoints.js";
+import { federationEndpoint } from "./aws/federation.js";
 import type { AwsEndpointOptions, StsApi } from "./aws/sts.js";
 import { cacheLocation } from "./cache/paths.js";
 import { SessionCache } from "./cache/session-cache.js";
@@ -24,7 +25,7 @@ import { itemLocatorOf } from "./providers/item-keys.js";
 import type { Prompter } from "./ui/prompts.js";
 import { InternalError, UserError } from "./errors.js";
 import { buildCredentialProcessLine } from "./config/command-line.js";
-import { stableNodePath } from "./commands/install-paths.js";
+import { stableNodePath } from "./config/install-paths.js";
 import { buildChain, type Chain, type ChainOptions, type ProviderDeps, type Purpose } from "./providers/chain.js";
 
 export interface Context {
@@ -95,6 +96,11 @@ export function awsCallOptions(
 ): AwsEndpointOptions {
   const endpoint = configuredEndpoint(service, ctx.env, settings.endpoints);
   return { region: settings.region, ...(endpoint ? { endpoint } : {}) };
+}
+
+/** The federation endpoint of console sign-in for a profile's settings (AWS_ENDPOINT_URL_SIGNIN, ...). */
+export function federationEndpointFor(ctx: Context, settings: Pick<ProfileSettings, "region" | "endpoints">): string {
+  return federationEndpoint(ctx.env, settings.region, settings.endpoints);
 }
 
 /** The options of commands that act on one profile (exec, env, rotate, login). */

@@ -9,7 +9,7 @@
 import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { iamEndpoint, isIamAccessDenied, type IamApi } from "../aws/iam.js";
+import { isIamAccessDenied } from "../aws/iam.js";
 import type { CallerKeys } from "../aws/sts.js";
 import { cacheLocation } from "../cache/paths.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
@@ -30,6 +30,7 @@ import {
   staticKeyLocations,
   type AwsFile,
   type AwsFiles,
+  type ProfileSettings,
 } from "../config/profile.js";
 import {
   awsCallOptions,
@@ -55,7 +56,7 @@ import {
 } from "../onepassword/version.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
-import { missingInstallPart, repointedLine, stableNodePath } from "./install-paths.js";
+import { missingInstallPart, repointedLine, stableNodePath } from "../config/install-paths.js";
 
 export interface DoctorOptions {
   profile?: string;
@@ -214,15 +215,13 @@ function checkDuplicates(files: AwsFiles): { ok: boolean; detail: string; fix?: 
 async function checkKeyAge(
   ctx: Context,
   keys: CallerKeys,
-  region: string,
-  endpoints: Parameters<typeof iamEndpoint>[1],
+  settings: ProfileSettings,
   profile: string,
 ): Promise<{ detail: string; fix?: string; warning?: boolean }> {
-  const iam: IamApi = ctx.iam ?? (await import("../aws/iam.js")).sdkIam;
   let listed;
   try {
     // No user name: IAM lists the keys of the user who owns the calling key.
-    listed = await iam.listAccessKeys(keys, { region, ...iamEndpoint(ctx.env, endpoints) });
+    listed = await ctx.iam.listAccessKeys(keys, awsCallOptions(ctx, settings, "IAM"));
   } catch (error) {
     if (isIamAccessDenied(error)) return { detail: "skipped: the key may not call iam:ListAccessKeys" };
     throw error;
@@ -385,7 +384,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
     const f: AwsFiles = files;
     const scope = { profile };
     progress(`Checking profile ${profile}...`);
-    let settings: ReturnType<typeof resolveProfileSettings> | undefined;
+    let settings: ProfileSettings | undefined;
     checks.push(
       await attempt("profile-settings", `[${profile}] settings`, scope, async () => {
         settings = resolveProfileSettings({
@@ -446,7 +445,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
       checks.push(
         await attempt("key-age", `[${profile}] access key age`, scope, async () => {
           if (!keys) return { detail: "skipped: the item could not be read" };
-          return checkKeyAge(ctx, keys, s.region, s.endpoints, profile);
+          return checkKeyAge(ctx, keys, s, profile);
         }),
       );
     }

@@ -8,16 +8,15 @@ import {
   CONSOLE_SESSION_MAX_SECONDS,
   CONSOLE_SESSION_MIN_SECONDS,
   consoleDestination,
-  federationEndpoint,
   issuerFor,
   loginUrl,
   requestSigninToken,
   toFederationCredentials,
 } from "../aws/federation.js";
 import { formatDuration, parseDurationSeconds, SESSION_MAX_SECONDS, SESSION_MIN_SECONDS } from "../aws/duration.js";
-import { openBrowser, type CommandStarter } from "../browser/open-browser.js";
+import { openBrowser } from "../browser/open-browser.js";
 import { startOneTimeRedirect } from "../browser/one-time-redirect.js";
-import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
+import { credentialChainFor, federationEndpointFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 
@@ -34,11 +33,6 @@ export interface LoginOptions {
 
 /** How long the one-time loopback address waits for the browser (AWS_OP_LOGIN_TIMEOUT, seconds). */
 export const DEFAULT_BROWSER_WAIT_MS = 120_000;
-
-export interface LoginDeps {
-  /** Starts the browser (tests); default: a detached child. */
-  startBrowser?: CommandStarter;
-}
 
 /** --duration, checked against what AWS allows for the kind of credentials that sign in. */
 function requireConsoleDuration(text: string, seconds: number | undefined, isRole: boolean): number {
@@ -68,12 +62,12 @@ function browserWaitMs(env: NodeJS.ProcessEnv): number {
 }
 
 /** Returns the text for stdout: the sign-in URL under --stdout, else nothing. */
-export async function run(options: LoginOptions, ctx: Context, deps: LoginDeps = {}): Promise<string> {
+export async function run(options: LoginOptions, ctx: Context): Promise<string> {
   const { files, flags, settings } = resolveProfileFor(ctx, options);
   const region = settings.region;
   // Everything that can be checked without 1Password is checked first.
   const destination = consoleDestination(region, { path: options.path, destination: options.destination });
-  const endpoint = federationEndpoint(ctx.env, region, settings.endpoints);
+  const endpoint = federationEndpointFor(ctx, settings);
   const waitMs = options.stdout ? 0 : browserWaitMs(ctx.env);
   const asked = options.duration === undefined ? undefined : parseDurationSeconds(options.duration);
   const chain = credentialChainFor(ctx, settings, "console", files, {
@@ -98,11 +92,7 @@ export async function run(options: LoginOptions, ctx: Context, deps: LoginDeps =
 
   const redirect = await startOneTimeRedirect(url, { timeoutMs: waitMs });
   try {
-    await openBrowser(redirect.url, {
-      env: ctx.env,
-      platform: ctx.platform,
-      ...(deps.startBrowser ? { start: deps.startBrowser } : {}),
-    });
+    await openBrowser(redirect.url, { env: ctx.env, platform: ctx.platform });
   } catch (error) {
     redirect.close();
     throw error;

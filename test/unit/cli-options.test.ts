@@ -14,7 +14,11 @@ vi.mock("../../src/commands/process.js", () => recorder("process", ""));
 vi.mock("../../src/commands/clear.js", () => recorder("clear", 0));
 vi.mock("../../src/commands/exec.js", () => recorder("exec", 0));
 vi.mock("../../src/commands/env.js", () => recorder("env", ""));
-vi.mock("../../src/commands/rotate.js", () => recorder("rotate", undefined));
+vi.mock("../../src/commands/rotate.js", () => ({
+  ...recorder("rotate", undefined),
+  runAll: recorder("rotate --all", true).run,
+}));
+vi.mock("../../src/commands/login.js", () => recorder("login", ""));
 vi.mock("../../src/commands/setup.js", () => recorder("setup", undefined));
 vi.mock("../../src/commands/import.js", () => recorder("import", []));
 vi.mock("../../src/commands/list.js", () => recorder("list", undefined));
@@ -66,6 +70,11 @@ describe("argv -> options, every command", () => {
       "exec",
       { profile: "work", command: ["aws", "s3", "ls", "--debug"], force: true, noSession: true, ...OP_OPTIONS },
     ],
+    [
+      ["exec", "work", "--server", "--", "terraform"],
+      "exec",
+      { profile: "work", command: ["terraform"], server: true },
+    ],
     [["env", "work"], "env", { profile: "work", format: "sh" }],
     [["env", "work", "--format", "fish", ...OP], "env", { profile: "work", format: "fish", ...OP_OPTIONS }],
     [["rotate", "work"], "rotate", { profile: "work" }],
@@ -73,6 +82,39 @@ describe("argv -> options, every command", () => {
       ["rotate", "work", "--dry-run", "-y", ...OP],
       "rotate",
       { profile: "work", dryRun: true, yes: true, ...OP_OPTIONS },
+    ],
+    [["rotate", "work", "--older-than", "90d"], "rotate", { profile: "work", olderThan: "90d" }],
+    [
+      ["rotate", "--all", "--older-than", "90d", "--dry-run", ...OP],
+      "rotate --all",
+      { olderThan: "90d", dryRun: true, ...OP_OPTIONS },
+    ],
+    [["login"], "login", {}],
+    [
+      [
+        "login",
+        "admin",
+        "--region",
+        "eu-west-1",
+        "--path",
+        "/s3/home",
+        "--destination",
+        "https://console.aws.amazon.com/",
+        "--duration",
+        "2h",
+        "--stdout",
+        ...OP,
+      ],
+      "login",
+      {
+        profile: "admin",
+        region: "eu-west-1",
+        path: "/s3/home",
+        destination: "https://console.aws.amazon.com/",
+        duration: "2h",
+        stdout: true,
+        ...OP_OPTIONS,
+      },
     ],
     [["setup"], "setup", {}],
     [

@@ -10,7 +10,7 @@ function get(
   url: string,
   headers: Record<string, string> = {},
   method = "GET",
-): Promise<{ status?: number; location?: string; error?: string }> {
+): Promise<{ status?: number | undefined; location?: string | undefined; error?: string }> {
   return new Promise((resolve) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
       res.resume();

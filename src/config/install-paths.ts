@@ -5,7 +5,7 @@
 // preferred to process.execPath.
 import { accessSync, constants, existsSync, lstatSync, realpathSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
-import { buildCredentialProcessLine, parseCredentialProcessLine, quoteWord } from "../config/command-line.js";
+import { buildCredentialProcessLine, parseCredentialProcessLine, quoteWord } from "./command-line.js";
 
 function realPath(path: string): string | undefined {
   try {
