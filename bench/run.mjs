@@ -94,6 +94,8 @@ const rows = [
     "peak RSS node -e 0",
     "warm peak RSS",
     "memory ratio",
+    "cold minus op",
+    "STS server",
     "cold own cost",
     "cold own ratio",
   ],
@@ -108,6 +110,8 @@ for (const run of runs) {
     `${fmt(r.floorPeakRssKb ? r.floorPeakRssKb.median / 1024 : undefined)} MB`,
     `${fmt(r.warmPeakRssKb ? r.warmPeakRssKb.median / 1024 : undefined)} MB`,
     `${fmt(run.ratios.warmPeakRssToFloor, 2)}×`,
+    `${fmt(r.coldMinusOpWallMs?.median)} ms`,
+    `${fmt(r.coldStsServerWallMs?.median)} ms`,
     `${fmt(r.coldOwnWallMs?.median)} ms`,
     `${fmt(run.ratios.coldOwnToFloor, 2)}×`,
   ]);

@@ -57,6 +57,12 @@ export interface MotoCall {
   accessKeyId: string | undefined;
   params: URLSearchParams;
   issued?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  /**
+   * How long the caller waited on the server side: from the proxy's first sight of the request to its last byte of
+   * the answer (moto's time plus the proxy's hop), in ms. The benchmark subtracts it from a cold run: with a real
+   * STS this is the network's and AWS's time, not aws-op's.
+   */
+  serverMs?: number;
 }
 
 export interface Moto {
@@ -68,6 +74,8 @@ export interface Moto {
   requests(action: string): URLSearchParams[];
   /** Each request with this Action, in order, with who signed it and what moto answered. */
   recordedCalls(action: string): MotoCall[];
+  /** Every request since the last reset, in order. */
+  allCalls(): MotoCall[];
   resetCalls(): void;
   stop(): Promise<void>;
   /** Reset moto's state (all IAM users, keys). */
@@ -98,6 +106,7 @@ export async function startMoto(): Promise<Moto> {
   const xmlValue = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
   // Count AWS query-protocol actions (Action=... in the form body) on their way to moto.
   const proxy = createHttpServer((req, res) => {
+    const receivedAt = process.hrtime.bigint();
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -127,6 +136,7 @@ export async function startMoto(): Promise<Moto> {
             }
             res.writeHead(up.statusCode ?? 502, up.headers);
             res.end(Buffer.concat(answer));
+            if (call) call.serverMs = Number(process.hrtime.bigint() - receivedAt) / 1e6;
           });
         },
       );
@@ -145,6 +155,7 @@ export async function startMoto(): Promise<Moto> {
     calls: (action) => counts.get(action) ?? 0,
     requests: (action) => recorded.filter((r) => r.action === action).map((r) => r.params),
     recordedCalls: (action) => recorded.filter((r) => r.action === action),
+    allCalls: () => [...recorded],
     resetCalls: () => {
       counts.clear();
       recorded.length = 0;
