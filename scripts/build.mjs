@@ -7,6 +7,7 @@
 //   dist/vendor/, which dist/cli.js imports at run time: the cached path never reads them.
 // dist/package.json marks dist/*.js as CommonJS; the vendor files are .mjs.
 import { build } from "esbuild";
+import { builtinModules } from "node:module";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +27,30 @@ const LAZY_PACKAGES = {
   "@aws-sdk/client-iam": "esm",
   "@inquirer/prompts": "esm",
   "proper-lockfile": "cjs",
+};
+// An ES module import of a Node built-in (`import { request } from "node:http"`) makes Node build the built-in's ES
+// module facade, which reads every export, lazy getters included: on Node 22-26 importing node:http that way loads
+// undici (http.WebSocket), node:fs loads fs/promises and readline, node:crypto webcrypto: 20-30 ms that the cold path
+// paid before its STS call. The vendor bundles get their built-ins through require() (the shim in the banner)
+// instead, and read each export when used.
+const builtinPattern = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/.]/g, "\\$&")).join("|")})$`);
+const builtinsThroughRequire = {
+  name: "builtins-through-require",
+  setup(b) {
+    // proper-lockfile's graceful-fs queues and retries on EMFILE, which one lock directory per process never meets;
+    // loading it patches node:fs and loads its streams (about 5 ms of the cold path before op starts). Plain node:fs
+    // has every call the lock library makes (mkdir, rmdir, stat, utimes, realpath).
+    b.onResolve({ filter: /^graceful-fs$/ }, () => ({ path: "fs", namespace: "builtin-through-require" }));
+    b.onResolve({ filter: builtinPattern }, (args) =>
+      args.kind === "require-call"
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ""), namespace: "builtin-through-require" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "builtin-through-require" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      loader: "js",
+    }));
+  },
 };
 const vendorFile = (name) => `${name.replace(/^@/, "").replace(/\//g, "-")}.mjs`;
 
@@ -52,6 +77,7 @@ await build({
   banner: { js: requireShim },
   logLevel: "warning",
   plugins: [
+    builtinsThroughRequire,
     {
       name: "vendor-entries",
       setup(b) {
