@@ -106,8 +106,12 @@ function parseMaxRssKb(stderr: string): number {
   return Number(match[1]);
 }
 
+/**
+ * Nothing cached: no session (and no lock). Node's compile cache (compile-cache.ts) stays, as it does between a
+ * user's cold runs; only the first cold run after installing or upgrading aws-op or Node.js compiles without it.
+ */
 function clearSessions(sandbox: Sandbox): void {
-  rmSync(join(sandbox.cacheDir, "aws-op"), { recursive: true, force: true });
+  rmSync(join(sandbox.cacheDir, "aws-op", "sessions"), { recursive: true, force: true });
 }
 
 interface Setup {

@@ -55,7 +55,7 @@ export interface Context {
 
 export function sessionCacheFor(ctx: Context): SessionCache {
   const location = cacheLocation(ctx.env, ctx.home, ctx.platform);
-  return new SessionCache(location.path, undefined, !location.chosenByUser);
+  return new SessionCache(location.path, undefined, !location.chosenByUser, true);
 }
 
 export function readFilesFor(ctx: Context): AwsFiles {

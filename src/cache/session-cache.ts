@@ -4,6 +4,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { sep } from "node:path";
 import type { AwsCredentials } from "../aws/credential-output.js";
 import { registerSecret } from "../redact.js";
+import { enableCompileCacheIn } from "./compile-cache.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic, type PrivacyReport } from "./private-files.js";
 import { sha256Hex } from "./sha256.js";
 
@@ -106,6 +107,8 @@ export class SessionCache {
     readonly report: PrivacyReport = { repaired: [] },
     /** false for AWS_OP_CACHE_DIR (see CacheLocation): an existing root open to others is refused, not repaired. */
     readonly mayRepairRoot = true,
+    /** Keep Node's compile cache under the root once a session must be fetched (see compile-cache.ts). */
+    private readonly useCompileCache = false,
   ) {
     // Not join(): normalising long paths is most of a warm run's path work, and it makes Node 24 and 26 optimise
     // their path code with Maglev at a cost in memory (issue 14). The file system resolves the same directory.
@@ -121,6 +124,14 @@ export class SessionCache {
   prepare(): void {
     ensurePrivateDirectory(this.root, this.report, { repair: this.mayRepairRoot });
     ensurePrivateDirectory(this.sessionsDir, this.report);
+  }
+
+  /**
+   * A session is about to be fetched: from here on, modules (the lock library, the AWS SDK) compile through Node's
+   * compile cache in this cache directory, when this cache was made with it. Call after prepare(); never throws.
+   */
+  async beforeFetch(): Promise<void> {
+    if (this.useCompileCache) await enableCompileCacheIn(this.root, this.report);
   }
 
   /** The entry for `key`, or undefined when absent, unreadable, corrupt or untrusted (it is then replaced). */

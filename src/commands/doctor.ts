@@ -8,10 +8,11 @@
 // Volta or Homebrew, aws-op moved) at this install: it shows the diff, changes only those lines, writes atomically.
 import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { basename, isAbsolute, join } from "node:path";
 import { isIamAccessDenied } from "../aws/iam.js";
 import type { CallerKeys } from "../aws/sts.js";
 import { cacheLocation } from "../cache/paths.js";
+import { COMPILE_CACHE_DIRECTORY } from "../cache/compile-cache.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
 import { parseCredentialProcessLine, shellWordForDisplay } from "../config/command-line.js";
 import { parseIni } from "../config/ini.js";
@@ -260,6 +261,8 @@ function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string }
       // never changes it, and what is inside is not aws-op's to list.
       if (depth === 0 && location.chosenByUser) return;
     }
+    // Node's compile cache (compile-cache.ts) makes its own files inside: the private directory keeps them ours.
+    if (depth === 1 && basename(path) === COMPILE_CACHE_DIRECTORY) return;
     if (stat.isDirectory() && depth < 3) for (const name of readdirSync(path)) visit(join(path, name), depth + 1);
   };
   visit(root, 0);

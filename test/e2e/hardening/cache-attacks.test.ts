@@ -309,6 +309,49 @@ describe("cache attacks through process", () => {
     });
   });
 
+  describe("Node's compile cache (kept in the cache directory for cold runs, issue 14)", () => {
+    const compileCache = (sandbox: Sandbox) => join(sandbox.cacheDir, "aws-op", "compile-cache");
+    /** Every file under dir with its size and mtime: what a run wrote there. */
+    const snapshot = (dir: string) =>
+      (readdirSync(dir, { recursive: true }) as string[])
+        .sort()
+        .map((name) => `${name} ${statSync(join(dir, name)).size} ${statSync(join(dir, name)).mtimeMs}`);
+
+    it("a cold run keeps it in a private directory; a cached run writes nothing there", async () => {
+      const sandbox = fresh();
+      served(await sandbox.run(["process", "--profile", "alpha"]));
+      const dir = compileCache(sandbox);
+      expect(statSync(dir).mode & 0o7777).toBe(0o700);
+      const versions = readdirSync(dir);
+      expect(versions).toHaveLength(1);
+      expect(versions[0]).toContain(process.version);
+      expect(readdirSync(join(dir, versions[0] ?? "")).length).toBeGreaterThan(0);
+      const before = snapshot(dir);
+      served(await sandbox.run(["process", "--profile", "alpha"]));
+      expect(sandbox.opCalls()).toHaveLength(1);
+      expect(snapshot(dir)).toEqual(before);
+      // The next cold run reads it, and serves as before.
+      served(await sandbox.run(["process", "--profile", "beta"]));
+      expect(sandbox.opCalls()).toHaveLength(2);
+    });
+
+    it("a compile-cache that is a symlink is not used: credentials are served and nothing is written where it points", async () => {
+      const sandbox = fresh();
+      const elsewhere = mkdtempSync(join(tmpdir(), "aws-op-elsewhere-"));
+      mkdirSync(join(sandbox.cacheDir, "aws-op"), { recursive: true, mode: 0o700 });
+      symlinkSync(elsewhere, compileCache(sandbox));
+      served(await sandbox.run(["process", "--profile", "alpha"]));
+      expect(readdirSync(elsewhere)).toEqual([]);
+    });
+
+    it("NODE_DISABLE_COMPILE_CACHE=1 turns it off", async () => {
+      const sandbox = fresh({ NODE_DISABLE_COMPILE_CACHE: "1" });
+      served(await sandbox.run(["process", "--profile", "alpha"]));
+      const dir = compileCache(sandbox);
+      expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+    });
+  });
+
   it("a lock left by a killed aws-op is taken over within seconds", async () => {
     const sandbox = fresh();
     // The first caller holds the lock while op "waits for approval"; then it is killed with SIGKILL.

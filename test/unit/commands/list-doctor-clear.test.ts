@@ -303,6 +303,22 @@ describe("aws-op doctor", () => {
     expect(out).toMatch(/fix: Point AWS_OP_CACHE_DIR at a new path/);
   });
 
+  it("Node's compile cache inside the private cache directory (its own 0755 and 0644 entries) is not reported", async () => {
+    const t = context();
+    writeFileSync(t.configPath, config(process.execPath, "/nonexistent/dist/cli.js"));
+    const versionDir = join(t.cacheDir, "compile-cache", "v24.0.0-x64-00000000-0");
+    mkdirSync(versionDir, { recursive: true, mode: 0o755 });
+    chmodSync(t.cacheDir, 0o700);
+    chmodSync(join(t.cacheDir, "compile-cache"), 0o700);
+    chmodSync(versionDir, 0o755);
+    writeFileSync(join(versionDir, "0a1b2c3d"), "x", { mode: 0o644 });
+    await doctor({ offline: true }, t.ctx);
+    expect(t.out()).toMatch(/✓ session cache private: .* \(0700, files 0600\)/);
+    chmodSync(join(t.cacheDir, "compile-cache"), 0o755);
+    await doctor({ offline: true }, t.ctx);
+    expect(t.out()).toMatch(/✗ session cache private: .*compile-cache is mode 755, not 700/);
+  });
+
   it("quotes a profile name with a space in its fixes (regression: 'aws-op import my w' imported two profiles)", async () => {
     const t = context();
     writeFileSync(t.credentialsPath, "[my w]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n");
