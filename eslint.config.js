@@ -40,11 +40,12 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    ignores: ["src/cli.ts"],
+    // The CLI's two entries (the full CLI and the cached path's, see scripts/build.mjs) and what they share.
+    ignores: ["src/cli.ts", "src/cli-cached.ts", "src/cli-io.ts"],
     rules: {
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "exit", message: "Only src/cli.ts exits the process." },
+        { object: "process", property: "exit", message: "Only the CLI's entries exit the process." },
         { object: "process", property: "env", message: "Core modules take env as an argument." },
       ],
     },

@@ -1,6 +1,10 @@
 // Builds the product bundle (dist/) and the 1Password CLI test double (test-dist/).
 // `aws-op process` runs before every AWS command, so start-up time is the product (bench/, issue 5):
-// - dist/cli.js is ONE CommonJS file holding all of aws-op's own code. Node starts a CommonJS entry
+// - dist/cli.js (src/cli-cached.ts) is the entry: a small CommonJS file holding only the cached path of
+//   `aws-op process` (argv check, profile resolution, the chain's cache key, the cache read, the output). Node
+//   reads, pre-parses and sets up every byte of the entry on every AWS command: this one is a third of the full CLI.
+//   On anything else it loads dist/main.js, which runs as if it had been the entry.
+// - dist/main.js (src/cli.ts) is ONE CommonJS file holding all of aws-op's own code. Node starts a CommonJS entry
 //   faster than an ES module (no ES loader, no per-file async loads), and code that is not run is only pre-parsed.
 //   Modules that src/ loads with `await import()` are still only evaluated when imported.
 // - The packages src/ loads with `await import()` (commander, AWS SDK, prompts, lock library) are ES module bundles in
@@ -99,7 +103,7 @@ await build({
 });
 await build({
   entryPoints: [join(root, "src/cli.ts")],
-  outfile: join(staging, "cli.js"),
+  outfile: join(staging, "main.js"),
   bundle: true,
   format: "cjs",
   platform: "node",
@@ -108,8 +112,10 @@ await build({
   minify: true,
   legalComments: "linked",
   define: { AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
+  // import.meta.url is dist/cli.js's: the path that setup writes into credential_process lines and doctor checks,
+  // and what makes src/cli.ts start itself (dist/cli.js loads this file only to run it).
   banner: {
-    js: `#!/usr/bin/env node\n"use strict";const __awsOpModuleUrl=require("node:url").pathToFileURL(__filename).href;`,
+    js: `"use strict";const __awsOpModuleUrl=require("node:url").pathToFileURL(require("node:path").join(__dirname,"cli.js")).href;`,
   },
   logLevel: "warning",
   plugins: [
@@ -129,6 +135,39 @@ await build({
           }
           return { path: `./vendor/${vendorFile(args.path)}`, external: true };
         });
+      },
+    },
+  ],
+});
+await build({
+  entryPoints: [join(root, "src/cli-cached.ts")],
+  outfile: join(staging, "cli.js"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  mainFields: ["module", "main"],
+  minify: true,
+  legalComments: "linked",
+  banner: { js: `#!/usr/bin/env node\n"use strict";` },
+  logLevel: "warning",
+  plugins: [
+    {
+      name: "cached-path-only",
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) => {
+          // The full CLI, loaded for anything but a cache hit.
+          if (args.kind === "require-call" && args.path === "./cli.js" && args.importer.endsWith("cli-cached.ts")) {
+            return { path: "./main.js", external: true };
+          }
+          // What src/ loads with `await import()` is never needed on the (synchronous) cached path: left out.
+          if (args.kind === "dynamic-import") return { path: args.path, namespace: "not-on-cached-path" };
+          return undefined;
+        });
+        b.onLoad({ filter: /.*/, namespace: "not-on-cached-path" }, (args) => ({
+          contents: `throw new Error(${JSON.stringify(`${args.path} is not part of dist/cli.js: the cached path never loads it`)});`,
+          loader: "js",
+        }));
       },
     },
   ],

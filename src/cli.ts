@@ -1,10 +1,10 @@
-// argv -> options -> command. The only module that reads process.env, touches process.stdout/stderr directly, or
-// calls process.exit. Commands other than `process` (the hot path) are loaded lazily to keep start-up small.
-// `aws-op process` runs before every AWS command, so its cached path stays close to bare Node.js start-up (bench/):
-// the plain argv AWS tools pass skips commander (see fastProcessOptions); commander, the op runner and the stdio
-// streams are only loaded or created when used. Import nothing else statically that the cached path does not need.
-import { readFileSync, writeSync } from "node:fs";
-import { homedir, userInfo } from "node:os";
+// argv -> options -> command. With the cached path's entry (cli-cached.ts) and what the two share (cli-io.ts), the
+// only module that reads process.env, touches process.stdout/stderr directly, or calls process.exit. Commands other
+// than `process` (the hot path) are loaded lazily to keep start-up small.
+// `aws-op process` runs before every AWS command: a cache hit is served by cli-cached.ts (dist/cli.js) without
+// loading this module (dist/main.js) at all; this one runs everything else, the cache misses included. The plain
+// argv AWS tools pass skips commander here too (see fastProcessOptions); commander, the op runner and the stdio
+// streams are only loaded or created when used.
 import { fileURLToPath } from "node:url";
 import type * as Commander from "commander";
 import type { Command } from "commander";
@@ -15,7 +15,8 @@ import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
 import * as processCommand from "./commands/process.js";
-import { homeDirectory } from "./config/profile.js";
+import { exitAfterStdout, processClock, processHome, processUserName, writeStdout } from "./cli-io.js";
+import { fastProcessOptions } from "./process-argv.js";
 import { escapeForTerminal } from "./ui/terminal-text.js";
 import type { ClearOptions } from "./commands/clear.js";
 import type { DoctorOptions } from "./commands/doctor.js";
@@ -30,65 +31,6 @@ import type { SetupOptions } from "./commands/setup.js";
 declare const AWS_OP_VERSION: string | undefined;
 const VERSION = typeof AWS_OP_VERSION === "string" ? AWS_OP_VERSION : "0.0.0-dev";
 
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? "user";
-  }
-}
-
-/** How writeStdout writes: fd 1 directly, through process.stdout once that was needed, or not at all (EPIPE). */
-let stdoutMode: "fd" | "stream" | "closed" = "fd";
-
-/**
- * Writes to stdout. Under an AWS tool stdout is a pipe, and creating process.stdout for a pipe loads Node's socket
- * and stream modules: a few ms on every AWS command. So the text goes out with synchronous writes to fd 1 (what
- * process.stdout does for pipes and files on Linux anyway); on Windows, or once a write would block, the stream
- * takes over for good, which keeps the output in order.
- */
-function writeStdout(text: string): void {
-  if (stdoutMode === "closed") return;
-  let data = Buffer.from(text, "utf8");
-  if (stdoutMode === "fd" && process.platform !== "win32") {
-    let written = 0;
-    try {
-      while (written < data.length) written += writeSync(1, data, written);
-      return;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EPIPE") {
-        // The reader is gone (`aws-op --help | head -1`): drop the rest, as process.stdout does.
-        stdoutMode = "closed";
-        return;
-      }
-      if (code !== "EAGAIN") throw error;
-      data = data.subarray(written);
-    }
-  }
-  stdoutMode = "stream";
-  process.stdout.write(data);
-}
-
-/**
- * TEST ONLY, not a setting: AWS_OP_TEST_CLOCK_OFFSET_FILE names a file holding milliseconds to add to aws-op's
- * clock, read at every look at the clock, so an end-to-end test can move a running `exec --server` across a
- * session's refresh point without waiting for it. Only aws-op's own decisions (is a cached session fresh?) see the
- * offset; AWS and the SDKs keep the real time.
- */
-function testClock(offsetFile: string | undefined): (() => Date) | undefined {
-  if (!offsetFile) return undefined;
-  return () => {
-    let offset = 0;
-    try {
-      offset = Number(readFileSync(offsetFile, "utf8").trim()) || 0;
-    } catch {
-      // No file yet: no offset.
-    }
-    return new Date(Date.now() + offset);
-  };
-}
-
 export function createContext(): Context {
   // Children (op, exec'd commands) get the environment exactly as aws-op received it.
   const env = { ...process.env };
@@ -97,10 +39,9 @@ export function createContext(): Context {
   let userName: string | undefined;
   return {
     env,
-    // An empty or relative HOME falls back to the user database: never a home relative to the working directory.
-    home: homeDirectory(homedir(), () => userInfo().homedir),
+    home: processHome(),
     platform: process.platform,
-    now: testClock(process.env.AWS_OP_TEST_CLOCK_OFFSET_FILE) ?? (() => new Date()),
+    now: processClock(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     stdout: writeStdout,
     stderr: (text) => void process.stderr.write(text),
@@ -129,7 +70,7 @@ export function createContext(): Context {
     prompter: async () => (await import("./ui/prompts.js")).terminalPrompter(process.stdin, process.stderr),
     // A user database lookup (NSS), needed only to name role sessions.
     get userName() {
-      return (userName ??= safeUserName());
+      return (userName ??= processUserName());
     },
     execPath: process.execPath,
     cliPath: fileURLToPath(import.meta.url),
@@ -197,39 +138,7 @@ function formatErrorText(error: unknown, debug: boolean): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The value flags of `process` (see addProfileOptions) and their option names, for fastProcessOptions. */
-const PROCESS_VALUE_FLAGS: Readonly<Record<string, keyof processCommand.ProcessOptions>> = {
-  "--profile": "profile",
-  "--item": "item",
-  "--vault": "vault",
-  "--account": "account",
-  "--mfa-serial": "mfaSerial",
-  "--session-duration": "sessionDuration",
-  "--op-timeout": "opTimeout",
-  "--op-cli": "opCli",
-};
-
-/**
- * The options of `aws-op process` when argv has the plain form that credential_process lines use (`process`, then
- * value flags of `process`, each once, as `--flag value` or `--flag=value`), else undefined: commander then parses
- * argv and gives its usual help and errors. Loading commander costs more than everything else on the cached path.
- * Where this answers, it must agree with commander (test/unit/cli-fast-path.test.ts).
- */
-export function fastProcessOptions(argv: readonly string[]): processCommand.ProcessOptions | undefined {
-  if (argv[0] !== "process") return undefined;
-  const options: processCommand.ProcessOptions = {};
-  for (let i = 1; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const equals = arg.indexOf("=");
-    const flag = equals === -1 ? arg : arg.slice(0, equals);
-    const key = Object.hasOwn(PROCESS_VALUE_FLAGS, flag) ? PROCESS_VALUE_FLAGS[flag] : undefined;
-    if (key === undefined || options[key] !== undefined) return undefined;
-    const value = equals === -1 ? argv[++i] : arg.slice(equals + 1);
-    if (value === undefined || value === "" || value.startsWith("-")) return undefined;
-    options[key] = value;
-  }
-  return options;
-}
+export { fastProcessOptions };
 
 let commander: typeof Commander | undefined;
 
@@ -568,12 +477,7 @@ const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWit
 if (invokedDirectly) {
   const ctx = createContext();
   main(process.argv.slice(2), ctx).then(
-    (code) => {
-      // Exit once stdout is flushed: the SDK's sockets or lock timers must never keep an AWS tool waiting.
-      // (writeStdout's own writes are synchronous: only the stream, if it was used, may hold some back.)
-      if (stdoutMode === "stream") process.stdout.write("", () => process.exit(code));
-      else process.exit(code);
-    },
+    (code) => exitAfterStdout(code),
     (error: unknown) => {
       process.stderr.write(formatError(error, true));
       process.exit(1);

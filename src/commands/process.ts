@@ -4,21 +4,36 @@
 import { formatCredentialProcessOutput } from "../aws/credential-output.js";
 import { resolveProfileSettings, selectedProfileName, type SettingFlags } from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
+import type { Chain } from "../providers/chain.js";
+import { CachingProvider } from "../providers/cached.js";
 
 export type ProcessOptions = SettingFlags;
 
 /** Returns the JSON document to print. */
 export async function run(options: ProcessOptions, ctx: Context): Promise<string> {
+  return formatCredentialProcessOutput(await chainFor(options, ctx).provider.retrieve());
+}
+
+/**
+ * The JSON document to print when the profile's chain serves a fresh cached session, else undefined (a miss, or a
+ * chain that is never cached): then run() does the rest. Never runs op, never calls STS, never writes.
+ */
+export function runCached(options: ProcessOptions, ctx: Context): string | undefined {
+  const { provider } = chainFor(options, ctx);
+  const hit = provider instanceof CachingProvider ? provider.cached() : undefined;
+  return hit ? formatCredentialProcessOutput(hit) : undefined;
+}
+
+function chainFor(options: ProcessOptions, ctx: Context): Chain {
   const files = readFilesFor(ctx);
   const settings = resolveProfileSettings({ env: ctx.env, files, flags: options });
-  const chain = credentialChainFor(ctx, settings, "session", files, {
+  return credentialChainFor(ctx, settings, "session", files, {
     flags: options,
     // stdout and stderr belong to the AWS tool that runs us: a question goes to the terminal device, else a
     // desktop dialog or op_mfa_process. Loaded only when asked: the cached path never needs it.
     promptMfaCode: async (request) =>
       (await import("../ui/mfa-prompt.js")).mfaCodePrompter(ctx.env, ctx.platform)(request),
   });
-  return formatCredentialProcessOutput(await chain.provider.retrieve());
 }
 
 /** After a failure: with no terminal, one desktop notice with the reason (ui/notify.ts). Never throws. */

@@ -60,14 +60,28 @@ export class CachingProvider implements CredentialProvider {
     }
   }
 
+  /**
+   * The fresh cached entry, or undefined; never fetches, never locks, never writes (the cached path's entry,
+   * src/cli-cached.ts, serves only this and hands anything else to the full CLI).
+   */
+  cached(): ServedCredentials | undefined {
+    try {
+      return this.readFresh();
+    } finally {
+      this.reportRepairs();
+    }
+  }
+
+  private readFresh(): ServedCredentials | undefined {
+    const entry = this.deps.cache?.read(cacheKeyOf(this));
+    if (!entry || !isEntryFresh(entry, this.deps.now())) return undefined;
+    return { ...entryToCredentials(entry), source: "cache", ...(entry.arn ? { arn: entry.arn } : {}) };
+  }
+
   private async cachedOrFetched(budget: FetchBudget | undefined): Promise<ServedCredentials> {
     const { cache, now, warn } = this.deps;
     const key = cacheKeyOf(this);
-    const readFresh = (): ServedCredentials | undefined => {
-      const entry = cache?.read(key);
-      if (!entry || !isEntryFresh(entry, now())) return undefined;
-      return { ...entryToCredentials(entry), source: "cache", ...(entry.arn ? { arn: entry.arn } : {}) };
-    };
+    const readFresh = () => this.readFresh();
     const hit = readFresh();
     if (hit) return hit;
 

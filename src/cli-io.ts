@@ -1,0 +1,80 @@
+// What both entries of the CLI take from the process: the cached path's entry (src/cli-cached.ts, dist/cli.js) and
+// the full CLI (src/cli.ts, dist/main.js). Only they use it: core modules get all of this through the Context.
+import { readFileSync, writeSync } from "node:fs";
+import { homedir, userInfo } from "node:os";
+import { homeDirectory } from "./config/profile.js";
+
+/** How writeStdout writes: fd 1 directly, through process.stdout once that was needed, or not at all (EPIPE). */
+let stdoutMode: "fd" | "stream" | "closed" = "fd";
+
+/**
+ * Writes to stdout. Under an AWS tool stdout is a pipe, and creating process.stdout for a pipe loads Node's socket
+ * and stream modules: a few ms on every AWS command. So the text goes out with synchronous writes to fd 1 (what
+ * process.stdout does for pipes and files on Linux anyway); on Windows, or once a write would block, the stream
+ * takes over for good, which keeps the output in order.
+ */
+export function writeStdout(text: string): void {
+  if (stdoutMode === "closed") return;
+  let data = Buffer.from(text, "utf8");
+  if (stdoutMode === "fd" && process.platform !== "win32") {
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(1, data, written);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") {
+        // The reader is gone (`aws-op --help | head -1`): drop the rest, as process.stdout does.
+        stdoutMode = "closed";
+        return;
+      }
+      if (code !== "EAGAIN") throw error;
+      data = data.subarray(written);
+    }
+  }
+  stdoutMode = "stream";
+  process.stdout.write(data);
+}
+
+/**
+ * Exit once stdout is flushed: the SDK's sockets or lock timers must never keep an AWS tool waiting.
+ * (writeStdout's own writes are synchronous: only the stream, if it was used, may hold some back.)
+ */
+export function exitAfterStdout(code: number): void {
+  if (stdoutMode === "stream") process.stdout.write("", () => process.exit(code));
+  else process.exit(code);
+}
+
+/**
+ * TEST ONLY, not a setting: AWS_OP_TEST_CLOCK_OFFSET_FILE names a file holding milliseconds to add to aws-op's
+ * clock, read at every look at the clock, so an end-to-end test can move a running `exec --server` across a
+ * session's refresh point without waiting for it. Only aws-op's own decisions (is a cached session fresh?) see the
+ * offset; AWS and the SDKs keep the real time.
+ */
+export function processClock(): () => Date {
+  const offsetFile = process.env.AWS_OP_TEST_CLOCK_OFFSET_FILE;
+  if (!offsetFile) return () => new Date();
+  return () => {
+    let offset = 0;
+    try {
+      offset = Number(readFileSync(offsetFile, "utf8").trim()) || 0;
+    } catch {
+      // No file yet: no offset.
+    }
+    return new Date(Date.now() + offset);
+  };
+}
+
+/** An empty or relative HOME falls back to the user database: never a home relative to the working directory. */
+export function processHome(): string {
+  return homeDirectory(homedir(), () => userInfo().homedir);
+}
+
+/** The local user name (a user database lookup, NSS), for role session names. */
+export function processUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? "user";
+  }
+}
