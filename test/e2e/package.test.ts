@@ -67,6 +67,8 @@ describe.skipIf(!tools.available)("aws-op as an npm package", () => {
     const outsideDist = files.filter((f) => !f.startsWith("package/dist/"));
     expect(outsideDist).toEqual(["package/README.md", "package/SECURITY.md", "package/package.json"]);
     expect(files).toContain("package/dist/cli.js");
+    // The full CLI, which dist/cli.js (the cached path's entry) loads for everything else.
+    expect(files).toContain("package/dist/main.js");
     expect(files).toContain("package/dist/package.json");
     expect(files.some((f) => f.startsWith("package/dist/vendor/") && f.endsWith(".mjs"))).toBe(true);
     // What the tests use (the fake op, the demo) is not the product.

@@ -6,6 +6,8 @@
 // hook on Module._load (dist/cli.js is CommonJS; Node built-ins such as child_process come through it) and an ES
 // module resolve hook (the SDK, commander, prompts and the lock library are ES module files under dist/vendor/).
 // The cold run proves that the detector sees the SDK and child_process when they are loaded.
+// dist/cli.js is the cached path's own small entry (src/cli-cached.ts); it loads the full CLI (dist/main.js) for
+// anything but a hit: a warm run must never load it, a cold run does.
 import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +28,8 @@ const FORBIDDEN_ON_WARM_PATH = [
   /\/dist\/vendor\//,
   // Loading node:crypto costs a quarter of Node.js start-up on Node 24 (issue 14): cache file names use sha256Hex.
   /(^| |node:)crypto$/,
+  // The full CLI: a hit is served by dist/cli.js alone.
+  /(^|\/)main\.js$/,
 ];
 
 const CJS_HOOK = `
@@ -126,6 +130,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
     expect(moto.calls("GetCallerIdentity")).toBe(1);
     expect(loaded.some((line) => /aws-sdk-client-sts|@aws-sdk\/client-sts/.test(line))).toBe(true);
     expect(loaded.some((line) => /child_process/.test(line))).toBe(true);
+    expect(loaded).toContain("require ./main.js");
     expect(sandbox.cacheFiles()).toHaveLength(1);
   });
 
