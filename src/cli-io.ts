@@ -1,7 +1,6 @@
 // What both entries of the CLI take from the process: the cached path's entry (src/cli-cached.ts, dist/cli.js) and
 // the full CLI (src/cli.ts, dist/main.js). Only they use it: core modules get all of this through the Context.
 import { readFileSync, writeSync } from "node:fs";
-import { homedir, userInfo } from "node:os";
 import { homeDirectory } from "./config/profile.js";
 
 /** How writeStdout writes: fd 1 directly, through process.stdout once that was needed, or not at all (EPIPE). */
@@ -65,15 +64,28 @@ export function processClock(): () => Date {
   };
 }
 
-/** An empty or relative HOME falls back to the user database: never a home relative to the working directory. */
+/**
+ * node:os, loaded on first use: loading it costs about a sixth of what a cache hit adds to Node.js start-up
+ * (issue 14), and a hit with HOME set on Linux or macOS needs none of it.
+ */
+function os(): typeof import("node:os") {
+  return process.getBuiltinModule("node:os");
+}
+
+/**
+ * An empty or relative HOME falls back to the user database: never a home relative to the working directory.
+ * os.homedir() is $HOME when that is set (libuv's uv_os_homedir), else the user database's; on Windows it is
+ * USERPROFILE's.
+ */
 export function processHome(): string {
-  return homeDirectory(homedir(), () => userInfo().homedir);
+  const envHome = process.platform === "win32" ? undefined : process.env.HOME;
+  return homeDirectory(envHome || os().homedir(), () => os().userInfo().homedir);
 }
 
 /** The local user name (a user database lookup, NSS), for role session names. */
 export function processUserName(): string {
   try {
-    return userInfo().username;
+    return os().userInfo().username;
   } catch {
     return process.env.USER ?? process.env.USERNAME ?? "user";
   }

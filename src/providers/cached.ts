@@ -43,6 +43,13 @@ export class CachingProvider implements CredentialProvider {
     this.descriptor = inner.descriptor;
   }
 
+  private key: string | undefined;
+
+  /** The cache key of what this serves (cacheKeyOf), hashed once. */
+  get cacheKey(): string {
+    return (this.key ??= cacheKeyOf(this));
+  }
+
   async retrieve(budget?: FetchBudget): Promise<ServedCredentials> {
     try {
       return await this.cachedOrFetched(budget);
@@ -73,14 +80,14 @@ export class CachingProvider implements CredentialProvider {
   }
 
   private readFresh(): ServedCredentials | undefined {
-    const entry = this.deps.cache?.read(cacheKeyOf(this));
+    const entry = this.deps.cache?.read(this.cacheKey);
     if (!entry || !isEntryFresh(entry, this.deps.now())) return undefined;
     return { ...entryToCredentials(entry), source: "cache", ...(entry.arn ? { arn: entry.arn } : {}) };
   }
 
   private async cachedOrFetched(budget: FetchBudget | undefined): Promise<ServedCredentials> {
     const { cache, now, warn } = this.deps;
-    const key = cacheKeyOf(this);
+    const key = this.cacheKey;
     const readFresh = () => this.readFresh();
     const hit = readFresh();
     if (hit) return hit;

@@ -9,7 +9,7 @@ import type { ProfileSettings } from "../config/profile.js";
 import { UserError } from "../errors.js";
 import type { OpContext } from "../onepassword/client.js";
 import { AssumeRoleProvider } from "./assume-role.js";
-import { CachingProvider, cacheKeyOf } from "./cached.js";
+import { CachingProvider } from "./cached.js";
 import { FederationTokenProvider, federatedUserName } from "./federation-token.js";
 import { ItemKeysProvider, opAccountIdentity, type ItemKeysDeps, type ItemSource } from "./item-keys.js";
 import type { CredentialProvider, ServedCredentials } from "./provider.js";
@@ -190,7 +190,7 @@ function cachedChain(
   rest: Pick<Chain, "item" | "itemSettings">,
 ): Chain {
   const cached = new CachingProvider(provider, { profile: settings.profile, opTimeoutMs: settings.opTimeoutMs }, deps);
-  return { ...rest, provider: cached, cacheKey: cacheKeyOf(cached) };
+  return { ...rest, provider: cached, cacheKey: cached.cacheKey };
 }
 
 function stsTarget(settings: ProfileSettings, deps: ProviderDeps): { region: string; endpoint: string | undefined } {
