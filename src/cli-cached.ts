@@ -5,6 +5,7 @@
 // (src/cli.ts, bundled as dist/main.js), which then runs from the start as if it had been the entry: nothing made
 // here crosses over (no error, no object; the two bundles each have their own copy of the classes).
 // Never run from source: scripts/build.mjs turns `require("./cli.js")` below into `require("./main.js")`.
+import type { IamApi } from "./aws/iam.js";
 import type { StsApi } from "./aws/sts.js";
 import { exitAfterStdout, processClock, processHome, processUserName, writeStdout } from "./cli-io.js";
 import { runCached } from "./commands/process.js";
@@ -41,6 +42,9 @@ function cachedPathContext(): Context {
     },
     runOp: notOnCachedPath,
     sts: new Proxy({}, { get: () => notOnCachedPath }) as StsApi,
+    iam: new Proxy({}, { get: () => notOnCachedPath }) as IamApi,
+    runChild: notOnCachedPath,
+    prompter: notOnCachedPath,
     // Role session names are part of a role's cache key.
     get userName() {
       return (userName ??= processUserName());
