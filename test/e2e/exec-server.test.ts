@@ -88,6 +88,24 @@ interface Answer {
   Message?: string;
 }
 
+/**
+ * Tell a started asker.mjs child to go and wait for its exec to end cleanly: the answers it printed (the first, then
+ * those of the concurrent round). `concurrent`: that round had this many requests, each answered 200.
+ */
+async function answersAfterGo(running: Promise<RunResult>, dir: string, concurrent?: number): Promise<Answer[]> {
+  writeFileSync(join(dir, "go"), "");
+  const result = await running;
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  if (concurrent !== undefined) {
+    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], Array(concurrent).fill(200)]);
+  }
+  return result.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Answer);
+}
+
 async function waitForFile(path: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(path)) {
@@ -221,14 +239,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
       expect(listeningAddresses(lastPort)).toEqual([
         `0100007F:${lastPort.toString(16).toUpperCase().padStart(4, "0")}`,
       ]);
-      writeFileSync(join(dir, "go"), "");
-      const result = await running;
-      expect(result.stderr).toBe("");
-      expect(result.status).toBe(0);
-      const answers = result.stdout
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Answer);
+      const answers = await answersAfterGo(running, dir);
       expect(answers).toHaveLength(2);
       expect(answers[0]?.AccessKeyId).toMatch(/^[A-Z0-9]{16,}$/);
       seenTokens.add(answers[0]?.Token ?? "");
@@ -268,15 +279,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     writeFileSync(clock, String(offset));
     // moto's GetSessionToken always returns the same key and token: a renewed session differs in its expiry.
     await new Promise((r) => setTimeout(r, 1100));
-    writeFileSync(join(dir, "go"), "");
-    const result = await running;
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], Array(10).fill(200)]);
-    const answers = result.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Answer);
+    const answers = await answersAfterGo(running, dir, 10);
     const renewed = new Set(answers.slice(1).map((a) => a.Expiration));
     expect(renewed.size).toBe(1);
     expect(Date.parse([...renewed][0] ?? "")).toBeGreaterThan(Date.parse(firstExpiration));
@@ -292,15 +295,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     expect((await sandbox.run(["clear", "--all"])).status).toBe(0);
     const opBefore = sandbox.opCalls().length;
     moto.resetCalls();
-    writeFileSync(join(dir, "go"), "");
-    const result = await running;
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], Array(50).fill(200)]);
-    const answers = result.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Answer);
+    const answers = await answersAfterGo(running, dir, 50);
     expect(new Set(answers.slice(1).map((a) => a.Token)).size).toBe(1);
     expect(sandbox.opCalls().length - opBefore).toBeLessThanOrEqual(1);
     expect(moto.calls("GetSessionToken")).toBeLessThanOrEqual(1);
@@ -378,15 +373,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     expect(moto.calls("AssumeRole")).toBe(1);
     // Past the role's refresh point (1 h role), long before the source session's (12 h).
     writeFileSync(clock, String(Date.parse(ready.firstExpiration) - Date.now() - 10 * 60_000));
-    writeFileSync(join(dir, "go"), "");
-    const result = await running;
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, "statuses"), "utf8"))).toEqual([[200], Array(5).fill(200)]);
-    const answers = result.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Answer);
+    const answers = await answersAfterGo(running, dir, 5);
     expect(answers[0]?.AccessKeyId).toMatch(/^ASIA/);
     expect(new Set(answers.slice(1).map((a) => a.AccessKeyId)).size).toBe(1);
     expect(answers[1]?.AccessKeyId).not.toBe(answers[0]?.AccessKeyId);

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem, shellPluginItem } from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
-import { callerArn } from "../helpers/alice-world.js";
-import { createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { awsConfig, callerArn } from "../helpers/alice-world.js";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
 const VAULT = 'Work & Play "Ω"';
@@ -39,29 +39,23 @@ describe.skipIf(!tools.available)("aws-op process end to end", () => {
       }),
     });
     sandbox.writeConfig(
-      [
-        "# written by a test",
-        "[profile work]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("work")}`,
-        `op_vault = ${VAULT}`,
-        `op_item = ${ITEM}`,
-        "",
-        "[profile longterm]",
-        "region = us-east-1",
-        `credential_process = ${credentialProcessLine("longterm")}`,
-        `op_vault = ${VAULT}`,
-        `op_item = ${ITEM}`,
-        "op_session_duration = off",
-        "",
-        "[profile plugin]",
-        "region = us-east-1",
-        `credential_process = ${credentialProcessLine("plugin")}`,
-        `op_vault = ${VAULT}`,
-        "op_item = AWS plugin",
-        "op_session_duration = off",
-        "",
-      ].join("\n"),
+      awsConfig({
+        work: { region: "eu-west-1", credential_process: true, op_vault: VAULT, op_item: ITEM },
+        longterm: {
+          region: "us-east-1",
+          credential_process: true,
+          op_vault: VAULT,
+          op_item: ITEM,
+          op_session_duration: "off",
+        },
+        plugin: {
+          region: "us-east-1",
+          credential_process: true,
+          op_vault: VAULT,
+          op_item: "AWS plugin",
+          op_session_duration: "off",
+        },
+      }),
     );
   }, 60_000);
 

@@ -94,37 +94,36 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
     if (hooksDir) rmSync(hooksDir, { recursive: true, force: true });
   });
 
-  /** Run `aws-op process --profile work` as credential_process does, recording every module it loads. */
-  async function processWithLoadLog(name: string): Promise<{ result: RunResult; loaded: string[] }> {
+  /**
+   * Run `aws-op process` (default `--profile work`) as credential_process does, recording every module it loads and
+   * how many times it ran op; moto counts STS calls from here. It must succeed with nothing on stderr.
+   */
+  async function processWithLoadLog(
+    name: string,
+    args: readonly string[] = ["process", "--profile", "work"],
+    env: Record<string, string> = {},
+  ): Promise<{ result: RunResult; loaded: string[]; opRuns: number }> {
     const log = join(hooksDir, `${name}.log`);
     writeFileSync(log, "");
+    moto.resetCalls();
+    const opBefore = sandbox.opCalls().length;
     const result = await sandbox.exec(
       process.execPath,
-      [
-        "--require",
-        join(hooksDir, "cjs-hook.cjs"),
-        "--import",
-        join(hooksDir, "esm-register.mjs"),
-        cliPath,
-        "process",
-        "--profile",
-        "work",
-      ],
-      { env: { AWS_OP_TEST_LOAD_LOG: log }, stdoutMayHoldCredentials: true },
+      ["--require", join(hooksDir, "cjs-hook.cjs"), "--import", join(hooksDir, "esm-register.mjs"), cliPath, ...args],
+      { env: { ...env, AWS_OP_TEST_LOAD_LOG: log }, stdoutMayHoldCredentials: true },
     );
-    return { result, loaded: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const loaded = readFileSync(log, "utf8").split("\n").filter(Boolean);
+    return { result, loaded, opRuns: sandbox.opCalls().length - opBefore };
   }
 
   const forbiddenIn = (loaded: string[]) => loaded.filter((line) => FORBIDDEN_ON_WARM_PATH.some((re) => re.test(line)));
 
   it("a cold run loads the AWS SDK and child_process, runs op once and calls STS once (the detector works)", async () => {
     await sandbox.run(["clear", "--all"]);
-    moto.resetCalls();
-    const opBefore = sandbox.opCalls().length;
-    const { result, loaded } = await processWithLoadLog("cold");
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(sandbox.opCalls().length - opBefore).toBe(1);
+    const { loaded, opRuns } = await processWithLoadLog("cold");
+    expect(opRuns).toBe(1);
     expect(moto.calls("GetSessionToken")).toBe(1);
     // The session's AccountId: one GetCallerIdentity, on the cold path only.
     expect(moto.calls("GetCallerIdentity")).toBe(1);
@@ -138,12 +137,8 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
     // Primes the cache if the cold test did not run; otherwise already served from it.
     const reference = await sandbox.run(["process", "--profile", "work"]);
     expect(reference.status).toBe(0);
-    moto.resetCalls();
-    const opBefore = sandbox.opCalls().length;
-    const { result, loaded } = await processWithLoadLog("warm");
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(sandbox.opCalls().length - opBefore).toBe(0);
+    const { result, loaded, opRuns } = await processWithLoadLog("warm");
+    expect(opRuns).toBe(0);
     expect(moto.calls("GetSessionToken")).toBe(0);
     expect(moto.calls("GetCallerIdentity")).toBe(0);
     expect(moto.calls("AssumeRole")).toBe(0);
@@ -160,17 +155,9 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
       [["process", "--profile=work"], {}],
       [["process"], { AWS_PROFILE: "work" }],
     ] as const) {
-      const log = join(hooksDir, "forms.log");
-      writeFileSync(log, "");
-      const opBefore = sandbox.opCalls().length;
-      const result = await sandbox.exec(
-        process.execPath,
-        ["--require", join(hooksDir, "cjs-hook.cjs"), "--import", join(hooksDir, "esm-register.mjs"), cliPath, ...args],
-        { env: { ...env, AWS_OP_TEST_LOAD_LOG: log }, stdoutMayHoldCredentials: true },
-      );
-      expect(result.status).toBe(0);
-      expect(sandbox.opCalls().length - opBefore).toBe(0);
-      expect(forbiddenIn(readFileSync(log, "utf8").split("\n").filter(Boolean))).toEqual([]);
+      const { loaded, opRuns } = await processWithLoadLog("forms", args, env);
+      expect(opRuns).toBe(0);
+      expect(forbiddenIn(loaded)).toEqual([]);
     }
   });
 });

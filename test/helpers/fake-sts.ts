@@ -2,6 +2,7 @@
 // injection). It records every call with its parameters and issues numbered credentials, so a test can tell which
 // call made what it got: sessions ASIASESSION000000001, session-secret-1, session-token-1, ...; roles
 // ASIAROLE000000000001 ... with the assumed-role ARN moto would give; federation tokens ASIAFEDERATED0000001 ...
+import type { AwsCredentials } from "../../src/aws/credential-output.js";
 import type { AwsEndpointOptions, CallerIdentity, CallerKeys, StsApi } from "../../src/aws/sts.js";
 
 /** Everything a call was given. */
@@ -45,9 +46,17 @@ export function perKeyIdentity(keys: CallerKeys): CallerIdentity {
 export function fakeSts(options: FakeStsOptions = {}): { sts: StsApi; calls: StsCall[] } {
   const now = options.now ?? (() => Date.now());
   const calls: StsCall[] = [];
-  let sessions = 0;
-  let roles = 0;
-  let federations = 0;
+  const issued = { session: 0, role: 0, federation: 0 };
+  /** The next numbered credentials of a kind; the access key ID is the prefix and the number, 20 characters. */
+  const issue = (kind: keyof typeof issued, prefix: string, durationSeconds: number): AwsCredentials => {
+    const n = (issued[kind] += 1);
+    return {
+      accessKeyId: `${prefix}${String(n).padStart(20 - prefix.length, "0")}`,
+      secretAccessKey: `${kind}-secret-${n}`,
+      sessionToken: `${kind}-token-${n}`,
+      expiration: new Date(now() + durationSeconds * 1000),
+    };
+  };
   const record = (op: StsCall["op"], keys: CallerKeys, params: StsCallParams): void => {
     const call: StsCall = {
       op,
@@ -61,23 +70,13 @@ export function fakeSts(options: FakeStsOptions = {}): { sts: StsApi; calls: Sts
   const sts: StsApi = {
     async getSessionToken(keys, params) {
       record("GetSessionToken", keys, params);
-      sessions += 1;
-      return {
-        accessKeyId: `ASIASESSION${String(sessions).padStart(9, "0")}`,
-        secretAccessKey: `session-secret-${sessions}`,
-        sessionToken: `session-token-${sessions}`,
-        expiration: new Date(now() + params.durationSeconds * 1000),
-      };
+      return issue("session", "ASIASESSION", params.durationSeconds);
     },
     async assumeRole(keys, params) {
       record("AssumeRole", keys, params);
-      roles += 1;
       const [, , , , account = "123456789012", resource = "role/role"] = params.roleArn.split(":");
       return {
-        accessKeyId: `ASIAROLE${String(roles).padStart(12, "0")}`,
-        secretAccessKey: `role-secret-${roles}`,
-        sessionToken: `role-token-${roles}`,
-        expiration: new Date(now() + params.durationSeconds * 1000),
+        ...issue("role", "ASIAROLE", params.durationSeconds),
         assumedRoleArn: `arn:aws:sts::${account}:assumed-role/${resource.split("/").at(-1) ?? ""}/${params.roleSessionName}`,
         accountId: account,
       };
@@ -88,13 +87,7 @@ export function fakeSts(options: FakeStsOptions = {}): { sts: StsApi; calls: Sts
     },
     async getFederationToken(keys, params) {
       record("GetFederationToken", keys, params);
-      federations += 1;
-      return {
-        accessKeyId: `ASIAFEDERATED${String(federations).padStart(7, "0")}`,
-        secretAccessKey: `federation-secret-${federations}`,
-        sessionToken: `federation-token-${federations}`,
-        expiration: new Date(now() + params.durationSeconds * 1000),
-      };
+      return issue("federation", "ASIAFEDERATED", params.durationSeconds);
     },
     ...options.overrides,
   };

@@ -38,6 +38,22 @@ export interface TestContext {
 export const NODE_PATH = "/opt/node/bin/node";
 export const CLI_PATH = "/opt/aws-op/dist/cli.js";
 
+/** The credential_process line setup and import write for a profile, with the fixture's install paths. */
+export function credentialProcessOf(profile: string): string {
+  return `${NODE_PATH} ${CLI_PATH} process --profile ${profile}`;
+}
+
+/** The "profile work" section of both commands' fixtures after it is served from an item: its keys kept. */
+export function servedWorkProfile(vault: string): Record<string, string> {
+  return {
+    region: "eu-west-1",
+    output: "json",
+    credential_process: credentialProcessOf("work"),
+    op_item: "AWS work",
+    op_vault: vault,
+  };
+}
+
 export function makeContext(
   options: {
     store?: FakeOpStore;

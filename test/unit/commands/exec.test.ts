@@ -7,6 +7,26 @@ import { awsItem, fakeWorld } from "./fake-context.js";
 
 const CONFIG = "[profile work]\nregion = eu-central-1\nop_vault = Work\nop_item = AWS work\n";
 
+/** What a child could inherit: every kind of variable that carries or selects credentials, and two that stay. */
+const INHERITED: NodeJS.ProcessEnv = {
+  PATH: "/bin",
+  AWS_PROFILE: "p",
+  AWS_DEFAULT_PROFILE: "p",
+  AWS_ACCESS_KEY_ID: "AKIASTALE",
+  AWS_SECRET_ACCESS_KEY: "stale",
+  AWS_SESSION_TOKEN: "stale",
+  AWS_SECURITY_TOKEN: "t",
+  AWS_CREDENTIAL_EXPIRATION: "stale",
+  AWS_WEB_IDENTITY_TOKEN_FILE: "/f",
+  AWS_ROLE_ARN: "r",
+  AWS_ROLE_SESSION_NAME: "n",
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/x",
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.23/old",
+  AWS_CONTAINER_AUTHORIZATION_TOKEN: "container-token",
+  AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/old",
+  AWS_ENDPOINT_URL: "http://localhost:5000",
+};
+
 function recorder() {
   const calls: { command: string; args: string[]; env: NodeJS.ProcessEnv }[] = [];
   const runner: ChildRunner = async (command, args, env) => {
@@ -84,25 +104,8 @@ describe("exec", () => {
   });
 
   it("childEnvironment removes every credential-bearing variable", () => {
-    const env = childEnvironment(
-      {
-        PATH: "/bin",
-        AWS_PROFILE: "p",
-        AWS_DEFAULT_PROFILE: "p",
-        AWS_SECURITY_TOKEN: "t",
-        AWS_WEB_IDENTITY_TOKEN_FILE: "/f",
-        AWS_ROLE_ARN: "r",
-        AWS_ROLE_SESSION_NAME: "n",
-        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/x",
-        AWS_CONTAINER_AUTHORIZATION_TOKEN: "container-token",
-        AWS_SESSION_TOKEN: "stale",
-        AWS_CREDENTIAL_EXPIRATION: "stale",
-        AWS_ENDPOINT_URL: "http://localhost:5000",
-      },
-      "work",
-      { accessKeyId: "AKIA1", secretAccessKey: "s" },
-      "us-east-1",
-    );
+    const env = childEnvironment(INHERITED, "work", { accessKeyId: "AKIA1", secretAccessKey: "s" }, "us-east-1");
+    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: "AKIA1", AWS_SECRET_ACCESS_KEY: "s" });
     expect(Object.keys(env).sort()).toEqual([
       "AWS_ACCESS_KEY_ID",
       "AWS_DEFAULT_REGION",
@@ -116,21 +119,14 @@ describe("exec", () => {
 
   it("serverChildEnvironment gives the endpoint, its token and the region, and no credential or profile variable", () => {
     const env = serverChildEnvironment(
-      {
-        PATH: "/bin",
-        AWS_PROFILE: "p",
-        AWS_ACCESS_KEY_ID: "AKIASTALE",
-        AWS_SECRET_ACCESS_KEY: "stale",
-        AWS_SESSION_TOKEN: "stale",
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.23/old",
-        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/old",
-      },
+      INHERITED,
       "work",
       { url: "http://127.0.0.1:1234/credentials", token: "t" },
       "us-east-1",
     );
     expect(env).toEqual({
       PATH: "/bin",
+      AWS_ENDPOINT_URL: "http://localhost:5000",
       AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:1234/credentials",
       AWS_CONTAINER_AUTHORIZATION_TOKEN: "t",
       AWS_REGION: "us-east-1",

@@ -14,9 +14,17 @@ import {
   type FakeOpEnvOptions,
   type FakeOpStore,
 } from "../../fake-op/fixture.js";
-import { CLI_PATH, makeContext, NODE_PATH } from "./context-fixture.js";
+import { makeContext, servedWorkProfile } from "./context-fixture.js";
 
 const SECRETS = { work: "work-secret/AAAA+1", personal: "personal-secret/BBBB+2", temp: "temp-secret/CCCC+3" };
+/** Temporary credentials: import leaves them where they are. */
+const TEMPORARY = [
+  "[temp]",
+  "aws_access_key_id = ASIATEMP000000000003",
+  `aws_secret_access_key = ${SECRETS.temp}`,
+  "aws_session_token = tok",
+  "",
+];
 const CREDENTIALS = [
   "# keys; do not share",
   "[work]",
@@ -29,11 +37,7 @@ const CREDENTIALS = [
   "aws_access_key_id = AKIAPERSONAL00000002",
   `aws_secret_access_key = ${SECRETS.personal}`,
   "",
-  "[temp]",
-  "aws_access_key_id = ASIATEMP000000000003",
-  `aws_secret_access_key = ${SECRETS.temp}`,
-  "aws_session_token = tok",
-  "",
+  ...TEMPORARY,
 ].join("\n");
 const CONFIG = "[profile work]\nregion = eu-west-1\noutput = json\n";
 
@@ -89,21 +93,11 @@ describe("aws-op import", () => {
         "[personal]",
         "; personal account",
         "",
-        "[temp]",
-        "aws_access_key_id = ASIATEMP000000000003",
-        `aws_secret_access_key = ${SECRETS.temp}`,
-        "aws_session_token = tok",
-        "",
+        ...TEMPORARY,
       ].join("\n"),
     );
     const config = parseIni(readFileSync(t.configPath, "utf8"));
-    expect(config.getSection("profile work")).toEqual({
-      region: "eu-west-1",
-      output: "json",
-      credential_process: `${NODE_PATH} ${CLI_PATH} process --profile work`,
-      op_item: "AWS work",
-      op_vault: "Keys",
-    });
+    expect(config.getSection("profile work")).toEqual(servedWorkProfile("Keys"));
     expect(config.get("profile personal", "op_item")).toBe("AWS personal");
     // No backup or temp copy anywhere next to the files.
     expect(readdirSync(`${t.home}/.aws`).sort()).toEqual(["config", "credentials"]);

@@ -7,7 +7,7 @@ import { parseIni } from "../../../src/config/ini.js";
 import { UserError } from "../../../src/errors.js";
 import type { Prompter } from "../../../src/ui/prompts.js";
 import { ensureFakeOpBuilt, makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
-import { CLI_PATH, makeContext, NODE_PATH } from "./context-fixture.js";
+import { credentialProcessOf, makeContext, NODE_PATH, servedWorkProfile } from "./context-fixture.js";
 
 const KEY = "AKIAIOSFODNN7SETUP01";
 const SECRET = "setup-secret/+Zq9";
@@ -49,13 +49,7 @@ describe("aws-op setup", () => {
     writeFileSync(t.configPath, EXISTING);
     await run({ profile: "work", vault: "Work", item: "AWS work" }, t.ctx);
     const doc = parseIni(readFileSync(t.configPath, "utf8"));
-    expect(doc.getSection("profile work")).toEqual({
-      region: "eu-west-1",
-      output: "json",
-      credential_process: `${NODE_PATH} ${CLI_PATH} process --profile work`,
-      op_item: "AWS work",
-      op_vault: "Work",
-    });
+    expect(doc.getSection("profile work")).toEqual(servedWorkProfile("Work"));
     expect(t.opCalls()).toEqual([["item", "get", "AWS work", "--vault", "Work", "--format", "json"]]);
     expect(t.stsCalls.map(({ op, accessKeyId, endpoint }) => ({ op, accessKeyId, endpoint }))).toEqual([
       { op: "GetCallerIdentity", accessKeyId: KEY, endpoint: "http://127.0.0.1:9" },
@@ -167,7 +161,7 @@ describe("aws-op setup", () => {
     );
     const section = parseIni(readFileSync(t.configPath, "utf8")).getSection("profile admin");
     expect(section).toEqual({
-      credential_process: `${NODE_PATH} ${CLI_PATH} process --profile admin`,
+      credential_process: credentialProcessOf("admin"),
       op_role_arn: "arn:aws:iam::123456789012:role/Admin",
       op_source_profile: "work",
       op_role_session_name: "ann",

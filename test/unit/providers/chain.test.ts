@@ -421,12 +421,7 @@ describe("AccountId: from the item, the assumed-role ARN, else one GetCallerIden
   it("a role's account comes from its assumed-role ARN, not from another call", async () => {
     const h = harness();
     h.profiles.base = settings({ profile: "base" });
-    const role = settings({
-      profile: "admin",
-      item: undefined,
-      sourceProfile: "base",
-      role: { roleArn: "arn:aws:iam::210987654321:role/admin", durationSeconds: 3600 },
-    });
+    const role = roleVia("admin", "base", "arn:aws:iam::210987654321:role/admin");
     h.deps.sts.assumeRole = async (_keys, params) => ({
       accessKeyId: "ASIAROLE1",
       secretAccessKey: "role-secret",
@@ -687,12 +682,7 @@ describe("purpose console (login)", () => {
   it("a role profile signs in with the role's credentials: the same cached entry that process serves", async () => {
     const h = harness();
     h.profiles.base = settings({ profile: "base" });
-    const admin = settings({
-      profile: "admin",
-      item: undefined,
-      sourceProfile: "base",
-      role: { roleArn: "arn:aws:iam::123456789012:role/Admin", durationSeconds: 3600 },
-    });
+    const admin = roleVia("admin", "base", "arn:aws:iam::123456789012:role/Admin");
     const served = await getCredentials(admin, h.deps, "session");
     const chain = buildChain(admin, "console", h.deps);
     expect(chain.provider.descriptor.kind).toBe("role");
