@@ -10,7 +10,7 @@ import type * as Commander from "commander";
 import type { Command } from "commander";
 import { sdkIam } from "./aws/iam.js";
 import { preloadStsSdk, sdkSts } from "./aws/sts.js";
-import type { CompletionFlag, CompletionSpec } from "./commands/completion.js";
+import type { CompletionFlag, CompletionOptions, CompletionSpec } from "./commands/completion.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
@@ -412,9 +412,9 @@ Examples:
   aws-op completion zsh > "\${fpath[1]}/_aws-op"
   aws-op completion fish > ~/.config/fish/completions/aws-op.fish`,
     )
-    .action(async (shell: string | undefined, options: { profiles?: boolean }) => {
+    .action(async (shell: string | undefined, flags: Partial<CompletionOptions>) => {
       const completion = await import("./commands/completion.js");
-      ctx.stdout(completion.run({ ...(shell ? { shell } : {}), ...options }, completionSpecOf(program), ctx));
+      ctx.stdout(completion.run(commandOptions<CompletionOptions>(flags, { shell }), completionSpecOf(program), ctx));
     });
 
   return program;

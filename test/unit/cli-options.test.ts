@@ -19,6 +19,7 @@ vi.mock("../../src/commands/rotate.js", () => ({
   runAll: recorder("rotate --all", true).run,
 }));
 vi.mock("../../src/commands/login.js", () => recorder("login", ""));
+vi.mock("../../src/commands/completion.js", () => recorder("completion", ""));
 vi.mock("../../src/commands/setup.js", () => recorder("setup", undefined));
 vi.mock("../../src/commands/import.js", () => recorder("import", []));
 vi.mock("../../src/commands/list.js", () => recorder("list", undefined));
@@ -176,6 +177,8 @@ describe("argv -> options, every command", () => {
     ],
     [["list"], "list", {}],
     [["list", "--json"], "list", { json: true }],
+    [["completion", "fish"], "completion", { shell: "fish" }],
+    [["completion", "--profiles"], "completion", { profiles: true }],
     [["doctor"], "doctor", {}],
     [
       ["doctor", "work", "--json", "--offline", ...OP],
