@@ -7,7 +7,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   ensureFakeOpBuilt,
   makeStore,
-  makeVault,
   readCallLog,
   runFakeOp,
   scriptRecipeItem,
@@ -29,9 +28,8 @@ describe("aws-op through 1Password Connect", () => {
     sandbox = createSandbox({
       store: makeStore({
         signedIn: false,
-        vaults: [
-          makeVault("Work", [scriptRecipeItem({ title: "AWS work", accessKeyId: KEY, secretAccessKey: SECRET })]),
-        ],
+        vault: "Work",
+        items: [scriptRecipeItem({ title: "AWS work", accessKeyId: KEY, secretAccessKey: SECRET })],
       }),
     });
     sandbox.writeConfig(

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, repoRoot, scriptRecipeItem } from "../fake-op/fixture.js";
+import { makeStore, repoRoot, scriptRecipeItem } from "../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
 import { callerArn } from "../helpers/alice-world.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
@@ -30,11 +30,10 @@ describe.skipIf(!tools.available)("profile names near the edge, with the real AW
     sandbox = createSandbox({
       endpoint: moto.url,
       store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({ title: "AWS alice", ...aliceKey }),
-            scriptRecipeItem({ title: "AWS bob", ...bobKey }),
-          ]),
+        vault: "Work",
+        items: [
+          scriptRecipeItem({ title: "AWS alice", ...aliceKey }),
+          scriptRecipeItem({ title: "AWS bob", ...bobKey }),
         ],
       }),
     });

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   livedInItem,
   makeStore,
-  makeVault,
   readCallLog,
   readStore,
   runFakeOp,
@@ -51,16 +50,15 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
     sandbox = createSandbox({
       endpoint: moto.url,
       store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: original.accessKeyId,
-              secretAccessKey: original.secretAccessKey,
-              mfaSerial: `arn:aws:iam::123456789012:mfa/${user}`,
-              totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
-            }),
-          ]),
+        vault: "Work",
+        items: [
+          scriptRecipeItem({
+            title: "AWS work",
+            accessKeyId: original.accessKeyId,
+            secretAccessKey: original.secretAccessKey,
+            mfaSerial: `arn:aws:iam::123456789012:mfa/${user}`,
+            totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+          }),
         ],
       }),
     });

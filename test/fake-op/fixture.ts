@@ -244,13 +244,19 @@ export function makeAccount(overrides: Partial<StoreAccount> = {}): StoreAccount
 }
 
 /**
- * A store with one account (`my`, dev@example.com) holding the vaults given, or one vault `Private` holding
- * `items`. Pass `accounts` for several accounts.
+ * A store with one account (`my`, dev@example.com) holding the vaults given, or one vault (`vault`, default
+ * `Private`) holding `items`. Pass `accounts` for several accounts.
  */
 export function makeStore(
-  options: { items?: StoreItem[]; vaults?: StoreVault[]; accounts?: StoreAccount[]; signedIn?: boolean } = {},
+  options: {
+    items?: StoreItem[];
+    vault?: string;
+    vaults?: StoreVault[];
+    accounts?: StoreAccount[];
+    signedIn?: boolean;
+  } = {},
 ): FakeOpStore {
-  const vaults = options.vaults ?? [makeVault("Private", options.items ?? [])];
+  const vaults = options.vaults ?? [makeVault(options.vault ?? "Private", options.items ?? [])];
   return { signedIn: options.signedIn ?? true, accounts: options.accounts ?? [makeAccount({ vaults })] };
 }
 

@@ -12,13 +12,7 @@ import { buildCredentialProcessLine } from "../../../src/config/command-line.js"
 import { resolveProfileSettings } from "../../../src/config/profile.js";
 import { credentialChainFor, readFilesFor } from "../../../src/context.js";
 import { UserError } from "../../../src/errors.js";
-import {
-  ensureFakeOpBuilt,
-  RFC6238_SECRET_BASE32,
-  makeStore,
-  makeVault,
-  scriptRecipeItem,
-} from "../../fake-op/fixture.js";
+import { ensureFakeOpBuilt, RFC6238_SECRET_BASE32, makeStore, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { makeContext, type TestContext } from "./context-fixture.js";
 
 const NOW = new Date("2026-05-01T10:00:00Z");
@@ -47,15 +41,14 @@ function context(): TestContext {
   const t = makeContext({
     now: NOW,
     store: makeStore({
-      vaults: [
-        makeVault("Work", [
-          scriptRecipeItem({
-            title: "AWS work",
-            accessKeyId: "AKIAWORK000000000001",
-            secretAccessKey: "s",
-            totpSecret: RFC6238_SECRET_BASE32,
-          }),
-        ]),
+      vault: "Work",
+      items: [
+        scriptRecipeItem({
+          title: "AWS work",
+          accessKeyId: "AKIAWORK000000000001",
+          secretAccessKey: "s",
+          totpSecret: RFC6238_SECRET_BASE32,
+        }),
       ],
     }),
   });

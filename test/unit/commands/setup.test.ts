@@ -244,7 +244,7 @@ describe("aws-op setup", () => {
     });
     const otp = item.fields?.find((f) => f.type === "OTP");
     if (otp) otp.label = "otp\u009b2J\u202e";
-    const t = makeContext({ store: makeStore({ vaults: [makeVault("Work", [item])] }) });
+    const t = makeContext({ store: makeStore({ vault: "Work", items: [item] }) });
     await run({ profile: "work", vault: "Work", item: item.id, offline: true, dryRun: true }, t.ctx);
     const shown = t.err() + t.out();
     expect(shown).toContain("\\x1b[2J");
