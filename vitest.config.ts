@@ -3,6 +3,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The run's own TMPDIR, removed at the end (test/setup/private-tmpdir.ts). Workers are child processes (the
+    // forks pool, vitest's default, pinned here): they and everything they start inherit that TMPDIR.
+    globalSetup: ["test/setup/private-tmpdir.ts"],
+    pool: "forks",
     setupFiles: ["test/setup/canary-scan.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

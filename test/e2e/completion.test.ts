@@ -1,12 +1,12 @@
 // `aws-op completion bash|zsh|fish`, tested by the shells themselves: bash through complete/compgen (the function
 // the script registers, called as readline calls it), fish through `complete -C`, zsh by loading the script with
 // compinit. Profile names come from the sandbox's AWS files; the fake op must never run.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../helpers/moto.js";
 import { cliPath, createSandbox, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["bash", "fish", "zsh"]);
 
@@ -31,7 +31,7 @@ describe.skipIf(!tools.available)("shell completion", () => {
     );
     sandbox.writeCredentials(["[personal]", "aws_access_key_id = AKIAEXAMPLE", ""].join("\n"));
     // `aws-op` on PATH, as an installed CLI is.
-    bin = mkdtempSync(join(tmpdir(), "aws-op-completion-"));
+    bin = makeTempDir("aws-op-completion-");
     writeFileSync(join(bin, "aws-op"), `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`, { mode: 0o755 });
     env = sandbox.env({ PATH: `${bin}:${sandbox.env().PATH ?? ""}` });
   });

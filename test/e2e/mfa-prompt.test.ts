@@ -3,13 +3,13 @@
 // fails at once with a message instead of hanging, unless a desktop dialog (zenity, kdialog, osascript), ykman or
 // op_mfa_process can give the code: those run here as fake executables on PATH, under `setsid` (no terminal).
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn as spawnPty } from "@lydell/node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
 import { cliPath, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -49,7 +49,7 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
         "",
       ].join("\n"),
     );
-    bin = mkdtempSync(join(tmpdir(), "aws-op-mfa-bin-"));
+    bin = makeTempDir("aws-op-mfa-bin-");
     driverLog = join(bin, "calls.log");
     for (const [name, code] of Object.entries(DRIVER_CODES)) {
       writeFileSync(
@@ -89,7 +89,7 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
   });
 
   it("the AWS CLI's credential process asks on the terminal and the call succeeds with the typed code", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-mfa-"));
+    const dir = makeTempDir("aws-op-mfa-");
     const out = join(dir, "out");
     moto.resetCalls();
     const screen = await new Promise<string>((resolve) => {
@@ -185,7 +185,7 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
   it("a helper that prints something other than six digits never reaches STS", async () => {
     await sandbox.run(["clear", "--all"]);
     moto.resetCalls();
-    const badBin = mkdtempSync(join(tmpdir(), "aws-op-mfa-bad-"));
+    const badBin = makeTempDir("aws-op-mfa-bad-");
     writeFileSync(join(badBin, "zenity"), "#!/bin/sh\necho 12345x\n");
     chmodSync(join(badBin, "zenity"), 0o755);
     const result = await sandbox.exec("setsid", ["-w", process.execPath, cliPath, "process", "--profile", "mfa"], {

@@ -2,12 +2,12 @@
 // Homebrew remove the versioned directory of the old Node.js. doctor names every profile whose Node.js is gone,
 // `doctor --fix` points exactly those lines at this install (the rest of the file byte for byte as it was), and the
 // AWS CLI works again. setup prefers a link on PATH to the running Node.js (Homebrew's bin/node) to its versioned path.
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
 import { cliPath, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -25,7 +25,7 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
 
   beforeAll(async () => {
     ({ moto, sandbox } = await startAliceWorld());
-    temp = mkdtempSync(join(tmpdir(), "aws-op-node-upgrade-"));
+    temp = makeTempDir("aws-op-node-upgrade-");
   }, 60_000);
 
   afterAll(async () => {

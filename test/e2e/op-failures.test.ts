@@ -1,8 +1,7 @@
 // Every failure of the 1Password CLI, as the fake op produces it with the real CLI's texts, reaches the AWS tool as
 // exit 1, nothing on stdout (the credential_process protocol), and one or two plain lines on stderr naming the fix.
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,6 +16,7 @@ import {
 } from "../fake-op/fixture.js";
 import { hasProc, processIds, waitForEnvProcessesToEnd, waitForProcessToEnd } from "../helpers/processes.js";
 import { cliPath, createSandbox, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
@@ -182,7 +182,7 @@ describe("aws-op process when op fails", () => {
   });
 
   it("op not installed: says where to get it", async () => {
-    const emptyBin = mkdtempSync(join(tmpdir(), "aws-op-nobin-"));
+    const emptyBin = makeTempDir("aws-op-nobin-");
     const result = await sandbox.run(["process", "--profile", "work"], { env: { PATH: emptyBin } });
     expectCleanFailure(result, /1Password CLI \("op"\) was not found[\s\S]*developer\.1password\.com/);
   });
@@ -337,7 +337,7 @@ describe("aws-op process when op fails", () => {
   });
 
   it("op that is not executable is reported", async () => {
-    const bin = mkdtempSync(join(tmpdir(), "aws-op-bin-"));
+    const bin = makeTempDir("aws-op-bin-");
     symlinkSync("/etc/hostname", join(bin, "op"));
     chmodSync(join(bin, "op"), 0o644);
     const result = await sandbox.run(["process", "--profile", "work"], { env: { PATH: bin } });

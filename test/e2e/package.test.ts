@@ -2,13 +2,13 @@
 // dist/ and the documents and nothing else, and `npm install -g ./aws-op-X.tgz` into a temporary prefix gives an
 // `aws-op` that serves credentials to the AWS CLI (every package it uses at run time is bundled into dist/, so the
 // install fetches nothing). `npm install -g .` from the copy (prepare) works as well.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../fake-op/fixture.js";
 import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
 import { spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws", "git"]);
 
@@ -33,7 +33,7 @@ describe.skipIf(!tools.available)("aws-op as an npm package", () => {
 
   beforeAll(async () => {
     ({ moto, sandbox } = await startAliceWorld());
-    work = mkdtempSync(join(tmpdir(), "aws-op-package-"));
+    work = makeTempDir("aws-op-package-");
     // The project as a clone has it: the files git knows (committed or not, never ignored ones such as dist/),
     // with this checkout's node_modules for the build tools.
     copy = join(work, "aws-op");

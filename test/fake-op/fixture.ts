@@ -5,17 +5,7 @@
 //   spawn("aws-op", [...], { env: { ...process.env, PATH: pathWithFakeOp(), ...env({ store: storePath, log: logPath }) } });
 //   expect(readCallLog(logPath).map((call) => call.argv)).toEqual([...]);
 import { spawn, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  statSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CallLogEntry } from "./call-log.js";
@@ -23,6 +13,7 @@ import type { FailureMode } from "./failures.js";
 import { newOpId } from "./ids.js";
 import type { FakeOpStore, ItemField, ItemSection, StoreAccount, StoreItem, StoreVault } from "./store.js";
 import { readStore, writeStore } from "./store.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 export type { CallLogEntry } from "./call-log.js";
 export { FAILURE_MODES, type FailureMode } from "./failures.js";
@@ -269,7 +260,7 @@ export interface TempStore {
 
 /** A fresh private temp directory holding `store.json`. */
 export function createTempStore(store: FakeOpStore = makeStore()): TempStore {
-  const dir = mkdtempSync(join(tmpdir(), "fake-op-"));
+  const dir = makeTempDir("fake-op-");
   const storePath = join(dir, "store.json");
   writeStore(storePath, store);
   return { dir, storePath, logPath: join(dir, "calls.jsonl") };

@@ -24,16 +24,15 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   statSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { delimiter, join, relative, sep } from "node:path";
 import { fakeOpPath, pathWithFakeOp } from "../fake-op/fixture.js";
 import type { Sandbox, SandboxOptions, Transcript } from "./sandbox.js";
+import { makeTempDir } from "./temp-dirs.js";
 
 export type CanaryKind = "long-term secret" | "OTP seed" | "served session secret" | "sign-in token";
 
@@ -130,7 +129,7 @@ function writeShim(dir: string, log: string, spec: ShimSpec): void {
 }
 
 export function createCanaryHarness(options: { shims?: ShimSpec[] } = {}): CanaryHarness {
-  const root = mkdtempSync(join(tmpdir(), "aws-op-canary-"));
+  const root = makeTempDir("aws-op-canary-");
   const shimDir = join(root, "bin");
   const tmpDir = join(root, "tmp");
   const shimLog = join(root, "children.log");

@@ -2,9 +2,9 @@
 // fetches the URL it is given (not following redirects), then fetches it once more, and appends what it saw as one
 // JSON line to $FAKE_BROWSER_LOG. FAKE_BROWSER_MODE=ignore makes it fetch nothing (a browser that never comes up).
 // The log holds the sign-in URL the redirect pointed at: keep it outside the scanned sandbox HOME and TMPDIR.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeTempDir } from "./temp-dirs.js";
 
 export interface FetchSeen {
   status?: number;
@@ -48,7 +48,7 @@ export interface FakeBrowser {
 }
 
 export function createFakeBrowser(): FakeBrowser {
-  const dir = mkdtempSync(join(tmpdir(), "aws-op-fake-browser-"));
+  const dir = makeTempDir("aws-op-fake-browser-");
   const path = join(dir, "fake-browser");
   const log = join(dir, "visits.jsonl");
   writeFileSync(path, `#!${process.execPath}\n${SCRIPT}`);

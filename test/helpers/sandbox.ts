@@ -1,8 +1,7 @@
 // A throw-away HOME for end-to-end tests: AWS config files, the fake op's store and call log, a cache directory,
 // and a clean environment in which the built CLI runs exactly as AWS tools run it. No test touches the real home.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
 import { createCanaryHarness, DEFAULT_SHIMS, scanForCanaries, type CanaryHarness } from "./canary.js";
@@ -18,6 +17,7 @@ import {
   type FakeOpStore,
   type TempStore,
 } from "../fake-op/fixture.js";
+import { makeTempDir } from "./temp-dirs.js";
 
 export const cliPath = join(repoRoot, "dist", "cli.js");
 
@@ -220,7 +220,7 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
         })
       : undefined;
   const options = harness ? harness.sandboxOptions(givenOptions) : givenOptions;
-  const home = mkdtempSync(join(tmpdir(), "aws-op-home-"));
+  const home = makeTempDir("aws-op-home-");
   mkdirSync(join(home, ".aws"), { recursive: true });
   const configPath = join(home, ".aws", "config");
   const credentialsPath = join(home, ".aws", "credentials");

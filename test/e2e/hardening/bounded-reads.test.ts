@@ -3,13 +3,13 @@
 // anything os.path.isfile rejects, as if the file were missing); aws-op does the same, never hangs, never grows
 // its memory without bound, refuses a file far larger than any AWS config, and never writes over such a path.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { canarySecretKey } from "../../helpers/canary.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const KEY = { accessKeyId: "AKIABOUNDED000000001", secretAccessKey: canarySecretKey() };
 const CONFIG = "[profile work]\nop_vault = Work\nop_item = AWS work\nop_session_duration = off\n";
@@ -23,7 +23,7 @@ function sandbox(): Sandbox {
 }
 
 function fifo(): string {
-  const path = join(mkdtempSync(join(tmpdir(), "aws-op-fifo-")), "credentials");
+  const path = join(makeTempDir("aws-op-fifo-"), "credentials");
   expect(spawnSync("mkfifo", [path]).status).toBe(0);
   return path;
 }
@@ -72,7 +72,7 @@ describe("bounded reads of the AWS files", () => {
 
   it("a config file far larger than any AWS config (20 MB) is a clean error naming the file and the variable", async () => {
     const box = sandbox();
-    const big = join(mkdtempSync(join(tmpdir(), "aws-op-big-")), "config");
+    const big = join(makeTempDir("aws-op-big-"), "config");
     writeFileSync(big, `${CONFIG}${"# padding padding padding padding padding padding\n".repeat(400_000)}`);
     const result = await box.run(["process", "--profile", "work"], {
       env: { AWS_CONFIG_FILE: big, ...SMALL_HEAP },

@@ -6,7 +6,6 @@ import {
   chownSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -15,7 +14,6 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +21,7 @@ import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js
 import { canarySecretKey, createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
 import { cliPath, createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
 import { sessionKeyFor, startFakeSts, type FakeSts } from "./fake-sts.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const PROFILES = ["alpha", "beta", "gamma"] as const;
 const KEYS = Object.fromEntries(
@@ -156,7 +155,7 @@ describe("cache attacks through process", () => {
 
   it("a cache file that is a symlink to a planted entry is not served", async () => {
     const { second, opCalls, first } = await tamperAndRerun((p) => {
-      const planted = join(mkdtempSync(join(tmpdir(), "aws-op-planted-")), "entry.json");
+      const planted = join(makeTempDir("aws-op-planted-"), "entry.json");
       writeFileSync(planted, readFileSync(p), { mode: 0o600 });
       rmSync(p);
       symlinkSync(planted, p);
@@ -184,7 +183,7 @@ describe("cache attacks through process", () => {
 
   it("a cache directory that is a symlink is refused with a message naming the fix", async () => {
     const sandbox = fresh();
-    const elsewhere = mkdtempSync(join(tmpdir(), "aws-op-elsewhere-"));
+    const elsewhere = makeTempDir("aws-op-elsewhere-");
     mkdirSync(sandbox.cacheDir, { recursive: true });
     symlinkSync(elsewhere, join(sandbox.cacheDir, "aws-op"));
     const result = await sandbox.run(["process", "--profile", "alpha"]);
@@ -209,7 +208,7 @@ describe("cache attacks through process", () => {
   describe("AWS_OP_CACHE_DIR on a directory aws-op did not make (issue 13, item 6)", () => {
     it("an existing shared directory (mode 1777) is refused naming the fix, and its mode (sticky bit) is left alone", async () => {
       // A stand-in for the system's shared temporary directory: never the real /tmp.
-      const shared = mkdtempSync(join(tmpdir(), "aws-op-shared-"));
+      const shared = makeTempDir("aws-op-shared-");
       chmodSync(shared, 0o1777);
       const sandbox = fresh({ AWS_OP_CACHE_DIR: shared });
       const result = await sandbox.run(["process", "--profile", "alpha"]);
@@ -223,7 +222,7 @@ describe("cache attacks through process", () => {
     });
 
     it("an existing directory of mine open to others (0755) is refused naming chmod 700, not changed", async () => {
-      const mine = mkdtempSync(join(tmpdir(), "aws-op-mine-"));
+      const mine = makeTempDir("aws-op-mine-");
       chmodSync(mine, 0o755);
       const sandbox = fresh({ AWS_OP_CACHE_DIR: mine });
       const result = await sandbox.run(["process", "--profile", "alpha"]);
@@ -234,9 +233,9 @@ describe("cache attacks through process", () => {
     });
 
     it("a private directory of mine, or a path that does not exist yet, is used (the new one created 0700)", async () => {
-      const mine = mkdtempSync(join(tmpdir(), "aws-op-mine-"));
+      const mine = makeTempDir("aws-op-mine-");
       chmodSync(mine, 0o700);
-      const created = join(mkdtempSync(join(tmpdir(), "aws-op-new-")), "a", "cache");
+      const created = join(makeTempDir("aws-op-new-"), "a", "cache");
       canaries.cacheRoots.push(mine, created);
       for (const root of [mine, created]) {
         const sandbox = fresh({ AWS_OP_CACHE_DIR: root });
@@ -248,7 +247,7 @@ describe("cache attacks through process", () => {
   });
 
   it("a cache directory that cannot be created (ENOTDIR) still serves fresh credentials and warns", async () => {
-    const blocker = join(mkdtempSync(join(tmpdir(), "aws-op-blocker-")), "file");
+    const blocker = join(makeTempDir("aws-op-blocker-"), "file");
     writeFileSync(blocker, "");
     const sandbox = fresh({ AWS_OP_CACHE_DIR: join(blocker, "cache") });
     for (let i = 0; i < 2; i++) {
@@ -264,7 +263,7 @@ describe("cache attacks through process", () => {
   // Root ignores permission bits, so a read-only or full disk is made real with a small tmpfs.
   const mountable = (() => {
     if (process.platform !== "linux") return false;
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-mnt-probe-"));
+    const dir = makeTempDir("aws-op-mnt-probe-");
     const ok = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]).status === 0;
     if (ok) spawnSync("umount", [dir]);
     if (!ok) console.warn("Skipping read-only/full disk tests: cannot mount a tmpfs here.");
@@ -277,7 +276,7 @@ describe("cache attacks through process", () => {
       for (const dir of mounts) spawnSync("umount", ["-l", dir]);
     });
     const mountTmpfs = (options: string) => {
-      const dir = mkdtempSync(join(tmpdir(), "aws-op-mnt-"));
+      const dir = makeTempDir("aws-op-mnt-");
       expect(spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir]).status).toBe(0);
       mounts.push(dir);
       return dir;

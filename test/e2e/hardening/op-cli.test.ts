@@ -1,11 +1,11 @@
 // WSL users run the Windows op.exe: op_cli (profile key), AWS_OP_CLI (environment) and --op-cli (flag) each
 // select the executable, flag over environment over profile; a missing one is named in the error.
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeOpPath, makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const KEY = { accessKeyId: "AKIAOPCLI00000000001", secretAccessKey: "opCliSecret00000000000000000000000000000" };
 
@@ -17,7 +17,7 @@ describe("choosing the op executable (op_cli / AWS_OP_CLI / --op-cli)", () => {
   let plainPath: string;
 
   beforeAll(() => {
-    binDir = mkdtempSync(join(tmpdir(), "aws-op-opcli-"));
+    binDir = makeTempDir("aws-op-opcli-");
     opExe = join(binDir, "op.exe");
     // A launcher named like the Windows binary (Node will not load the bundled double from a ".exe" file itself).
     writeFileSync(opExe, `#!/bin/sh\nexec '${fakeOpPath}' "$@"\n`);

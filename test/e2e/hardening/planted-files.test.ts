@@ -3,13 +3,13 @@
 // botocore and the JS SDK do, ignores a relative XDG_CACHE_HOME, and runs op_cli only as a bare name or an
 // absolute path. (An empty HOME is covered by the unit tests of homeDirectory, awsFilePaths and cacheDirectory: here
 // it would fall back to the real home of the user running the tests.)
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { startFakeSts, type FakeSts } from "./fake-sts.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const KEY = { accessKeyId: "AKIAPLANTED000000001", secretAccessKey: "plantedSecret000000000000000000000000000" };
 
@@ -21,7 +21,7 @@ describe("planted configuration in the working directory", () => {
 
   beforeAll(async () => {
     sts = await startFakeSts();
-    repo = mkdtempSync(join(tmpdir(), "aws-op-repo-"));
+    repo = makeTempDir("aws-op-repo-");
     marker = join(repo, "payload-ran");
     writeFileSync(join(repo, "payload.sh"), `#!/bin/sh\ntouch '${marker}'\n`);
     chmodSync(join(repo, "payload.sh"), 0o755);

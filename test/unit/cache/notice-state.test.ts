@@ -1,14 +1,14 @@
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { claimNotice } from "../../../src/cache/notice-state.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const MIN = 60_000;
 const T0 = Date.parse("2026-12-01T12:00:00Z");
 
 function root(): string {
-  return join(mkdtempSync(join(tmpdir(), "aws-op-notice-")), "aws-op");
+  return join(makeTempDir("aws-op-notice-"), "aws-op");
 }
 
 describe("claimNotice: at most one notice per profile per interval", () => {

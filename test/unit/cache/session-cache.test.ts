@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync, chmodSync, statSync, symlinkSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, chmodSync, statSync, symlinkSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,6 +10,7 @@ import {
   type CacheDescriptor,
   type CacheEntry,
 } from "../../../src/cache/session-cache.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const MIN = 60_000;
 
@@ -60,7 +60,7 @@ describe("cacheKey", () => {
 
 describe("SessionCache", () => {
   function fresh(): SessionCache {
-    return new SessionCache(join(mkdtempSync(join(tmpdir(), "aws-op-cache-")), "aws-op"));
+    return new SessionCache(join(makeTempDir("aws-op-cache-"), "aws-op"));
   }
 
   it("writes private files in private directories", () => {
@@ -102,7 +102,7 @@ describe("SessionCache", () => {
   });
 
   it("refuses a cache directory that is a symbolic link", () => {
-    const base = mkdtempSync(join(tmpdir(), "aws-op-cache-"));
+    const base = makeTempDir("aws-op-cache-");
     mkdirSync(join(base, "real"));
     symlinkSync(join(base, "real"), join(base, "aws-op"));
     expect(() => new SessionCache(join(base, "aws-op")).prepare()).toThrow(/symbolic link/);
@@ -115,7 +115,7 @@ describe("SessionCache", () => {
 
 describe("clearSessionsFor", () => {
   it("deletes entries made from an item directly, as a role source, or down a chain of roles, and by profile", () => {
-    const cache = new SessionCache(join(mkdtempSync(join(tmpdir(), "aws-op-cache-")), "aws-op"));
+    const cache = new SessionCache(join(makeTempDir("aws-op-cache-"), "aws-op"));
     const creds = {
       accessKeyId: "ASIA1",
       secretAccessKey: "s",

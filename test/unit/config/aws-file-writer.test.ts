@@ -1,23 +1,14 @@
 // Writing AWS files: atomic, mode kept, new files private, symlinks kept, and a concurrent edit never overwritten.
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeAwsFile, writeAwsFiles } from "../../../src/config/aws-file-writer.js";
 import { readAwsFile } from "../../../src/config/profile.js";
 import { UserError } from "../../../src/errors.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "aws-op-writer-"));
+  return makeTempDir("aws-op-writer-");
 }
 
 describe("writeAwsFile", () => {

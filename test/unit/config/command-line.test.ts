@@ -5,8 +5,7 @@
 // split, the AWS SDK for Go's INI reader reads the value: both of its generations are modelled below (the older one
 // also runs for real in test/e2e/go-ruby-sdks.test.ts).
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import {
 } from "../../../src/config/command-line.js";
 import { splitPosix, splitWindows } from "../../../src/config/shell-split.js";
 import { UserError } from "../../../src/errors.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 /** Reference: POSIX shell / shlex word splitting (no expansions: the lines we accept contain none). */
 function referencePosix(line: string): string[] {
@@ -256,7 +256,7 @@ describe.skipIf(!hasPython)("against the real parsers", () => {
     "a\\b",
     "under_score.dot-dash@at+plus=eq,comma:colon/slash",
   ];
-  const dir = mkdtempSync(join(tmpdir(), "aws op 'quote' "));
+  const dir = makeTempDir("aws op 'quote' ");
   const lines = names.map((profile) => ({
     profile,
     line: buildCredentialProcessLine({ nodePath: join(dir, "argv-printer"), cliPath: join(dir, "cli.js"), profile }),

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
 import { IniEditError, IniSyntaxError, parseIni, type IniDocument } from "../../../src/config/ini.js";
 import { configSectionName, credentialsSectionName, profileFromConfigSection } from "../../../src/config/names.js";
 import { UserError } from "../../../src/errors.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const realisticConfig = `# ~/.aws/config — managed partly by aws-op, partly by hand.
 ; Keep the region in the default profile.
@@ -705,7 +705,7 @@ describe("duplicates, which botocore's configparser (strict) refuses", () => {
   it.skipIf(spawnSync("python3", ["-c", "import botocore"]).status !== 0)(
     "agrees with botocore: a file with duplicates is one it cannot parse",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), "aws-op-dup-"));
+      const dir = makeTempDir("aws-op-dup-");
       const script =
         "import json, sys\nfrom botocore.configloader import raw_config_parse\nout = []\n" +
         "for p in json.load(sys.stdin):\n    try:\n        raw_config_parse(p); out.append(True)\n" +

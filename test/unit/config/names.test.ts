@@ -2,8 +2,7 @@
 // loadSharedConfigFiles with the files handed in from memory), botocore and the Ruby SDK (aws-sdk-core's IniParser)
 // read what setup and import write; a name that any of them would read differently must be refused.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { externalDataInterceptor, loadSharedConfigFiles } from "@smithy/core/config";
 import fc from "fast-check";
@@ -17,6 +16,7 @@ import {
 } from "../../../src/config/names.js";
 import { readAwsFile, readProfileValues } from "../../../src/config/profile.js";
 import { UserError } from "../../../src/errors.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const LINE = '"/usr/bin/node" "/opt/aws-op/dist/cli.js" process --profile';
 
@@ -181,7 +181,7 @@ const names = fc.oneof(
 
 describe("profile names every AWS client reads as the same section", () => {
   it("every name setup and import accept is read back as its own section by the JS SDK, aws-op, botocore and the Ruby SDK, with nothing moved into the profile above (property)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-names-"));
+    const dir = makeTempDir("aws-op-names-");
     const accepted: Written[] = [];
     await fc.assert(
       fc.asyncProperty(names, async (profile) => {
@@ -238,7 +238,7 @@ const values = fc.oneof(
 
 describe("values every AWS client reads back as written", () => {
   it("every value setup and import accept reads back unchanged in the JS SDK, aws-op, botocore and the Ruby SDK (property)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-values-"));
+    const dir = makeTempDir("aws-op-values-");
     const accepted: string[] = [];
     await fc.assert(
       fc.asyncProperty(values, async (value) => {

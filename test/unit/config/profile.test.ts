@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
@@ -11,9 +10,10 @@ import {
   resolveProfileSettings,
   type SettingFlags,
 } from "../../../src/config/profile.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 function files(config: string, credentials = "") {
-  const dir = mkdtempSync(join(tmpdir(), "aws-op-profile-"));
+  const dir = makeTempDir("aws-op-profile-");
   writeFileSync(join(dir, "config"), config);
   writeFileSync(join(dir, "credentials"), credentials);
   return readAwsFiles({ config: join(dir, "config"), credentials: join(dir, "credentials") });

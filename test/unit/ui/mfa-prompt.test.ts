@@ -1,6 +1,5 @@
 // The MFA prompt drivers and op_mfa_process, with fake zenity, kdialog, osascript and ykman executables on PATH.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,12 +11,13 @@ import {
   splitMfaProcess,
   type MfaPromptEnvironment,
 } from "../../../src/ui/mfa-prompt.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const SERIAL = "arn:aws:iam::123456789012:mfa/alice";
 
 /** A directory of fake helpers (as a PATH, system tools after it): each logs its argv, one line per word. */
 function fakeBin(helpers: Record<string, string>): { dir: string; log: string } {
-  const dir = mkdtempSync(join(tmpdir(), "aws-op-mfa-bin-"));
+  const dir = makeTempDir("aws-op-mfa-bin-");
   const log = join(dir, "calls.log");
   for (const [name, body] of Object.entries(helpers)) {
     const path = join(dir, name);
@@ -170,7 +170,7 @@ describe("askMfaCode", () => {
   });
 
   it("gives up at the bound and kills the helper with what it started", async () => {
-    const marker = join(mkdtempSync(join(tmpdir(), "aws-op-mfa-")), "still-running");
+    const marker = join(makeTempDir("aws-op-mfa-"), "still-running");
     const { dir } = fakeBin({ zenity: `(sleep 3; touch '${marker}') & sleep 30` });
     const started = Date.now();
     await expect(

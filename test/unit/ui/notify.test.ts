@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
@@ -10,10 +9,11 @@ import {
   noticeReason,
   type NoticeEnvironment,
 } from "../../../src/ui/notify.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const T0 = Date.parse("2026-12-01T12:00:00Z");
 // Directories whose notify-send / osascript stand in for the real ones (never run here: `start` records).
-const bin = mkdtempSync(join(tmpdir(), "aws-op-notify-bin-"));
+const bin = makeTempDir("aws-op-notify-bin-");
 for (const name of ["notify-send", "osascript"]) {
   writeFileSync(join(bin, name), "#!/bin/sh\n");
   chmodSync(join(bin, name), 0o755);
@@ -24,7 +24,7 @@ function world(overrides: Partial<NoticeEnvironment> = {}) {
   const environment: NoticeEnvironment = {
     env: { PATH: bin, DISPLAY: ":0" },
     platform: "linux",
-    cacheRoot: join(mkdtempSync(join(tmpdir(), "aws-op-notify-")), "aws-op"),
+    cacheRoot: join(makeTempDir("aws-op-notify-"), "aws-op"),
     now: new Date(T0),
     hasTerminal: () => false,
     start: (argv) => {

@@ -1,19 +1,19 @@
 // The terminal prompt, run in real processes: inside a pseudo-terminal (node-pty) with stdout and stderr
 // redirected away, as an AWS tool runs a credential process, and with no controlling terminal at all (setsid).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { spawn as spawnPty } from "@lydell/node-pty";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../fake-op/fixture.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 let dir: string;
 let driver: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "aws-op-tty-"));
+  dir = makeTempDir("aws-op-tty-");
   const entry = join(dir, "driver.ts");
   // argv: timeoutMs. Prints {"code": ...} or {"error": message} on stdout.
   writeFileSync(
