@@ -36,6 +36,7 @@ export function readSdkError(error: unknown): SdkErrorFacts {
   };
 }
 
+/** The error codes of a network failure (Node's, on the socket the SDK opened). */
 const NETWORK_CODES = [
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -46,11 +47,39 @@ const NETWORK_CODES = [
   "ENETUNREACH",
 ];
 
+/** Does an error name say `code`? AWS names many errors both ways: "AccessDenied" and "AccessDeniedException". */
+export function isErrorNamed(name: string, code: string): boolean {
+  return name === code || name === `${code}Exception`;
+}
+
+/** What a service's own mapping gets: the error as read, and `op`, the call's name (e.g. "STS GetSessionToken"). */
+type ServiceErrorFacts = SdkErrorFacts & { op: string };
+
+/**
+ * An SDK error of one call as a UserError that names the fix: an error aws-op made itself stays as it is, then the
+ * failures STS and IAM share, then what `specific` knows of the service, else the code and AWS's short message.
+ */
+export function toServiceError(
+  error: unknown,
+  service: "STS" | "IAM",
+  operation: string,
+  endpoint: string | undefined,
+  specific: (facts: ServiceErrorFacts) => UserError | undefined,
+): UserError {
+  if (error instanceof UserError) return error;
+  const facts = readSdkError(error);
+  const op = `${service} ${operation}`;
+  const known = toCommonAwsError(error, op, endpoint, service) ?? specific({ ...facts, op });
+  return (
+    known ?? new UserError(`${op} failed: ${facts.name}${facts.message ? `: ${facts.message}` : ""}.`, { cause: error })
+  );
+}
+
 /**
  * The failures STS and IAM share: the network, time limits, the clock, throttling, rejected keys. Returns
  * undefined for anything service-specific. `op` names the call, e.g. "STS GetSessionToken".
  */
-export function toCommonAwsError(
+function toCommonAwsError(
   error: unknown,
   op: string,
   endpoint: string | undefined,
@@ -103,18 +132,21 @@ export function toCommonAwsError(
 }
 
 export function toAwsError(error: unknown, context: AwsErrorContext): UserError {
-  if (error instanceof UserError) return error;
-  const { name, message } = readSdkError(error);
-  const op = `STS ${context.operation}`;
-  const common = toCommonAwsError(error, op, context.endpoint, "STS");
-  if (common) return common;
+  return toServiceError(error, "STS", context.operation, context.endpoint, (facts) =>
+    toStsError(error, context, facts),
+  );
+}
+
+/** What STS alone says: rejected keys and MFA codes, denied calls, expired credentials, durations. */
+function toStsError(error: unknown, context: AwsErrorContext, facts: ServiceErrorFacts): UserError | undefined {
+  const { name, message, op } = facts;
   if (name === "InvalidClientTokenId") {
     return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
       hint: 'The key is deleted, deactivated or mistyped: check the item\'s access key ID, or create a new key and run "aws-op rotate".',
       cause: error,
     });
   }
-  if (name === "AccessDenied" || name === "AccessDeniedException") {
+  if (isErrorNamed(name, "AccessDenied")) {
     if (context.mfa && /MultiFactorAuthentication|MFA|one time pass/i.test(message)) {
       return new UserError(`AWS rejected the MFA code (${op}).`, {
         hint: "Check that op_mfa_serial (or the item's MFA serial) is the ARN of the MFA device whose secret is in the item's one-time password field, and that this computer's clock is right.",
@@ -141,7 +173,7 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
     }
     return new UserError(`AWS denied ${op}: ${message || "AccessDenied"}.`, { cause: error });
   }
-  if (name === "ExpiredToken" || name === "ExpiredTokenException") {
+  if (isErrorNamed(name, "ExpiredToken")) {
     return new UserError(`AWS says the credentials used for ${op} have expired.`, {
       hint: 'Run "aws-op clear" and try again.',
       cause: error,
@@ -158,5 +190,5 @@ export function toAwsError(error: unknown, context: AwsErrorContext): UserError 
       cause: error,
     });
   }
-  return new UserError(`${op} failed: ${name}${message ? `: ${message}` : ""}.`, { cause: error });
+  return undefined;
 }

@@ -143,18 +143,6 @@ export function toFederationCredentials(credentials: AwsCredentials): Federation
   };
 }
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-
 function endpointHint(): string {
   return "Check your network connection and proxy settings, and AWS_ENDPOINT_URL_SIGNIN (a base URL: aws-op appends /federation) or AWS_ENDPOINT_URL if you set them.";
 }
@@ -168,7 +156,7 @@ function unreachable(endpoint: string, error: unknown): UserError {
       cause: error,
     });
   }
-  const code = cause?.code && NETWORK_CODES.has(cause.code) ? cause.code : (cause?.code ?? "network error");
+  const code = cause?.code ?? "network error";
   return new UserError(`Could not reach the AWS sign-in endpoint ${endpoint} (${code}).`, {
     hint: endpointHint(),
     cause: error,

@@ -3,7 +3,7 @@
 // The endpoint is chosen as the AWS SDKs choose it (endpoints.ts).
 import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
-import { readSdkError, toCommonAwsError } from "./aws-errors.js";
+import { isErrorNamed, readSdkError, toServiceError } from "./aws-errors.js";
 import { maskKeyId } from "./credential-output.js";
 import { configuredEndpoint, type ProfileEndpointSettings } from "./endpoints.js";
 import { limitResponseSize, sdkClientConfig, type CallerKeys } from "./sts.js";
@@ -41,60 +41,76 @@ export function iamEndpoint(env: NodeJS.ProcessEnv, profile?: ProfileEndpointSet
   return endpoint ? { endpoint } : {};
 }
 
-async function makeClient(keys: CallerKeys, options: IamOptions) {
-  const sdk = await import("@aws-sdk/client-iam");
-  // IAM is a global service; the SDK signs for us-east-1 whatever region is given. Bounded time as for STS.
-  const client = new sdk.IAMClient(sdkClientConfig(keys, options));
-  limitResponseSize(client);
-  return { sdk, client };
-}
-
 /** IAM SDK errors as UserErrors that name the fix. Only the error code and AWS's short message are shown. */
 export function toIamError(error: unknown, operation: string, endpoint: string | undefined): UserError {
-  if (error instanceof UserError) return error;
-  const { name, message } = readSdkError(error);
-  const op = `IAM ${operation}`;
-  const common = toCommonAwsError(error, op, endpoint, "IAM");
-  if (common) return common;
-  if (name === "InvalidClientTokenId") {
-    return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
-      hint: "The key in the item is deleted, deactivated or mistyped: fix the item (or create a key in the AWS console and store it) before rotating.",
-      cause: error,
-    });
-  }
-  if (name === "AccessDenied" || name === "AccessDeniedException") {
-    return new UserError(`AWS denied ${op}: ${message || "AccessDenied"}.`, {
-      hint: "The IAM user needs iam:ListAccessKeys, iam:CreateAccessKey, iam:UpdateAccessKey and iam:DeleteAccessKey on itself (arn:aws:iam::ACCOUNT:user/${aws:username}); a policy that requires MFA for these calls is not supported by rotate.",
-      cause: error,
-    });
-  }
-  if (name === "LimitExceeded" || name === "LimitExceededException") {
-    return new UserError(`AWS refused ${op}: the user already has the maximum number of access keys (2).`, {
-      hint: "Delete the access key you no longer use (aws iam list-access-keys; aws iam delete-access-key), then run rotate again.",
-      cause: error,
-    });
-  }
-  if (name === "NoSuchEntity" || name === "NoSuchEntityException") {
-    return new UserError(`AWS says the user or key does not exist (${op}: ${message || "NoSuchEntity"}).`, {
-      cause: error,
-    });
-  }
-  return new UserError(`${op} failed: ${name}${message ? `: ${message}` : ""}.`, { cause: error });
+  return toServiceError(error, "IAM", operation, endpoint, ({ name, message, op }) => {
+    if (name === "InvalidClientTokenId") {
+      return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
+        hint: "The key in the item is deleted, deactivated or mistyped: fix the item (or create a key in the AWS console and store it) before rotating.",
+        cause: error,
+      });
+    }
+    if (isErrorNamed(name, "AccessDenied")) {
+      return new UserError(`AWS denied ${op}: ${message || "AccessDenied"}.`, {
+        hint: "The IAM user needs iam:ListAccessKeys, iam:CreateAccessKey, iam:UpdateAccessKey and iam:DeleteAccessKey on itself (arn:aws:iam::ACCOUNT:user/${aws:username}); a policy that requires MFA for these calls is not supported by rotate.",
+        cause: error,
+      });
+    }
+    if (isErrorNamed(name, "LimitExceeded")) {
+      return new UserError(`AWS refused ${op}: the user already has the maximum number of access keys (2).`, {
+        hint: "Delete the access key you no longer use (aws iam list-access-keys; aws iam delete-access-key), then run rotate again.",
+        cause: error,
+      });
+    }
+    if (isErrorNamed(name, "NoSuchEntity")) {
+      return new UserError(`AWS says the user or key does not exist (${op}: ${message || "NoSuchEntity"}).`, {
+        cause: error,
+      });
+    }
+    return undefined;
+  });
 }
 
 /** Did IAM refuse the call for lack of permission (the key may not call it)? */
 export function isIamAccessDenied(error: unknown): boolean {
   const { name } = readSdkError(error instanceof UserError && error.cause !== undefined ? error.cause : error);
-  return name === "AccessDenied" || name === "AccessDeniedException";
+  return isErrorNamed(name, "AccessDenied");
+}
+
+type IamSdk = typeof import("@aws-sdk/client-iam");
+
+/**
+ * One IAM call on a client of its own, destroyed after it; its SDK error as a UserError naming `operation`. The SDK
+ * is loaded here, lazily. IAM is a global service: the SDK signs for us-east-1 whatever region is given. Bounded
+ * time and answer size as for STS.
+ */
+async function callIam<T>(
+  keys: CallerKeys,
+  options: IamOptions,
+  operation: string,
+  call: (sdk: IamSdk, client: InstanceType<IamSdk["IAMClient"]>) => Promise<T>,
+): Promise<T> {
+  const sdk = await import("@aws-sdk/client-iam");
+  const client = new sdk.IAMClient(sdkClientConfig(keys, options));
+  limitResponseSize(client);
+  try {
+    return await call(sdk, client);
+  } catch (error) {
+    throw toIamError(error, operation, options.endpoint);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Without a user name, IAM acts on the user who owns the calling key. */
+function userNameParameter(options: { userName?: string }): { UserName?: string } {
+  return options.userName ? { UserName: options.userName } : {};
 }
 
 export const sdkIam: IamApi = {
-  async listAccessKeys(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    try {
-      const out = await client.send(
-        new sdk.ListAccessKeysCommand(options.userName ? { UserName: options.userName } : {}),
-      );
+  listAccessKeys: (keys, options) =>
+    callIam(keys, options, "ListAccessKeys", async (sdk, client) => {
+      const out = await client.send(new sdk.ListAccessKeysCommand(userNameParameter(options)));
       return (out.AccessKeyMetadata ?? []).flatMap((k) =>
         k.AccessKeyId
           ? [
@@ -106,18 +122,10 @@ export const sdkIam: IamApi = {
             ]
           : [],
       );
-    } catch (error) {
-      throw toIamError(error, "ListAccessKeys", options.endpoint);
-    } finally {
-      client.destroy();
-    }
-  },
-  async createAccessKey(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    try {
-      const out = await client.send(
-        new sdk.CreateAccessKeyCommand(options.userName ? { UserName: options.userName } : {}),
-      );
+    }),
+  createAccessKey: (keys, options) =>
+    callIam(keys, options, "CreateAccessKey", async (sdk, client) => {
+      const out = await client.send(new sdk.CreateAccessKeyCommand(userNameParameter(options)));
       const key = out.AccessKey;
       if (!key?.AccessKeyId || !key.SecretAccessKey) {
         throw new UserError("IAM CreateAccessKey returned an incomplete answer.", {
@@ -126,41 +134,21 @@ export const sdkIam: IamApi = {
       }
       registerSecret(key.SecretAccessKey);
       return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey, userName: key.UserName ?? "" };
-    } catch (error) {
-      throw toIamError(error, "CreateAccessKey", options.endpoint);
-    } finally {
-      client.destroy();
-    }
-  },
-  async deleteAccessKey(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    try {
+    }),
+  deleteAccessKey: (keys, options) =>
+    callIam(keys, options, `DeleteAccessKey (${maskKeyId(options.accessKeyId)})`, async (sdk, client) => {
       await client.send(
-        new sdk.DeleteAccessKeyCommand({
-          AccessKeyId: options.accessKeyId,
-          ...(options.userName ? { UserName: options.userName } : {}),
-        }),
+        new sdk.DeleteAccessKeyCommand({ AccessKeyId: options.accessKeyId, ...userNameParameter(options) }),
       );
-    } catch (error) {
-      throw toIamError(error, `DeleteAccessKey (${maskKeyId(options.accessKeyId)})`, options.endpoint);
-    } finally {
-      client.destroy();
-    }
-  },
-  async updateAccessKey(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    try {
+    }),
+  updateAccessKey: (keys, options) =>
+    callIam(keys, options, `UpdateAccessKey (${maskKeyId(options.accessKeyId)})`, async (sdk, client) => {
       await client.send(
         new sdk.UpdateAccessKeyCommand({
           AccessKeyId: options.accessKeyId,
           Status: options.status,
-          ...(options.userName ? { UserName: options.userName } : {}),
+          ...userNameParameter(options),
         }),
       );
-    } catch (error) {
-      throw toIamError(error, `UpdateAccessKey (${maskKeyId(options.accessKeyId)})`, options.endpoint);
-    } finally {
-      client.destroy();
-    }
-  },
+    }),
 };
