@@ -45,6 +45,9 @@ export function noticeReason(error: unknown): string {
   return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 1)}…` : line;
 }
 
+/** The AppleScript that shows a notice, one `-e` a line: the title and the text are its arguments. */
+const NOTICE_SCRIPT = ["on run argv", "display notification (item 2 of argv) with title (item 1 of argv)", "end run"];
+
 /** The notifier's argv for this desktop, or undefined when there is none. */
 export function noticeCommand(
   title: string,
@@ -55,17 +58,7 @@ export function noticeCommand(
   if (platform === "darwin") {
     if (!findExecutable("osascript", env, platform)) return undefined;
     // Title and text are arguments of the script, never part of it.
-    return [
-      "osascript",
-      "-e",
-      "on run argv",
-      "-e",
-      "display notification (item 2 of argv) with title (item 1 of argv)",
-      "-e",
-      "end run",
-      title,
-      body,
-    ];
+    return ["osascript", ...NOTICE_SCRIPT.flatMap((line) => ["-e", line]), title, body];
   }
   if (platform === "win32") return undefined;
   // notify-send talks to the desktop's notification service: only inside a desktop session.
