@@ -3,8 +3,7 @@
 // call moto with what it serves. A test-only clock offset (AWS_OP_TEST_CLOCK_OFFSET_FILE) moves a running exec
 // across a session's refresh point. The secret scan covers the children's environment (their shims log it) and
 // the endpoint's answers the children print.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn as spawnPty } from "@lydell/node-pty";
@@ -12,6 +11,7 @@ import { readStore, repoRoot, scriptRecipeItem, writeStore } from "../fake-op/fi
 import { requireTools, startAliceWorld, type Moto, canConnect } from "../helpers/moto.js";
 import { awsConfig, callerArn } from "../helpers/alice-world.js";
 import { cliPath, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
 
@@ -164,7 +164,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
         },
       }),
     );
-    scripts = mkdtempSync(join(tmpdir(), "aws-op-server-scripts-"));
+    scripts = makeTempDir("aws-op-server-scripts-");
     writeFileSync(join(scripts, "asker.mjs"), ASKER);
     writeFileSync(join(scripts, "js-sdk.cjs"), JS_SDK);
     // The profile's identity as AWS tools see it through credential_process (no endpoint involved).
@@ -218,7 +218,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     const seenTokens = new Set<string>();
     let lastPort = 0;
     for (let i = 0; i < 2; i++) {
-      const dir = mkdtempSync(join(tmpdir(), "aws-op-server-"));
+      const dir = makeTempDir("aws-op-server-");
       const running = server("work", ["node", join(scripts, "asker.mjs"), dir], {
         AWS_PROFILE: "work",
         AWS_ACCESS_KEY_ID: "AKIASTALE",
@@ -251,7 +251,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
 
   it("exit codes pass through, and the port is closed also when the child is killed by a signal", async () => {
     expect((await server("work", ["sh", "-c", "exit 7"])).status).toBe(7);
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-kill-"));
+    const dir = makeTempDir("aws-op-server-kill-");
     const killed = await server("work", [
       "sh",
       "-c",
@@ -265,7 +265,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
   });
 
   it("a child running across the refresh point gets new credentials with exactly one more op call and one STS call", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-refresh-"));
+    const dir = makeTempDir("aws-op-server-refresh-");
     const clock = join(dir, "clock-offset");
     const running = server("work", ["node", join(scripts, "asker.mjs"), dir, "10"], {
       AWS_OP_TEST_CLOCK_OFFSET_FILE: clock,
@@ -288,7 +288,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
   });
 
   it("50 concurrent requests to a cold endpoint: at most one op call and one STS call, all answered", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-cold-"));
+    const dir = makeTempDir("aws-op-server-cold-");
     const running = server("work", ["node", join(scripts, "asker.mjs"), dir, "50"]);
     await waitForFile(join(dir, "ready"));
     // Cold: nothing cached any more.
@@ -303,7 +303,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
   });
 
   it("a renewal that needs a typed MFA code fails with HTTP 500 naming the fix, and aws-op says the same on stderr; the first session was asked for on the terminal before the command started", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-mfa-"));
+    const dir = makeTempDir("aws-op-server-mfa-");
     const clock = join(dir, "clock-offset");
     const opBefore = sandbox.opCalls().length;
     let screen = "";
@@ -361,7 +361,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
 
   it("a role profile is re-assumed from the cached MFA session without a new code (no terminal at all)", async () => {
     // The "typed" session (12 h, made with a typed code by the test before) is still cached.
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-server-role-"));
+    const dir = makeTempDir("aws-op-server-role-");
     const clock = join(dir, "clock-offset");
     const opBefore = sandbox.opCalls().length;
     moto.resetCalls();

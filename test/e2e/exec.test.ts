@@ -1,12 +1,12 @@
 // `aws-op exec` run as people run it: the built CLI, the fake op first on PATH, the AWS CLI against moto.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { requireTools, type Moto } from "../helpers/moto.js";
 import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
 import { cliPath, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -119,7 +119,7 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
   });
 
   it("forwards SIGTERM to the child and exits 128+15 when the child dies of it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-signal-"));
+    const dir = makeTempDir("aws-op-signal-");
     const ready = join(dir, "ready");
     const marker = join(dir, "marker");
     // The child records the signal, then dies of it (trap reset + kill itself), as a well-behaved program does.

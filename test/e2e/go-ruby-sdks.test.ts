@@ -3,14 +3,14 @@
 // and an SDK-side role (role_arn + source_profile pointing at an aws-op profile). Debian's packages: golang-go with
 // golang-github-aws-aws-sdk-go-v2-dev (built in GOPATH mode, no module proxy) and ruby-aws-sdk-core.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../fake-op/fixture.js";
 import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
 import { awsConfig } from "../helpers/alice-world.js";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
 import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "go", "ruby"]);
 const GOPATH = "/usr/share/gocode";
@@ -31,7 +31,7 @@ describe.skipIf(!tools.available)("the Go and Ruby SDKs through credential_proce
   let goProgram: string;
 
   beforeAll(async () => {
-    buildDir = mkdtempSync(join(tmpdir(), "aws-op-go-"));
+    buildDir = makeTempDir("aws-op-go-");
     goProgram = join(buildDir, "go-sts");
     // aws-op installed under a folder with a space (a macOS home like "/Users/Ann Lee"): the line quotes the path.
     const spacedDist = join(buildDir, "Ann Lee", "dist");

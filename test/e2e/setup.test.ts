@@ -1,13 +1,13 @@
 // aws-op setup end to end: the block it writes, idempotence, and the written line working where `node` is not on
 // PATH (nvm users, GUI apps), run by the real AWS CLI against moto.
-import { mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeOpPath } from "../fake-op/fixture.js";
 import { requireTools } from "../helpers/moto.js";
 import { useAliceWorld } from "../helpers/alice-world.js";
 import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 /** `aws-op setup PROFILE` with the world's vault and item. */
 const setupWith = (profile: string): string[] => ["setup", profile, "--vault", "Work", "--item", "AWS work"];
@@ -62,7 +62,7 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
 
   it("the written line works with PATH holding no node at all", async () => {
     // A PATH directory with only op (the test double, which names its interpreter absolutely) and sh.
-    const bin = mkdtempSync(join(tmpdir(), "thin-path-"));
+    const bin = makeTempDir("thin-path-");
     symlinkSync(fakeOpPath, join(bin, "op"));
     symlinkSync("/bin/sh", join(bin, "sh"));
     const env = sandbox.env({ PATH: bin, AWS_DEFAULT_REGION: "us-east-1" });

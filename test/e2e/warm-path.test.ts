@@ -9,12 +9,12 @@
 // dist/cli.js is the cached path's own small entry (src/cli-cached.ts); it loads the full CLI (dist/main.js) for
 // anything but a hit: a warm run must never load it, a cold run does.
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
 import { requireTools, type Moto } from "../helpers/moto.js";
 import { cliPath, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server"]);
 
@@ -83,7 +83,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
     },
     (world) => {
       ({ moto, sandbox } = world);
-      hooksDir = mkdtempSync(join(tmpdir(), "aws-op-load-hooks-"));
+      hooksDir = makeTempDir("aws-op-load-hooks-");
       writeFileSync(join(hooksDir, "cjs-hook.cjs"), CJS_HOOK);
       writeFileSync(join(hooksDir, "esm-register.mjs"), ESM_REGISTER);
       writeFileSync(join(hooksDir, "esm-hooks.mjs"), ESM_HOOKS);

@@ -336,7 +336,7 @@ describe("cache attacks through process", () => {
 
     it("a compile-cache that is a symlink is not used: credentials are served and nothing is written where it points", async () => {
       const sandbox = fresh();
-      const elsewhere = mkdtempSync(join(tmpdir(), "aws-op-elsewhere-"));
+      const elsewhere = makeTempDir("aws-op-elsewhere-");
       mkdirSync(join(sandbox.cacheDir, "aws-op"), { recursive: true, mode: 0o700 });
       symlinkSync(elsewhere, compileCache(sandbox));
       served(await sandbox.run(["process", "--profile", "alpha"]));

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseWithDotenv } from "dotenv";
 import fc from "fast-check";
@@ -16,6 +15,7 @@ import {
 } from "../../../src/aws/env-format.js";
 import { UserError } from "../../../src/errors.js";
 import { parseCmd, parseDotenv, parseFish, parsePowerShell } from "../../helpers/shell-parsers.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const pythonDotenv = spawnSync("python3", ["-c", "import dotenv"]).status === 0;
 
@@ -74,7 +74,7 @@ describe("quoting: every value round-trips", () => {
   });
 
   it("dotenv: a value is either refused or read back unchanged by the dotenv parsers (dotenv for Node, python-dotenv) and by a real sh running `set -a; . ./.env`, which never runs anything in it (regression: $(...) and backticks in double quotes ran) (property)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "aws-op-dotenv-"));
+    const dir = makeTempDir("aws-op-dotenv-");
     const marker = join(dir, "ran");
     const payloads = [`$(touch ${marker})`, `\`touch ${marker}\``, `it's $(touch ${marker})`, `'; touch ${marker}; '`];
     const accepted: string[] = [];

@@ -1,8 +1,7 @@
 // A Context for command tests with the built double of op (real processes, FIFO templates): a temp HOME with AWS
 // files, the one fake STS (test/helpers/fake-sts.ts), captured stdout/stderr and a fixed clock, put together by the
 // one context builder (test/helpers/context.ts).
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { IamAccessKey, IamApi } from "../../../src/aws/iam.js";
 import type { Context } from "../../../src/context.js";
@@ -19,6 +18,7 @@ import {
 } from "../../fake-op/fixture.js";
 import { buildContext } from "../../helpers/context.js";
 import { fakeSts, type StsCall } from "../../helpers/fake-sts.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 export type { StsCall };
 
@@ -65,7 +65,7 @@ export function makeContext(
     listAccessKeys?: IamApi["listAccessKeys"];
   } = {},
 ): TestContext {
-  const home = mkdtempSync(join(tmpdir(), "aws-op-cmd-"));
+  const home = makeTempDir("aws-op-cmd-");
   mkdirSync(join(home, ".aws"), { mode: 0o700 });
   const store = createTempStore(options.store ?? makeStore());
   const configPath = join(home, ".aws", "config");

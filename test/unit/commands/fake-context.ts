@@ -1,14 +1,14 @@
 // A Context for command tests with op in memory (test/helpers/op-in-memory.ts): a temp HOME with an AWS config,
 // one 1Password item (item get / item edit with the template read from the FIFO), the one fake STS
 // (test/helpers/fake-sts.ts) whose calls go into the event log, put together by the one context builder.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StsApi } from "../../../src/aws/sts.js";
 import type { Context } from "../../../src/context.js";
 import { buildContext } from "../../helpers/context.js";
 import { fakeSts } from "../../helpers/fake-sts.js";
 import { opInMemory, type FakeItem } from "../../helpers/op-in-memory.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 export type { FakeItem };
 
@@ -64,7 +64,7 @@ export interface FakeWorld {
 }
 
 export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> = {}): FakeWorld {
-  const home = mkdtempSync(join(tmpdir(), "aws-op-cmd-"));
+  const home = makeTempDir("aws-op-cmd-");
   const configPath = join(home, "config");
   writeFileSync(configPath, config);
   const events: string[] = [];

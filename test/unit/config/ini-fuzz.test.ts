@@ -1,13 +1,13 @@
 // The config/credentials parser against arbitrary bytes: it never crashes with anything but IniSyntaxError, whose
 // line number points into the file; what it accepts it gives back byte for byte.
 import fc from "fast-check";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { IniSyntaxError, parseIni } from "../../../src/config/ini.js";
 import { readAwsFile } from "../../../src/config/profile.js";
 import { UserError } from "../../../src/errors.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 /** Lines as AWS tools count them (\n, \r\n or a lone \r end a line). */
 function lineCount(text: string): number {
@@ -60,7 +60,7 @@ describe("parseIni fuzzing", () => {
   });
 
   it("a file it cannot parse is reported with its path and line number, as a UserError", () => {
-    const path = join(mkdtempSync(join(tmpdir(), "aws-op-fuzz-")), "config");
+    const path = join(makeTempDir("aws-op-fuzz-"), "config");
     writeFileSync(path, "[profile a]\nregion = eu-west-1\nthis line is not ini\n");
     let caught: unknown;
     try {

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SessionCache } from "../../../src/cache/session-cache.js";
@@ -12,6 +11,7 @@ import { writeLastMfaStep } from "../../../src/cache/mfa-state.js";
 import { generateTotp, parseOtpUri } from "../../../src/onepassword/totp.js";
 import { fakeSts, type StsCall } from "../../helpers/fake-sts.js";
 import { opInMemory, type FakeItem } from "../../helpers/op-in-memory.js";
+import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const OTP_URI = "otpauth://totp/aws?secret=JBSWY3DPEHPK3PXP";
 
@@ -63,10 +63,7 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
     now: () => new Date(clock.now),
     runOp: op.run,
     sts,
-    cache:
-      options.cache === false
-        ? undefined
-        : new SessionCache(join(mkdtempSync(join(tmpdir(), "aws-op-cred-")), "aws-op")),
+    cache: options.cache === false ? undefined : new SessionCache(join(makeTempDir("aws-op-cred-"), "aws-op")),
     warn: () => undefined,
     sleep: async (ms) => {
       clock.now += ms;
