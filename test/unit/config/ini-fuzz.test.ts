@@ -8,6 +8,7 @@ import { IniSyntaxError, parseIni } from "../../../src/config/ini.js";
 import { readAwsFile } from "../../../src/config/profile.js";
 import { UserError } from "../../../src/errors.js";
 import { makeTempDir } from "../../helpers/temp-dirs.js";
+import { thrownBy } from "../../helpers/thrown.js";
 
 /** Lines as AWS tools count them (\n, \r\n or a lone \r end a line). */
 function lineCount(text: string): number {
@@ -62,12 +63,7 @@ describe("parseIni fuzzing", () => {
   it("a file it cannot parse is reported with its path and line number, as a UserError", () => {
     const path = join(makeTempDir("aws-op-fuzz-"), "config");
     writeFileSync(path, "[profile a]\nregion = eu-west-1\nthis line is not ini\n");
-    let caught: unknown;
-    try {
-      readAwsFile(path);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => readAwsFile(path));
     expect(caught).toBeInstanceOf(UserError);
     expect((caught as UserError).message).toBe(`${path}, line 3: this line is not valid in an AWS config file.`);
     expect((caught as UserError).hint).toMatch(/changes nothing in a file it cannot read/);

@@ -17,18 +17,19 @@ import {
 import { readAwsFile, readProfileValues } from "../../../src/config/profile.js";
 import { UserError } from "../../../src/errors.js";
 import { makeTempDir } from "../../helpers/temp-dirs.js";
+import { thrownBy } from "../../helpers/thrown.js";
 
 const LINE = '"/usr/bin/node" "/opt/aws-op/dist/cli.js" process --profile';
 
-function isAccepted(profile: string): boolean {
-  try {
-    requireUsableProfileName(profile);
-    return true;
-  } catch (error) {
-    if (error instanceof UserError) return false;
-    throw error;
-  }
+/** Does `check` accept it: true when it returns, false when it refuses with a UserError (anything else is a bug). */
+function isAcceptedBy(check: () => void): boolean {
+  const error = thrownBy(check);
+  if (error === undefined) return true;
+  if (error instanceof UserError) return false;
+  throw error;
 }
+
+const isAccepted = (profile: string) => isAcceptedBy(() => requireUsableProfileName(profile));
 
 interface Written {
   profile: string;
@@ -219,15 +220,7 @@ describe("profile names every AWS client reads as the same section", () => {
   );
 });
 
-function isPortableValue(value: string): boolean {
-  try {
-    requirePortableValue("op_item", value);
-    return true;
-  } catch (error) {
-    if (error instanceof UserError) return false;
-    throw error;
-  }
-}
+const isPortableValue = (value: string) => isAcceptedBy(() => requirePortableValue("op_item", value));
 
 const VALUE_CHARS = [..."aZ09 -_./:@+=,()*&%$!~", ..."#;\"'\\n[]", "\t", "ü", "\u00a0", "\ufeff", "\u001b"];
 const EDGE_VALUES = ["AWS #1", "AWS#1", "a ;b", "a;b", "#x", ";x", '"quoted"', "'quoted'", "C:\\new\\op.exe", "a\tb"];

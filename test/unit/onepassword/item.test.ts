@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { itemDifferences, parseOpItem, resolveAwsFields, type OpItem } from "../../../src/onepassword/item.js";
 import { UserError } from "../../../src/errors.js";
+import { thrownBy } from "../../helpers/thrown.js";
 
 const AWS_SECTION = { id: "h5x3kfpk6hq7b2ewpr5pbd2tqq", label: "AWS" };
 
@@ -102,12 +103,7 @@ describe("resolveAwsFields", () => {
 
   it("names the labels it looked for when the secret is missing, without leaking values", () => {
     const missing = item([{ id: "1", type: "STRING", label: "aws_access_key_id", value: "AKIA1" }]);
-    let error: unknown;
-    try {
-      resolveAwsFields(missing);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => resolveAwsFields(missing));
     expect(error).toBeInstanceOf(UserError);
     const text = `${(error as UserError).message} ${(error as UserError).hint ?? ""}`;
     expect(text).toContain('"aws_secret_access_key", "Secret Access Key", "secret key"');
@@ -133,11 +129,7 @@ describe("parseOpItem", () => {
     ["empty", ""],
   ])("rejects %s output with a clear error that does not echo it", (_name, stdout) => {
     expect(() => parseOpItem(stdout)).toThrow(UserError);
-    try {
-      parseOpItem(stdout);
-    } catch (e) {
-      expect((e as Error).message).not.toContain(stdout.slice(0, 20) || "\u0000");
-    }
+    expect((thrownBy(() => parseOpItem(stdout)) as Error).message).not.toContain(stdout.slice(0, 20) || "\u0000");
   });
   it("rejects JSON of the wrong shape", () => {
     expect(() => parseOpItem(JSON.stringify([{ id: 1 }]))).toThrow(/not an item/);
