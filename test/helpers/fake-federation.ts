@@ -4,7 +4,7 @@
 // Like AWS, it can refuse credentials it is told are not role or federation-token credentials (`refuse`).
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { listenOnLoopback } from "./loopback-server.js";
 
 export interface FederationSession {
   sessionId: string;
@@ -62,7 +62,6 @@ function parseSession(text: string | null): FederationSession | undefined {
 }
 
 export async function startFakeFederation(): Promise<FakeFederation> {
-  const sockets = new Set<Socket>();
   const fake: FakeFederation = {
     url: "",
     requests: [],
@@ -72,10 +71,7 @@ export async function startFakeFederation(): Promise<FakeFederation> {
       request.session && fake.refuse.has(request.session.sessionToken)
         ? { kind: "refuse", status: 400 }
         : { kind: "token" },
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: async () => undefined,
   };
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -121,12 +117,5 @@ export async function startFakeFederation(): Promise<FakeFederation> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const address = server.address();
-  fake.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  return fake;
+  return Object.assign(fake, await listenOnLoopback(server));
 }

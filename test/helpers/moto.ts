@@ -5,6 +5,7 @@ import { createServer as createHttpServer, request } from "node:http";
 import { createServer, connect } from "node:net";
 import { makeStore, makeVault, scriptRecipeItem, type AwsItemSpec, type StoreItem } from "../fake-op/fixture.js";
 import { createSandbox, type Sandbox } from "./sandbox.js";
+import { listenOnLoopback } from "./loopback-server.js";
 
 export function findExecutable(name: string): string | undefined {
   const result = spawnSync("sh", ["-c", 'command -v "$1"', "sh", name], { encoding: "utf8" });
@@ -147,11 +148,9 @@ export async function startMoto(): Promise<Moto> {
       upstream.end(body);
     });
   });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", () => resolve()));
-  const proxyAddress = proxy.address();
-  const proxyPort = typeof proxyAddress === "object" && proxyAddress ? proxyAddress.port : 0;
+  const listening = await listenOnLoopback(proxy);
   return {
-    url: `http://127.0.0.1:${proxyPort}`,
+    url: listening.url,
     calls: (action) => counts.get(action) ?? 0,
     requests: (action) => recorded.filter((r) => r.action === action).map((r) => r.params),
     recordedCalls: (action) => recorded.filter((r) => r.action === action),
@@ -161,7 +160,7 @@ export async function startMoto(): Promise<Moto> {
       recorded.length = 0;
     },
     stop: async () => {
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await listening.stop();
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());

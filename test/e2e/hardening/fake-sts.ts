@@ -3,7 +3,7 @@
 // the SigV4 Authorization header, MFA code) and closes every socket on stop, so nothing outlives the suite.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { listenOnLoopback } from "../../helpers/loopback-server.js";
 
 export interface StsRequest {
   action: string;
@@ -82,15 +82,11 @@ function streamHugeBody(res: ServerResponse, bytes: number, filler: string, chun
 }
 
 export async function startFakeSts(): Promise<FakeSts> {
-  const sockets = new Set<Socket>();
   const fake: FakeSts = {
     url: "",
     requests: [],
     reply: () => ({ kind: "credentials" }),
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: async () => undefined,
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -123,12 +119,5 @@ export async function startFakeSts(): Promise<FakeSts> {
       res.end(body);
     });
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const address = server.address();
-  fake.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  return fake;
+  return Object.assign(fake, await listenOnLoopback(server));
 }

@@ -14,6 +14,7 @@ import {
 } from "../../../src/aws/federation.js";
 import { startFakeFederation, type FakeFederation } from "../../helpers/fake-federation.js";
 import { freePort } from "../../helpers/moto.js";
+import { listenOnLoopback } from "../../helpers/loopback-server.js";
 
 const credentials = { accessKeyId: "ASIAEXAMPLE0000001", secretAccessKey: "secret/+=", sessionToken: "token+/=" };
 
@@ -242,23 +243,19 @@ describe("requestSigninToken", () => {
       hits += 1;
       res.end('{"SigninToken":"x"}');
     });
-    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", () => resolve()));
-    const address = elsewhere.address();
-    const port = typeof address === "object" && address ? address.port : 0;
+    const target = await listenOnLoopback(elsewhere);
     const redirecting: Server = createServer((_req, res) => {
-      res.writeHead(307, { location: `http://127.0.0.1:${port}/federation` }).end();
+      res.writeHead(307, { location: `${target.url}/federation` }).end();
     });
-    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", () => resolve()));
-    const redirectAddress = redirecting.address();
-    const redirectPort = typeof redirectAddress === "object" && redirectAddress ? redirectAddress.port : 0;
+    const redirector = await listenOnLoopback(redirecting);
     try {
-      await expect(
-        requestSigninToken({ endpoint: `http://127.0.0.1:${redirectPort}/federation`, credentials }),
-      ).rejects.toThrow(/HTTP 307/);
+      await expect(requestSigninToken({ endpoint: `${redirector.url}/federation`, credentials })).rejects.toThrow(
+        /HTTP 307/,
+      );
       expect(hits).toBe(0);
     } finally {
-      await new Promise((resolve) => elsewhere.close(resolve));
-      await new Promise((resolve) => redirecting.close(resolve));
+      await target.stop();
+      await redirector.stop();
     }
   });
 });
