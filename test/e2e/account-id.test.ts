@@ -1,9 +1,10 @@
 // AccountId in what aws-op serves, against moto: credential_process output of a session profile (the account from
 // one GetCallerIdentity on the cold path, cached with the session) and of a role profile (from the assumed-role
 // ARN), AWS_ACCOUNT_ID in exec's child, and a warm path that adds no op call and no STS call of any kind.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
-import { credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { describe, expect, it } from "vitest";
+import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
+import { requireTools, type Moto } from "../helpers/moto.js";
+import type { Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server"]);
 const STS_ACTIONS = ["GetSessionToken", "AssumeRole", "GetCallerIdentity"];
@@ -12,31 +13,22 @@ describe.skipIf(!tools.available)("AccountId end to end", () => {
   let moto: Moto;
   let sandbox: Sandbox;
 
-  beforeAll(async () => {
-    const world = await startAliceWorld();
-    moto = world.moto;
-    sandbox = world.sandbox;
-    sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("work")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-        "[profile admin]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("admin")}`,
-        "op_source_profile = work",
-        "op_role_arn = arn:aws:iam::210987654321:role/admin",
-        "",
-      ].join("\n"),
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  useAliceWorld(
+    {
+      config: awsConfig({
+        work: { region: "eu-west-1", credential_process: true, op_vault: "Work", op_item: "AWS work" },
+        admin: {
+          region: "eu-west-1",
+          credential_process: true,
+          op_source_profile: "work",
+          op_role_arn: "arn:aws:iam::210987654321:role/admin",
+        },
+      }),
+    },
+    (world) => {
+      ({ moto, sandbox } = world);
+    },
+  );
 
   const stsCalls = () => Object.fromEntries(STS_ACTIONS.map((a) => [a, moto.calls(a)]));
 
@@ -47,30 +39,31 @@ describe.skipIf(!tools.available)("AccountId end to end", () => {
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
-  it("a session profile: AccountId from one GetCallerIdentity on the cold path, then from the cache", async () => {
+  it.each([
+    {
+      kind: "a session profile: AccountId from one GetCallerIdentity on the cold path, then from the cache",
+      profile: "work",
+      account: "123456789012",
+      // The session learns its own account once.
+      cold: { GetSessionToken: 1, AssumeRole: 0, GetCallerIdentity: 1 },
+    },
+    {
+      // The role is in another account than the user: its ARN says which.
+      kind: "a role profile: AccountId from the assumed-role ARN, and the warm path adds no call",
+      profile: "admin",
+      account: "210987654321",
+      // The source session learns its own account once; the role's comes with AssumeRole.
+      cold: { GetSessionToken: 1, AssumeRole: 1, GetCallerIdentity: 1 },
+    },
+  ])("$kind", async ({ profile, account, cold }) => {
     await sandbox.run(["clear", "--all"]);
     moto.resetCalls();
-    expect(await served("work")).toMatchObject({ Version: 1, AccountId: "123456789012" });
-    expect(stsCalls()).toEqual({ GetSessionToken: 1, AssumeRole: 0, GetCallerIdentity: 1 });
+    expect(await served(profile)).toMatchObject({ Version: 1, AccountId: account });
+    expect(stsCalls()).toEqual(cold);
 
     moto.resetCalls();
     const opBefore = sandbox.opCalls().length;
-    expect(await served("work")).toMatchObject({ AccountId: "123456789012" });
-    expect(sandbox.opCalls().length - opBefore).toBe(0);
-    expect(stsCalls()).toEqual({ GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 0 });
-  });
-
-  it("a role profile: AccountId from the assumed-role ARN, and the warm path adds no call", async () => {
-    await sandbox.run(["clear", "--all"]);
-    moto.resetCalls();
-    // The role is in another account than the user: its ARN says which.
-    expect(await served("admin")).toMatchObject({ AccountId: "210987654321" });
-    // The source session learns its own account once; the role's comes with AssumeRole.
-    expect(stsCalls()).toEqual({ GetSessionToken: 1, AssumeRole: 1, GetCallerIdentity: 1 });
-
-    moto.resetCalls();
-    const opBefore = sandbox.opCalls().length;
-    expect(await served("admin")).toMatchObject({ AccountId: "210987654321" });
+    expect(await served(profile)).toMatchObject({ AccountId: account });
     expect(sandbox.opCalls().length - opBefore).toBe(0);
     expect(stsCalls()).toEqual({ GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 0 });
   });

@@ -7,6 +7,7 @@ import { createCanaryHarness, DEFAULT_SHIMS, type CanaryHarness } from "../helpe
 import { createFakeBrowser, type FakeBrowser } from "../helpers/fake-browser.js";
 import { startFakeFederation, type FakeFederation } from "../helpers/fake-federation.js";
 import { createIamUserWithKey, freePort, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { awsConfig } from "../helpers/alice-world.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server"]);
@@ -46,23 +47,11 @@ describe.skipIf(!tools.available)("aws-op login end to end", () => {
       }),
     );
     sandbox.writeConfig(
-      [
-        "[profile work]",
-        "region = eu-west-1",
-        "op_vault = Work",
-        "op_item = AWS work",
-        "",
-        "[profile admin]",
-        "region = eu-west-1",
-        "op_source_profile = work",
-        `op_role_arn = ${ADMIN}`,
-        "",
-        "[profile mfa]",
-        "region = us-east-1",
-        "op_vault = Work",
-        "op_item = AWS mfa",
-        "",
-      ].join("\n"),
+      awsConfig({
+        work: { region: "eu-west-1", op_vault: "Work", op_item: "AWS work" },
+        admin: { region: "eu-west-1", op_source_profile: "work", op_role_arn: ADMIN },
+        mfa: { region: "us-east-1", op_vault: "Work", op_item: "AWS mfa" },
+      }),
     );
   }, 60_000);
 

@@ -6,9 +6,10 @@ import { spawn } from "node:child_process";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn as spawnPty } from "@lydell/node-pty";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
-import { cliPath, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { describe, expect, it } from "vitest";
+import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
+import { requireTools, type Moto } from "../helpers/moto.js";
+import { cliPath, type Sandbox } from "../helpers/sandbox.js";
 import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws"]);
@@ -17,38 +18,33 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
   let moto: Moto;
   let sandbox: Sandbox;
 
-  beforeAll(async () => {
-    const world = await startAliceWorld();
-    moto = world.moto;
-    sandbox = world.sandbox;
-    sandbox.writeConfig(
-      [
-        "[profile mfa]",
-        "region = us-east-1",
-        `credential_process = ${credentialProcessLine("mfa")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "op_mfa_serial = arn:aws:iam::123456789012:mfa/alice",
-        "",
-        ...["kdialog", "osascript", "ykman"].flatMap((driver) => [
-          `[profile mfa-${driver}]`,
-          `credential_process = ${credentialProcessLine(`mfa-${driver}`)}`,
-          "op_vault = Work",
-          "op_item = AWS work",
-          "op_mfa_serial = arn:aws:iam::123456789012:mfa/alice",
-          `op_mfa_prompt = ${driver}`,
-          "",
-        ]),
-        "[profile mfa-process]",
-        `credential_process = ${credentialProcessLine("mfa-process")}`,
-        "op_vault = Work",
-        "op_item = AWS work",
-        "op_mfa_serial = arn:aws:iam::123456789012:mfa/alice",
-        "op_mfa_prompt = zenity",
-        `op_mfa_process = fake-otp --account "alice at work"`,
-        "",
-      ].join("\n"),
-    );
+  const SERIAL = "arn:aws:iam::123456789012:mfa/alice";
+  const mfaProfile = (keys: Record<string, string> = {}) => ({
+    credential_process: true as const,
+    op_vault: "Work",
+    op_item: "AWS work",
+    op_mfa_serial: SERIAL,
+    ...keys,
+  });
+
+  useAliceWorld(
+    {
+      config: awsConfig({
+        mfa: { region: "us-east-1", ...mfaProfile() },
+        ...Object.fromEntries(
+          ["kdialog", "osascript", "ykman"].map((driver) => [`mfa-${driver}`, mfaProfile({ op_mfa_prompt: driver })]),
+        ),
+        "mfa-process": mfaProfile({ op_mfa_prompt: "zenity", op_mfa_process: `fake-otp --account "alice at work"` }),
+      }),
+    },
+    (world) => {
+      ({ moto, sandbox } = world);
+      writeDrivers();
+    },
+  );
+
+  /** The fake helpers in a directory of their own. */
+  function writeDrivers(): void {
     bin = makeTempDir("aws-op-mfa-bin-");
     driverLog = join(bin, "calls.log");
     for (const [name, code] of Object.entries(DRIVER_CODES)) {
@@ -58,7 +54,7 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
       );
       chmodSync(join(bin, name), 0o755);
     }
-  }, 60_000);
+  }
 
   /** Fake helpers: each logs its argv on one line and prints its own code, so STS's code names the helper. */
   const DRIVER_CODES = {
@@ -83,10 +79,6 @@ describe.skipIf(!tools.available)("MFA code asked on the terminal", () => {
   function lastDriverCall(): string | undefined {
     return readFileSync(driverLog, "utf8").trim().split("\n").at(-1);
   }
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
 
   it("the AWS CLI's credential process asks on the terminal and the call succeeds with the typed code", async () => {
     const dir = makeTempDir("aws-op-mfa-");

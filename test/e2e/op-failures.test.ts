@@ -60,6 +60,10 @@ describe("aws-op process when op fails", () => {
     );
   }, 60_000);
 
+  /** `process` for an item named on the command line, the long-term keys served as they are (no STS). */
+  const processItem = (vault: string, item: string, extra: string[] = []) =>
+    sandbox.run(["process", "--vault", vault, "--item", item, ...extra, "--session-duration", "off"]);
+
   const modes: [FailureMode, RegExp][] = [
     ["not-signed-in", /Not signed in to 1Password[\s\S]*op signin/],
     ["no-accounts", /no account set up[\s\S]*Integrate with 1Password CLI/],
@@ -116,17 +120,7 @@ describe("aws-op process when op fails", () => {
   });
 
   it('found no accounts for filter "X" from op_account names op_account and the value', async () => {
-    const result = await sandbox.run([
-      "process",
-      "--vault",
-      "Work",
-      "--item",
-      "AWS work",
-      "--account",
-      "bogus",
-      "--session-duration",
-      "off",
-    ]);
+    const result = await processItem("Work", "AWS work", ["--account", "bogus"]);
     expectCleanFailure(
       result,
       /No 1Password account matches "bogus": op_account \(or --account\) is "bogus"\.[\s\S]*op account list/,
@@ -272,33 +266,17 @@ describe("aws-op process when op fails", () => {
   });
 
   it("item missing: names the item and the vault", async () => {
-    const result = await sandbox.run(["process", "--vault", "Work", "--item", "Nope", "--session-duration", "off"]);
+    const result = await processItem("Work", "Nope");
     expectCleanFailure(result, /item "Nope" was not found in vault "Work"[\s\S]*op item list/);
   });
 
   it("vault missing: names the vault", async () => {
-    const result = await sandbox.run([
-      "process",
-      "--vault",
-      "Nowhere",
-      "--item",
-      "AWS work",
-      "--session-duration",
-      "off",
-    ]);
+    const result = await processItem("Nowhere", "AWS work");
     expectCleanFailure(result, /vault "Nowhere" was not found[\s\S]*op vault list/);
   });
 
   it("field missing: names the labels looked for", async () => {
-    const result = await sandbox.run([
-      "process",
-      "--vault",
-      "Work",
-      "--item",
-      "No secret",
-      "--session-duration",
-      "off",
-    ]);
+    const result = await processItem("Work", "No secret");
     expectCleanFailure(
       result,
       /has no secret access key[\s\S]*"aws_secret_access_key", "Secret Access Key", "secret key"/,
@@ -306,7 +284,7 @@ describe("aws-op process when op fails", () => {
   });
 
   it("ambiguous item: lists the IDs to choose from", async () => {
-    const result = await sandbox.run(["process", "--vault", "Work", "--item", "Twin", "--session-duration", "off"]);
+    const result = await processItem("Work", "Twin");
     expectCleanFailure(
       result,
       /More than one 1Password item matches "Twin"[\s\S]*op_item to the item's ID: [a-z0-9]{26}/,

@@ -1,8 +1,9 @@
 // Roles end to end: role profiles (op_role_arn + op_source_profile) served through credential_process to the AWS
 // CLI, through exec and env; one source session shared by every role, cached across processes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTools, type Moto, startAliceWorld } from "../helpers/moto.js";
-import { credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
+import { describe, expect, it } from "vitest";
+import { awsConfig, callerArn, useAliceWorld } from "../helpers/alice-world.js";
+import { requireTools, type Moto } from "../helpers/moto.js";
+import type { Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
@@ -11,60 +12,43 @@ const READONLY = "arn:aws:iam::123456789012:role/readonly";
 describe.skipIf(!tools.available)("roles end to end", () => {
   let moto: Moto;
   let sandbox: Sandbox;
-  let config: string;
+  const role = (source: string, arn: string, keys: Record<string, string> = {}) => ({
+    region: "eu-west-1",
+    credential_process: true as const,
+    op_source_profile: source,
+    op_role_arn: arn,
+    ...keys,
+  });
+  const profiles = {
+    base: { region: "eu-west-1", credential_process: true as const, op_vault: "Work", op_item: "AWS base" },
+    admin: role("base", ADMIN),
+    readonly: role("base", READONLY, {
+      op_role_session_name: "alice-readonly",
+      op_external_id: "ext-123",
+      op_role_duration: "30m",
+    }),
+    chained: {
+      region: "eu-west-1",
+      op_source_profile: "admin",
+      op_role_arn: "arn:aws:iam::123456789012:role/deeper",
+      op_role_duration: "2h",
+    },
+  };
+  const config = awsConfig(profiles);
 
-  beforeAll(async () => {
-    const world = await startAliceWorld({
+  useAliceWorld(
+    {
       item: {
         title: "AWS base",
         mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
         totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
       },
-    });
-    moto = world.moto;
-    sandbox = world.sandbox;
-    config = [
-      "[profile base]",
-      "region = eu-west-1",
-      `credential_process = ${credentialProcessLine("base")}`,
-      "op_vault = Work",
-      "op_item = AWS base",
-      "",
-      "[profile admin]",
-      "region = eu-west-1",
-      `credential_process = ${credentialProcessLine("admin")}`,
-      "op_source_profile = base",
-      `op_role_arn = ${ADMIN}`,
-      "",
-      "[profile readonly]",
-      "region = eu-west-1",
-      `credential_process = ${credentialProcessLine("readonly")}`,
-      "op_source_profile = base",
-      `op_role_arn = ${READONLY}`,
-      "op_role_session_name = alice-readonly",
-      "op_external_id = ext-123",
-      "op_role_duration = 30m",
-      "",
-      "[profile chained]",
-      "region = eu-west-1",
-      "op_source_profile = admin",
-      "op_role_arn = arn:aws:iam::123456789012:role/deeper",
-      "op_role_duration = 2h",
-      "",
-    ].join("\n");
-    sandbox.writeConfig(config);
-  }, 60_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
-
-  async function callerArn(profile: string): Promise<string> {
-    const result = await sandbox.exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"]);
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    return (JSON.parse(result.stdout) as { Arn: string }).Arn;
-  }
+      config,
+    },
+    (world) => {
+      ({ moto, sandbox } = world);
+    },
+  );
 
   it("two role profiles sharing one source profile cause exactly one op call and one GetSessionToken", async () => {
     // First in the file: the MFA code of this 30-second window is still unused (AWS refuses a code twice).
@@ -78,9 +62,9 @@ describe.skipIf(!tools.available)("roles end to end", () => {
     expect(a.stderr).toBe("");
     expect(b.stderr).toBe("");
     // Then each AWS CLI call again, each a new process: all served from the cache.
-    await callerArn("admin");
-    await callerArn("readonly");
-    await callerArn("admin");
+    await callerArn(sandbox, "admin");
+    await callerArn(sandbox, "readonly");
+    await callerArn(sandbox, "admin");
     expect(sandbox.opCalls().length - before).toBe(1);
     expect(moto.calls("GetSessionToken")).toBe(1);
     expect(moto.calls("AssumeRole")).toBe(2);
@@ -90,8 +74,8 @@ describe.skipIf(!tools.available)("roles end to end", () => {
   }, 60_000);
 
   it("a role profile gives assumed-role credentials to the AWS CLI (moto returns the assumed-role ARN)", async () => {
-    expect(await callerArn("admin")).toMatch(/^arn:aws:sts::123456789012:assumed-role\/admin\/aws-op-/);
-    expect(await callerArn("readonly")).toBe("arn:aws:sts::123456789012:assumed-role/readonly/alice-readonly");
+    expect(await callerArn(sandbox, "admin")).toMatch(/^arn:aws:sts::123456789012:assumed-role\/admin\/aws-op-/);
+    expect(await callerArn(sandbox, "readonly")).toBe("arn:aws:sts::123456789012:assumed-role/readonly/alice-readonly");
   });
 
   it("exec and env serve the role too", async () => {
@@ -116,24 +100,21 @@ describe.skipIf(!tools.available)("roles end to end", () => {
 
   it("session tags, transitive tag keys and source identity reach AssumeRole and are part of the cache key", async () => {
     const tagged = (tags: string, sourceIdentity: string) =>
-      [
-        "[profile tagged]",
-        "region = eu-west-1",
-        `credential_process = ${credentialProcessLine("tagged")}`,
-        "op_source_profile = base",
-        `op_role_arn = ${ADMIN}`,
-        `op_role_tags = ${tags}`,
-        "op_role_transitive_tags = team",
-        `op_source_identity = ${sourceIdentity}`,
-        "",
-      ].join("\n");
+      awsConfig({
+        ...profiles,
+        tagged: role("base", ADMIN, {
+          op_role_tags: tags,
+          op_role_transitive_tags: "team",
+          op_source_identity: sourceIdentity,
+        }),
+      });
     const serve = async () => {
       const result = await sandbox.run(["process", "--profile", "tagged"]);
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
     };
     try {
-      sandbox.writeConfig(`${config}\n${tagged("team=data, project=x", "alice")}`);
+      sandbox.writeConfig(tagged("team=data, project=x", "alice"));
       moto.resetCalls();
       await serve();
       await serve();
@@ -152,11 +133,11 @@ describe.skipIf(!tools.available)("roles end to end", () => {
       });
 
       // Another tag value, then another source identity: each is a new cache entry, so a new AssumeRole.
-      sandbox.writeConfig(`${config}\n${tagged("team=ops, project=x", "alice")}`);
+      sandbox.writeConfig(tagged("team=ops, project=x", "alice"));
       await serve();
       expect(moto.calls("AssumeRole")).toBe(2);
       expect(moto.requests("AssumeRole")[1]?.get("Tags.member.1.Value")).toBe("ops");
-      sandbox.writeConfig(`${config}\n${tagged("team=ops, project=x", "bob")}`);
+      sandbox.writeConfig(tagged("team=ops, project=x", "bob"));
       await serve();
       expect(moto.calls("AssumeRole")).toBe(3);
       expect(moto.requests("AssumeRole")[2]?.get("SourceIdentity")).toBe("bob");

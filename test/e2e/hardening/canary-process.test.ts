@@ -11,7 +11,8 @@ import {
   type CanaryHarness,
 } from "../../helpers/canary.js";
 import { freePort, requireTools, startMoto, type Moto } from "../../helpers/moto.js";
-import { createSandbox, credentialProcessLine, type Sandbox } from "../../helpers/sandbox.js";
+import { awsConfig } from "../../helpers/alice-world.js";
+import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server", "aws"]);
 
@@ -48,32 +49,15 @@ describe.skipIf(!tools.available)(
           }),
         }),
       );
+      const fromPlainItem = { credential_process: true as const, op_vault: "Work", op_item: "AWS plain" };
       sandbox.writeConfig(
-        [
-          "[profile session]",
-          `credential_process = ${credentialProcessLine("session")}`,
-          "op_vault = Work",
-          "op_item = AWS plain",
-          "[profile off]",
-          `credential_process = ${credentialProcessLine("off")}`,
-          "op_vault = Work",
-          "op_item = AWS plain",
-          "op_session_duration = off",
-          "[profile mfa]",
-          "region = us-east-1",
-          `credential_process = ${credentialProcessLine("mfa")}`,
-          "op_vault = Work",
-          "op_item = AWS mfa",
-          "[profile role]",
-          `credential_process = ${credentialProcessLine("role")}`,
-          "op_vault = Work",
-          "op_item = AWS plain",
-          "op_role_arn = arn:aws:iam::123456789012:role/canary",
-          "[profile missing]",
-          "op_vault = Work",
-          "op_item = No such item",
-          "",
-        ].join("\n"),
+        awsConfig({
+          session: fromPlainItem,
+          off: { ...fromPlainItem, op_session_duration: "off" },
+          mfa: { region: "us-east-1", credential_process: true, op_vault: "Work", op_item: "AWS mfa" },
+          role: { ...fromPlainItem, op_role_arn: "arn:aws:iam::123456789012:role/canary" },
+          missing: { op_vault: "Work", op_item: "No such item" },
+        }),
       );
     }, 60_000);
 
