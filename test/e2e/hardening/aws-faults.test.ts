@@ -4,14 +4,15 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { describe, expect, it } from "vitest";
+import { scriptRecipeItem } from "../../fake-op/fixture.js";
+import { awsConfig } from "../../helpers/alice-world.js";
 import type { StoreItem } from "../../fake-op/store.js";
 import { decodeBase32, hotp } from "../../fake-op/totp.js";
 import { freePort } from "../../helpers/moto.js";
-import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
-import { canaryOtpSeed, canarySecretKey, createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
-import { sessionKeyFor, startFakeSts, type FakeSts } from "./fake-sts.js";
+import type { Sandbox } from "../../helpers/sandbox.js";
+import { canaryOtpSeed, canarySecretKey, type CanaryHarness } from "../../helpers/canary.js";
+import { expectCleanFailure, sessionKeyFor, stsError, useFakeStsWorld, type FakeSts } from "./fake-sts.js";
 
 const KEY = { accessKeyId: "AKIAFAULTS0000000001", secretAccessKey: canarySecretKey() };
 const MFA_KEY = { accessKeyId: "AKIAFAULTS0000000002", secretAccessKey: canarySecretKey() };
@@ -30,70 +31,35 @@ function mfaStatePath(sandbox: Sandbox, serial: string): string {
   return join(sandbox.cacheDir, "aws-op", "mfa", name);
 }
 
-function expectCleanFailure(result: RunResult, message: RegExp): void {
-  expect(result.status).toBe(1);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).toMatch(/^aws-op: /);
-  expect(result.stderr).toMatch(message);
-}
-
 describe("AWS faults through process", () => {
   let sts: FakeSts;
   let sandbox: Sandbox;
   let canaries: CanaryHarness;
   let run = 0;
 
-  beforeAll(async () => {
-    sts = await startFakeSts();
-    canaries = createCanaryHarness();
-    canaries.longTermSecrets.add(KEY.secretAccessKey).add(MFA_KEY.secretAccessKey);
-    canaries.otpSeeds.add(SEED);
-    sandbox = createSandbox(
-      canaries.sandboxOptions({
-        endpoint: sts.url,
-        store: makeStore({
-          vaults: [
-            makeVault("Work", [
-              scriptRecipeItem({ title: "plain", ...KEY }),
-              scriptRecipeItem({ title: "mfa", ...MFA_KEY, totpSecret: SEED, mfaSerial: SERIAL }),
-              withOtpParameters(
-                scriptRecipeItem({ title: "mfaday", ...MFA_KEY, totpSecret: SEED, mfaSerial: SERIAL }),
-                "&period=86400",
-              ),
-            ]),
-          ],
-        }),
+  useFakeStsWorld(
+    {
+      items: [
+        scriptRecipeItem({ title: "plain", ...KEY }),
+        scriptRecipeItem({ title: "mfa", ...MFA_KEY, totpSecret: SEED, mfaSerial: SERIAL }),
+        withOtpParameters(
+          scriptRecipeItem({ title: "mfaday", ...MFA_KEY, totpSecret: SEED, mfaSerial: SERIAL }),
+          "&period=86400",
+        ),
+      ],
+      config: awsConfig({
+        plain: { op_vault: "Work", op_item: "plain" },
+        mfa: { op_vault: "Work", op_item: "mfa" },
+        mfa2h: { op_vault: "Work", op_item: "mfa", op_session_duration: "2h" },
+        mfaday: { op_vault: "Work", op_item: "mfaday" },
       }),
-    );
-    sandbox.writeConfig(
-      [
-        "[profile plain]",
-        "op_vault = Work",
-        "op_item = plain",
-        "[profile mfa]",
-        "op_vault = Work",
-        "op_item = mfa",
-        "[profile mfa2h]",
-        "op_vault = Work",
-        "op_item = mfa",
-        "op_session_duration = 2h",
-        "[profile mfaday]",
-        "op_vault = Work",
-        "op_item = mfaday",
-        "",
-      ].join("\n"),
-    );
-  });
-
-  afterAll(async () => {
-    await sts?.stop();
-  });
-
-  beforeEach(async () => {
-    sts.requests.length = 0;
-    sts.reply = () => ({ kind: "credentials" });
-    await sandbox.run(["clear", "--all"]);
-  });
+      secrets: [KEY.secretAccessKey, MFA_KEY.secretAccessKey],
+      otpSeeds: [SEED],
+    },
+    (world) => {
+      ({ sts, sandbox, canaries } = world);
+    },
+  );
 
   /** A cold `process` (each call a new session duration, so no cache entry or MFA state from before applies). */
   const processCold = (profile = "plain", env: Record<string, string> = {}) => {
@@ -108,12 +74,7 @@ describe("AWS faults through process", () => {
   const sessionRequests = () => sts.requests.filter((r) => r.action === "GetSessionToken");
 
   it("invalid or deactivated key (InvalidClientTokenId): one attempt, message names the key problem", async () => {
-    sts.reply = () => ({
-      kind: "error",
-      status: 403,
-      code: "InvalidClientTokenId",
-      message: "The security token included in the request is invalid.",
-    });
+    sts.reply = () => stsError(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
     const result = await processCold();
     expectCleanFailure(result, /rejected the access key from 1Password.*InvalidClientTokenId/);
     expect(result.stderr).toMatch(/deleted, deactivated or mistyped/);
@@ -121,12 +82,8 @@ describe("AWS faults through process", () => {
   });
 
   it("wrong MFA code (AccessDenied): says the MFA code was rejected and what to check", async () => {
-    sts.reply = () => ({
-      kind: "error",
-      status: 403,
-      code: "AccessDenied",
-      message: "MultiFactorAuthentication failed with invalid MFA one time pass code.",
-    });
+    sts.reply = () =>
+      stsError(403, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.");
     const result = await processCold("mfa");
     expectCleanFailure(result, /AWS rejected the MFA code/);
     expect(result.stderr).toMatch(/op_mfa_serial/);
@@ -147,7 +104,7 @@ describe("AWS faults through process", () => {
   });
 
   it("always throttled: gives up after a bounded number of attempts with a clear message", async () => {
-    sts.reply = () => ({ kind: "error", status: 400, code: "Throttling", message: "Rate exceeded" });
+    sts.reply = () => stsError(400, "Throttling", "Rate exceeded");
     const result = await processCold();
     expectCleanFailure(result, /AWS is throttling STS GetSessionToken \(gave up after 3 attempts\)/);
     expect(sts.requests).toHaveLength(3);
@@ -175,35 +132,29 @@ describe("AWS faults through process", () => {
   }, 60_000);
 
   it("clock skew (SignatureDoesNotMatch: Signature expired): the message names the clock", async () => {
-    sts.reply = () => ({
-      kind: "error",
-      status: 403,
-      code: "SignatureDoesNotMatch",
-      message: "Signature expired: 20200101T000000Z is now earlier than 20260101T000000Z (20260101T000500Z - 5 min.)",
-    });
+    sts.reply = () =>
+      stsError(
+        403,
+        "SignatureDoesNotMatch",
+        "Signature expired: 20200101T000000Z is now earlier than 20260101T000000Z (20260101T000500Z - 5 min.)",
+      );
     const result = await processCold();
     expectCleanFailure(result, /this computer's clock is wrong/);
     expect(result.stderr).toMatch(/Sync the system clock/);
   });
 
   it("clock skew (RequestExpired): the message names the clock", async () => {
-    sts.reply = () => ({
-      kind: "error",
-      status: 400,
-      code: "RequestExpired",
-      message: "Request has expired.",
-    });
+    sts.reply = () => stsError(400, "RequestExpired", "Request has expired.");
     expectCleanFailure(await processCold(), /this computer's clock is wrong/);
   });
 
   it("AccessDenied on GetSessionToken: explains sts:GetSessionToken and suggests op_session_duration = off", async () => {
-    sts.reply = () => ({
-      kind: "error",
-      status: 403,
-      code: "AccessDenied",
-      message:
+    sts.reply = () =>
+      stsError(
+        403,
+        "AccessDenied",
         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:GetSessionToken with an explicit deny",
-    });
+      );
     const result = await processCold();
     expectCleanFailure(result, /AWS denied STS GetSessionToken/);
     expect(result.stderr).toMatch(/permission for sts:GetSessionToken/);

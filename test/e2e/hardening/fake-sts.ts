@@ -1,9 +1,15 @@
 // A tiny STS on loopback for fault tests: answers the AWS query protocol (form body, XML reply) with scripted
 // replies: credentials, an AWS error, or no answer at all. It records every request (action, access key ID from
-// the SigV4 Authorization header, MFA code) and closes every socket on stop, so nothing outlives the suite.
+// the SigV4 Authorization header, MFA code) and closes every socket on stop, so nothing outlives the suite. With it,
+// the world of the fault tests (useFakeStsWorld) and what every failure they provoke must look like.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { makeStore, makeVault } from "../../fake-op/fixture.js";
+import type { StoreItem } from "../../fake-op/store.js";
+import { createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
 import { listenOnLoopback } from "../../helpers/loopback-server.js";
+import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
 
 export interface StsRequest {
   action: string;
@@ -120,4 +126,59 @@ export async function startFakeSts(): Promise<FakeSts> {
     });
   });
   return Object.assign(fake, await listenOnLoopback(server));
+}
+
+/** A scripted AWS error answer. */
+export function stsError(status: number, code: string, message: string): StsReply {
+  return { kind: "error", status, code, message };
+}
+
+/** A failure of `process` as an AWS tool must see it: exit 1, nothing on stdout, aws-op's message saying `message`. */
+export function expectCleanFailure(result: RunResult, message: RegExp): void {
+  expect(result.status).toBe(1);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toMatch(/^aws-op: /);
+  expect(result.stderr).toMatch(message);
+}
+
+export interface FakeStsWorld {
+  sts: FakeSts;
+  sandbox: Sandbox;
+  canaries: CanaryHarness;
+}
+
+/**
+ * For one describe block: the fake STS, and a sandbox pointed at it whose store holds `items` in vault Work, with
+ * `config` written and every run recorded for the canary scan (`secrets` and `otpSeeds` are canaries). Before each
+ * test, no requests are left, STS answers with credentials, and the cache is empty; the STS stops after the block.
+ */
+export function useFakeStsWorld(
+  options: { items: StoreItem[]; config: string; secrets: string[]; otpSeeds?: string[] },
+  use: (world: FakeStsWorld) => void,
+): void {
+  let world: FakeStsWorld | undefined;
+  beforeAll(async () => {
+    const sts = await startFakeSts();
+    const canaries = createCanaryHarness();
+    for (const secret of options.secrets) canaries.longTermSecrets.add(secret);
+    for (const seed of options.otpSeeds ?? []) canaries.otpSeeds.add(seed);
+    const sandbox = createSandbox(
+      canaries.sandboxOptions({
+        endpoint: sts.url,
+        store: makeStore({ vaults: [makeVault("Work", options.items)] }),
+      }),
+    );
+    sandbox.writeConfig(options.config);
+    world = { sts, sandbox, canaries };
+    use(world);
+  });
+  afterAll(async () => {
+    await world?.sts.stop();
+  });
+  beforeEach(async () => {
+    if (!world) return;
+    world.sts.requests.length = 0;
+    world.sts.reply = () => ({ kind: "credentials" });
+    await world.sandbox.run(["clear", "--all"]);
+  });
 }

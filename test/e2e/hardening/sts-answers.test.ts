@@ -3,11 +3,12 @@
 // or bodies that quote tokens, and 1Password items whose secrets hold odd bytes.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
-import { canarySecretKey, createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
-import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
-import { sessionKeyFor, startFakeSts, type FakeSts } from "./fake-sts.js";
+import { describe, expect, it } from "vitest";
+import { scriptRecipeItem } from "../../fake-op/fixture.js";
+import { awsConfig } from "../../helpers/alice-world.js";
+import { canarySecretKey, type CanaryHarness } from "../../helpers/canary.js";
+import type { Sandbox } from "../../helpers/sandbox.js";
+import { expectCleanFailure, sessionKeyFor, useFakeStsWorld, type FakeSts } from "./fake-sts.js";
 
 const KEY = { accessKeyId: "AKIASTSTRUST00000001", secretAccessKey: canarySecretKey() };
 /** An item secret with a NUL in the middle: both halves are canaries (Node prints it as `\x00`). */
@@ -16,13 +17,6 @@ const NUL_KEY = { accessKeyId: "AKIASTSTRUST00000002", secretAccessKey: `${NUL_H
 /** Token-shaped canaries that a hostile or broken STS quotes back. */
 const TOKEN = `FwoGZXIvYXdzECanaryToken${"Q".repeat(8)}${canarySecretKey()}${canarySecretKey()}${canarySecretKey()}`;
 const SESSION_SECRET = canarySecretKey();
-
-function expectCleanFailure(result: RunResult, message: RegExp): void {
-  expect(result.stdout).toBe("");
-  expect(result.stderr).toMatch(/^aws-op: /);
-  expect(result.stderr).toMatch(message);
-  expect(result.status).toBe(1);
-}
 
 function credentialsBody(fields: { secret?: string; token?: string; expiration: string }): string {
   return `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials><AccessKeyId>ASIASTSTRUSTX0000001</AccessKeyId><SecretAccessKey>${fields.secret ?? SESSION_SECRET}</SecretAccessKey><SessionToken>${fields.token ?? TOKEN}</SessionToken><Expiration>${fields.expiration}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></GetSessionTokenResponse>`;
@@ -34,49 +28,20 @@ describe("STS answers and --debug output", () => {
   let canaries: CanaryHarness;
   let run = 0;
 
-  beforeAll(async () => {
-    sts = await startFakeSts();
-    canaries = createCanaryHarness();
-    canaries.longTermSecrets.add(KEY.secretAccessKey).add(NUL_HALVES[0]).add(NUL_HALVES[1]);
-    sandbox = createSandbox(
-      canaries.sandboxOptions({
-        endpoint: sts.url,
-        store: makeStore({
-          vaults: [
-            makeVault("Work", [
-              scriptRecipeItem({ title: "plain", ...KEY }),
-              scriptRecipeItem({ title: "nul", ...NUL_KEY }),
-            ]),
-          ],
-        }),
+  useFakeStsWorld(
+    {
+      items: [scriptRecipeItem({ title: "plain", ...KEY }), scriptRecipeItem({ title: "nul", ...NUL_KEY })],
+      config: awsConfig({
+        plain: { op_vault: "Work", op_item: "plain" },
+        nul: { op_vault: "Work", op_item: "nul" },
+        nuloff: { op_vault: "Work", op_item: "nul", op_session_duration: "off" },
       }),
-    );
-    sandbox.writeConfig(
-      [
-        "[profile plain]",
-        "op_vault = Work",
-        "op_item = plain",
-        "[profile nul]",
-        "op_vault = Work",
-        "op_item = nul",
-        "[profile nuloff]",
-        "op_vault = Work",
-        "op_item = nul",
-        "op_session_duration = off",
-        "",
-      ].join("\n"),
-    );
-  });
-
-  afterAll(async () => {
-    await sts?.stop();
-  });
-
-  beforeEach(async () => {
-    sts.requests.length = 0;
-    sts.reply = () => ({ kind: "credentials" });
-    await sandbox.run(["clear", "--all"]);
-  });
+      secrets: [KEY.secretAccessKey, NUL_HALVES[0], NUL_HALVES[1]],
+    },
+    (world) => {
+      ({ sts, sandbox, canaries } = world);
+    },
+  );
 
   /** A cold `process` with a duration of its own (no cache entry from before applies). */
   const processCold = (args: string[] = [], env: Record<string, string> = {}) => {
