@@ -15,11 +15,10 @@ import { builtinModules } from "node:module";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+// ESM bundles of CommonJS dependencies still call require() for Node built-ins: requireShim gives them one.
+import { fakeOpBuildOptions, requireShim } from "../test/fake-op/build-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-// ESM bundles of CommonJS dependencies still call require() for Node built-ins.
-const requireShim =
-  "import { createRequire as __awsOpCreateRequire } from 'node:module'; const require = __awsOpCreateRequire(import.meta.url);";
 
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
@@ -180,16 +179,7 @@ renameSync(staging, join(root, "dist"));
 // The test double gets an absolute interpreter path so it runs even where PATH holds no `node`.
 rmSync(join(root, "test-dist"), { recursive: true, force: true });
 mkdirSync(join(root, "test-dist/bin"), { recursive: true });
-await build({
-  entryPoints: [join(root, "test/fake-op/op.ts")],
-  outfile: join(root, "test-dist/bin/op"),
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  banner: { js: `#!${process.execPath}\n${requireShim}` },
-  logLevel: "warning",
-});
+await build(fakeOpBuildOptions(join(root, "test/fake-op/op.ts"), join(root, "test-dist/bin/op")));
 chmodSync(join(root, "test-dist/bin/op"), 0o755);
 
 // `npm run demo` runs this bundle (it uses the test double's fixtures, which are TypeScript).

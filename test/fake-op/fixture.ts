@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fakeOpBuildOptions } from "./build-options.mjs";
 import type { CallLogEntry } from "./call-log.js";
 import type { FailureMode } from "./failures.js";
 import { newOpId } from "./ids.js";
@@ -367,14 +368,14 @@ export function runFakeOpAsync(
 function newestSourceTime(): number {
   return Math.max(
     ...readdirSync(here)
-      .filter((name) => name.endsWith(".ts"))
+      .filter((name) => /\.(ts|mjs)$/.test(name))
       .map((name) => statSync(join(here, name)).mtimeMs),
   );
 }
 
 /**
- * Makes sure test-dist/bin/op exists and is newer than test/fake-op/*.ts, bundling it with esbuild exactly as
- * scripts/build.mjs does when not (so the double's tests run even while the product bundle does not build).
+ * Makes sure test-dist/bin/op exists and is newer than test/fake-op/*.ts, bundling it with esbuild as
+ * scripts/build.mjs does (build-options.mjs) when not (so the double's tests run even while the product bundle does not build).
  * Writes a sibling and renames it, so a parallel test never executes half a file.
  */
 export async function ensureFakeOpBuilt(): Promise<string> {
@@ -382,18 +383,7 @@ export async function ensureFakeOpBuilt(): Promise<string> {
   const { build } = await import("esbuild");
   mkdirSync(fakeOpBinDir, { recursive: true });
   const temporary = `${fakeOpPath}.${process.pid}.tmp`;
-  const requireShim =
-    "import { createRequire as __awsOpCreateRequire } from 'node:module'; const require = __awsOpCreateRequire(import.meta.url);";
-  await build({
-    entryPoints: [join(here, "op.ts")],
-    outfile: temporary,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    banner: { js: `#!${process.execPath}\n${requireShim}` },
-    logLevel: "warning",
-  });
+  await build(fakeOpBuildOptions(join(here, "op.ts"), temporary));
   chmodSync(temporary, 0o755);
   renameSync(temporary, fakeOpPath);
   return fakeOpPath;
