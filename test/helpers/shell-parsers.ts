@@ -8,8 +8,24 @@ export interface ParsedEnv {
   unset: string[];
 }
 
-/** fish: `set -gx NAME 'value'` (inside single quotes only \\ and \' are escapes) and `set -e NAME`. */
-export function parseFish(text: string): ParsedEnv {
+/** What a quoted value's reader returns: the value, and where the text goes on after its closing quote. */
+interface QuotedValue {
+  value: string;
+  end: number;
+}
+
+/**
+ * Output made of statements on lines of their own: blank lines, `unset` statements (the name in group 1), and
+ * `head` (the name in group 1) followed by a quoted value that `readQuoted` reads from where `head` ends; nothing
+ * may follow the closing quote on its line. A value may hold line breaks, so the text is read, not split into lines.
+ */
+function parseQuotedStatements(
+  shell: string,
+  text: string,
+  unset: RegExp,
+  head: RegExp,
+  readQuoted: (text: string, start: number) => QuotedValue,
+): ParsedEnv {
   const out: ParsedEnv = { set: {}, unset: [] };
   let i = 0;
   while (i < text.length) {
@@ -17,76 +33,69 @@ export function parseFish(text: string): ParsedEnv {
       i++;
       continue;
     }
-    const unset = /^set -e ([A-Z_]+)\n/.exec(text.slice(i));
-    if (unset) {
-      out.unset.push(unset[1]!);
-      i += unset[0].length;
+    const removed = unset.exec(text.slice(i));
+    if (removed) {
+      out.unset.push(removed[1]!);
+      i += removed[0].length;
       continue;
     }
-    const head = /^set -gx ([A-Z_]+) '/.exec(text.slice(i));
-    if (!head) throw new Error(`fish: unexpected statement at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
-    i += head[0].length;
+    const set = head.exec(text.slice(i));
+    if (!set) throw new Error(`${shell}: unexpected statement at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
+    const { value, end } = readQuoted(text, i + set[0].length);
+    if (text[end] !== "\n") throw new Error(`${shell}: text after the closing quote`);
+    out.set[set[1]!] = value;
+    i = end;
+  }
+  return out;
+}
+
+/** fish: `set -gx NAME 'value'` (inside single quotes only \\ and \' are escapes) and `set -e NAME`. */
+export function parseFish(text: string): ParsedEnv {
+  return parseQuotedStatements("fish", text, /^set -e ([A-Z_]+)\n/, /^set -gx ([A-Z_]+) '/, (text, start) => {
     let value = "";
-    for (;;) {
+    for (let i = start; ;) {
       const c = text[i];
       if (c === undefined) throw new Error("fish: unterminated quote");
       if (c === "\\" && (text[i + 1] === "\\" || text[i + 1] === "'")) {
         value += text[i + 1];
         i += 2;
       } else if (c === "'") {
-        i++;
-        break;
+        return { value, end: i + 1 };
       } else {
         value += c;
         i++;
       }
     }
-    if (text[i] !== "\n") throw new Error("fish: text after the closing quote");
-    out.set[head[1]!] = value;
-  }
-  return out;
+  });
 }
 
 const PS_QUOTES = "'\u2018\u2019\u201a\u201b";
 
 /** PowerShell: `$Env:NAME = 'value'` (verbatim; any of ' ‘ ’ ‚ ‛ doubled is one literal quote) and Remove-Item. */
 export function parsePowerShell(text: string): ParsedEnv {
-  const out: ParsedEnv = { set: {}, unset: [] };
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === "\n") {
-      i++;
-      continue;
-    }
-    const unset = /^Remove-Item Env:([A-Z_]+) -ErrorAction SilentlyContinue\n/.exec(text.slice(i));
-    if (unset) {
-      out.unset.push(unset[1]!);
-      i += unset[0].length;
-      continue;
-    }
-    const head = /^\$Env:([A-Z_]+) = '/.exec(text.slice(i));
-    if (!head) throw new Error(`powershell: unexpected statement at ${i}`);
-    i += head[0].length;
-    let value = "";
-    for (;;) {
-      const c = text[i];
-      if (c === undefined) throw new Error("powershell: unterminated quote");
-      if (PS_QUOTES.includes(c)) {
-        if (text[i + 1] !== undefined && PS_QUOTES.includes(text[i + 1]!)) {
-          value += c;
-          i += 2;
-          continue;
+  return parseQuotedStatements(
+    "powershell",
+    text,
+    /^Remove-Item Env:([A-Z_]+) -ErrorAction SilentlyContinue\n/,
+    /^\$Env:([A-Z_]+) = '/,
+    (text, start) => {
+      let value = "";
+      for (let i = start; ;) {
+        const c = text[i];
+        if (c === undefined) throw new Error("powershell: unterminated quote");
+        if (PS_QUOTES.includes(c)) {
+          if (text[i + 1] !== undefined && PS_QUOTES.includes(text[i + 1]!)) {
+            value += c;
+            i += 2;
+            continue;
+          }
+          return { value, end: i + 1 };
         }
+        value += c;
         i++;
-        break;
       }
-      value += c;
-      i++;
-    }
-    if (text[i] !== "\n") throw new Error("powershell: text after the closing quote");
-    out.set[head[1]!] = value;
-  }
-  return out;
+    },
+  );
 }
 
 /** dotenv: NAME='literal' or NAME="with \\ \" \n \r escapes". */
