@@ -4,7 +4,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
+import { makeStore, scriptRecipeItem } from "../fake-op/fixture.js";
 import { canaryAccessKeyId, canarySecretKey } from "../helpers/canary.js";
 import { cliPath, createSandbox, credentialProcessLine, type Sandbox } from "../helpers/sandbox.js";
 
@@ -19,15 +19,14 @@ describe("desktop notice when process fails with no terminal", () => {
   beforeEach(() => {
     sandbox = createSandbox({
       store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({
-              title: "AWS work",
-              accessKeyId: ACCESS_KEY_ID,
-              secretAccessKey: SECRET,
-              mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
-            }),
-          ]),
+        vault: "Work",
+        items: [
+          scriptRecipeItem({
+            title: "AWS work",
+            accessKeyId: ACCESS_KEY_ID,
+            secretAccessKey: SECRET,
+            mfaSerial: "arn:aws:iam::123456789012:mfa/alice",
+          }),
         ],
       }),
     });

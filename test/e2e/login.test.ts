@@ -2,7 +2,7 @@
 // endpoint (test/helpers/fake-federation.ts) and a fake browser started through BROWSER. The secret scan at the end
 // proves that sign-in tokens reach only stdout of `login --stdout`, and session secrets only the cache.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
+import { makeStore, scriptRecipeItem } from "../fake-op/fixture.js";
 import { createCanaryHarness, DEFAULT_SHIMS, type CanaryHarness } from "../helpers/canary.js";
 import { createFakeBrowser, type FakeBrowser } from "../helpers/fake-browser.js";
 import { startFakeFederation, type FakeFederation } from "../helpers/fake-federation.js";
@@ -37,11 +37,10 @@ describe.skipIf(!tools.available)("aws-op login end to end", () => {
         endpoint: moto.url,
         env: { AWS_ENDPOINT_URL_SIGNIN: federation.url, FAKE_BROWSER_LOG: browser.log },
         store: makeStore({
-          vaults: [
-            makeVault("Work", [
-              scriptRecipeItem({ title: "AWS work", ...alice }),
-              scriptRecipeItem({ title: "AWS mfa", ...bob, mfaSerial: "arn:aws:iam::123456789012:mfa/bob" }),
-            ]),
+          vault: "Work",
+          items: [
+            scriptRecipeItem({ title: "AWS work", ...alice }),
+            scriptRecipeItem({ title: "AWS mfa", ...bob, mfaSerial: "arn:aws:iam::123456789012:mfa/bob" }),
           ],
         }),
       }),

@@ -37,21 +37,20 @@ describe("aws-op process when op fails", () => {
     await ensureFakeOpBuilt();
     sandbox = createSandbox({
       store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({ title: "AWS work", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET }),
-            scriptRecipeItem({ title: "Twin", accessKeyId: "AKIATWIN000000000001", secretAccessKey: SECRET }),
-            scriptRecipeItem({ title: "Twin", accessKeyId: "AKIATWIN000000000002", secretAccessKey: SECRET }),
-            {
-              id: "nosecretitem0000000000000a",
-              title: "No secret",
-              version: 1,
-              category: "API_CREDENTIAL",
-              created_at: "2026-01-01T00:00:00Z",
-              updated_at: "2026-01-01T00:00:00Z",
-              fields: [{ id: "a", type: "STRING", label: "aws_access_key_id", value: "AKIANOSECRET00000001" }],
-            },
-          ]),
+        vault: "Work",
+        items: [
+          scriptRecipeItem({ title: "AWS work", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET }),
+          scriptRecipeItem({ title: "Twin", accessKeyId: "AKIATWIN000000000001", secretAccessKey: SECRET }),
+          scriptRecipeItem({ title: "Twin", accessKeyId: "AKIATWIN000000000002", secretAccessKey: SECRET }),
+          {
+            id: "nosecretitem0000000000000a",
+            title: "No secret",
+            version: 1,
+            category: "API_CREDENTIAL",
+            created_at: "2026-01-01T00:00:00Z",
+            updated_at: "2026-01-01T00:00:00Z",
+            fields: [{ id: "a", type: "STRING", label: "aws_access_key_id", value: "AKIANOSECRET00000001" }],
+          },
         ],
       }),
     });

@@ -4,7 +4,7 @@
 // as a plain child (sharing its session and group), compares them with its own. rotate's calls are checked in
 // rotate.test.ts (it needs IAM).
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureFakeOpBuilt, makeStore, makeVault, readCallLog, scriptRecipeItem } from "../fake-op/fixture.js";
+import { ensureFakeOpBuilt, makeStore, readCallLog, scriptRecipeItem } from "../fake-op/fixture.js";
 import { expectCallsInCallerSession, hasProc } from "../helpers/processes.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 
@@ -17,11 +17,8 @@ describe.runIf(hasProc)("every op call runs in the caller's terminal session", (
     await ensureFakeOpBuilt();
     sandbox = createSandbox({
       store: makeStore({
-        vaults: [
-          makeVault("Work", [
-            scriptRecipeItem({ title: "AWS work", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET }),
-          ]),
-        ],
+        vault: "Work",
+        items: [scriptRecipeItem({ title: "AWS work", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET })],
       }),
     });
     sandbox.writeCredentials(

@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, request } from "node:http";
 import { createServer, connect } from "node:net";
-import { makeStore, makeVault, scriptRecipeItem, type AwsItemSpec, type StoreItem } from "../fake-op/fixture.js";
+import { makeStore, scriptRecipeItem, type AwsItemSpec, type StoreItem } from "../fake-op/fixture.js";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 import { listenOnLoopback } from "./loopback-server.js";
 
@@ -215,16 +215,15 @@ export async function startAliceWorld(
     endpoint: moto.url,
     ...(options.recordEnvOf ? { recordEnvOf: options.recordEnvOf } : {}),
     store: makeStore({
-      vaults: [
-        makeVault("Work", [
-          scriptRecipeItem({
-            title: "AWS work",
-            accessKeyId: alice.accessKeyId,
-            secretAccessKey: alice.secretAccessKey,
-            ...options.item,
-          }),
-          ...(options.extraItems ?? []),
-        ]),
+      vault: "Work",
+      items: [
+        scriptRecipeItem({
+          title: "AWS work",
+          accessKeyId: alice.accessKeyId,
+          secretAccessKey: alice.secretAccessKey,
+          ...options.item,
+        }),
+        ...(options.extraItems ?? []),
       ],
     }),
   });

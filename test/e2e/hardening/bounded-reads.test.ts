@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { makeStore, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { canarySecretKey } from "../../helpers/canary.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { makeTempDir } from "../../helpers/temp-dirs.js";
@@ -16,7 +16,7 @@ const CONFIG = "[profile work]\nop_vault = Work\nop_item = AWS work\nop_session_
 
 function sandbox(): Sandbox {
   const box = createSandbox({
-    store: makeStore({ vaults: [makeVault("Work", [scriptRecipeItem({ title: "AWS work", ...KEY })])] }),
+    store: makeStore({ vault: "Work", items: [scriptRecipeItem({ title: "AWS work", ...KEY })] }),
   });
   box.writeConfig(CONFIG);
   return box;

@@ -2,7 +2,7 @@
 // command that writes these files.
 import { readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { makeStore, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 
 const BROKEN_CONFIG = "# mine\r\n[profile work]\nregion = eu-west-1\nthis is not ini\n[profile other]\nregion=x\n";
@@ -14,14 +14,13 @@ const GOOD_CREDENTIALS =
 function sandboxWith(config: string, credentials: string): Sandbox {
   const sandbox = createSandbox({
     store: makeStore({
-      vaults: [
-        makeVault("Work", [
-          scriptRecipeItem({
-            title: "AWS work",
-            accessKeyId: "AKIABROKEN0000000001",
-            secretAccessKey: "brokenFileSecret000000000000000000000000",
-          }),
-        ]),
+      vault: "Work",
+      items: [
+        scriptRecipeItem({
+          title: "AWS work",
+          accessKeyId: "AKIABROKEN0000000001",
+          secretAccessKey: "brokenFileSecret000000000000000000000000",
+        }),
       ],
     }),
   });

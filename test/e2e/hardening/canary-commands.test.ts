@@ -2,7 +2,7 @@
 // file, setup and doctor check it, exec and env hand out sessions, rotate creates a new key; then the scan looks
 // for every long-term secret (old and new) and every served session everywhere aws-op could have put them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, readStore, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { makeStore, readStore, scriptRecipeItem } from "../../fake-op/fixture.js";
 import {
   canaryAccessKeyId,
   canaryOtpSeed,
@@ -48,15 +48,14 @@ describe.skipIf(!tools.available)("canaries: setup, import, exec, env, rotate, l
       canaries.sandboxOptions({
         endpoint: moto.url,
         store: makeStore({
-          vaults: [
-            makeVault("Work", [
-              scriptRecipeItem({
-                title: "AWS rotating",
-                ...rotating,
-                totpSecret: seed,
-                mfaSerial: "arn:aws:iam::123456789012:mfa/rotator",
-              }),
-            ]),
+          vault: "Work",
+          items: [
+            scriptRecipeItem({
+              title: "AWS rotating",
+              ...rotating,
+              totpSecret: seed,
+              mfaSerial: "arn:aws:iam::123456789012:mfa/rotator",
+            }),
           ],
         }),
       }),

@@ -2,7 +2,7 @@
 // canary OTP seed; every run is recorded, every child logged; the last test scans it all.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem, shellPluginItem } from "../../fake-op/fixture.js";
+import { makeStore, scriptRecipeItem, shellPluginItem } from "../../fake-op/fixture.js";
 import {
   canaryAccessKeyId,
   canaryOtpSeed,
@@ -34,17 +34,16 @@ describe.skipIf(!tools.available)(
         canaries.sandboxOptions({
           endpoint: moto.url,
           store: makeStore({
-            vaults: [
-              makeVault("Work", [
-                scriptRecipeItem({ title: "AWS plain", ...plain }),
-                shellPluginItem({
-                  title: "AWS mfa",
-                  accessKeyId: mfa.accessKeyId,
-                  secretAccessKey: mfa.secretAccessKey,
-                  totpSecret: mfa.seed,
-                  mfaSerial: "arn:aws:iam::123456789012:mfa/canary",
-                }),
-              ]),
+            vault: "Work",
+            items: [
+              scriptRecipeItem({ title: "AWS plain", ...plain }),
+              shellPluginItem({
+                title: "AWS mfa",
+                accessKeyId: mfa.accessKeyId,
+                secretAccessKey: mfa.secretAccessKey,
+                totpSecret: mfa.seed,
+                mfaSerial: "arn:aws:iam::123456789012:mfa/canary",
+              }),
             ],
           }),
         }),

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, readStore, repoRoot, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { makeStore, readStore, repoRoot, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../../helpers/moto.js";
 import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
 
@@ -62,7 +62,7 @@ function itemsHolding(sandbox: Sandbox, secret: string): number {
 describe("crash at every step", () => {
   describe("import", () => {
     const fresh = () => {
-      const sandbox = createSandbox({ store: makeStore({ vaults: [makeVault("Work", [])] }) });
+      const sandbox = createSandbox({ store: makeStore({ vault: "Work", items: [] }) });
       sandbox.writeConfig(CONFIG);
       sandbox.writeCredentials(CREDENTIALS);
       return sandbox;
@@ -118,10 +118,9 @@ describe("crash at every step", () => {
     const fresh = () => {
       const sandbox = createSandbox({
         store: makeStore({
-          vaults: [
-            makeVault("Work", [
-              scriptRecipeItem({ title: "AWS work", accessKeyId: "AKIACRASH00000000002", secretAccessKey: SECRET }),
-            ]),
+          vault: "Work",
+          items: [
+            scriptRecipeItem({ title: "AWS work", accessKeyId: "AKIACRASH00000000002", secretAccessKey: SECRET }),
           ],
         }),
       });
@@ -180,7 +179,7 @@ describe("crash at every step", () => {
       const key = await createIamUserWithKey(moto.url, userName);
       const sandbox = createSandbox({
         endpoint: moto.url,
-        store: makeStore({ vaults: [makeVault("Work", [scriptRecipeItem({ title: "AWS rot", ...key })])] }),
+        store: makeStore({ vault: "Work", items: [scriptRecipeItem({ title: "AWS rot", ...key })] }),
       });
       sandbox.writeConfig("[profile rot]\nregion = us-east-1\nop_vault = Work\nop_item = AWS rot\n");
       const itemKeyId = () => {

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import { makeStore, makeVault } from "../../fake-op/fixture.js";
+import { makeStore } from "../../fake-op/fixture.js";
 import type { StoreItem } from "../../fake-op/store.js";
 import { createCanaryHarness, type CanaryHarness } from "../../helpers/canary.js";
 import { listenOnLoopback } from "../../helpers/loopback-server.js";
@@ -165,7 +165,7 @@ export function useFakeStsWorld(
     const sandbox = createSandbox(
       canaries.sandboxOptions({
         endpoint: sts.url,
-        store: makeStore({ vaults: [makeVault("Work", options.items)] }),
+        store: makeStore({ vault: "Work", items: options.items }),
       }),
     );
     sandbox.writeConfig(options.config);

@@ -3,7 +3,7 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fakeOpPath, makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { fakeOpPath, makeStore, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
 import { makeTempDir } from "../../helpers/temp-dirs.js";
 
@@ -28,7 +28,7 @@ describe("choosing the op executable (op_cli / AWS_OP_CLI / --op-cli)", () => {
     // PATH without the fake op: a plain "op" is not found anywhere.
     plainPath = process.env.PATH ?? "/usr/bin:/bin";
     sandbox = createSandbox({
-      store: makeStore({ vaults: [makeVault("Work", [scriptRecipeItem({ title: "AWS work", ...KEY })])] }),
+      store: makeStore({ vault: "Work", items: [scriptRecipeItem({ title: "AWS work", ...KEY })] }),
       env: { PATH: plainPath },
     });
     sandbox.writeConfig(

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeStore, makeVault, scriptRecipeItem } from "../../fake-op/fixture.js";
+import { makeStore, scriptRecipeItem } from "../../fake-op/fixture.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { startFakeSts, type FakeSts } from "./fake-sts.js";
 import { makeTempDir } from "../../helpers/temp-dirs.js";
@@ -33,7 +33,7 @@ describe("planted configuration in the working directory", () => {
     }
     sandbox = createSandbox({
       endpoint: sts.url,
-      store: makeStore({ vaults: [makeVault("Work", [scriptRecipeItem({ title: "AWS work", ...KEY })])] }),
+      store: makeStore({ vault: "Work", items: [scriptRecipeItem({ title: "AWS work", ...KEY })] }),
     });
     sandbox.writeConfig("[default]\nop_item = AWS work\nop_vault = Work\n");
   });
