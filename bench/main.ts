@@ -24,6 +24,8 @@ const COUNTS = {
   wall: 30,
   memory: 10,
   cold: 15,
+  /** Cold runs with the op double waiting REALISTIC_OP_LATENCY_MS, as a real op call does. */
+  coldRealisticOp: 8,
   sequentialAwsCalls: 50,
   concurrent: 20,
   concurrentRounds: 3,
@@ -236,14 +238,23 @@ interface ColdResults {
   stsCallsPerRun: number[];
 }
 
-async function measureCold({ sandbox, moto, processArgs }: Setup): Promise<ColdResults> {
+/**
+ * Cold runs with the op double answering after `opLatencyMs`. At 0 ms (the default row) the SDK's start-up, which
+ * aws-op overlaps with the op call, barely fits inside the double's own ~50 ms; at a real op call's 800 ms it fits
+ * inside the wait, so this row is what a user's cold run costs beyond op and STS.
+ */
+async function measureCold(
+  { sandbox, moto, processArgs }: Setup,
+  opLatencyMs = 0,
+  runs = COUNTS.cold,
+): Promise<ColdResults> {
   const wall: number[] = [];
   const opDoubleWall: number[] = [];
   const stsServerWall: number[] = [];
   const opCallsPerRun: number[] = [];
   const stsCallsPerRun: number[] = [];
-  const env = { FAKE_OP_LATENCY_MS: "0" };
-  for (let i = 0; i < COUNTS.cold + 1; i++) {
+  const env = { FAKE_OP_LATENCY_MS: String(opLatencyMs) };
+  for (let i = 0; i < runs + 1; i++) {
     clearSessions(sandbox);
     const opBefore = sandbox.opCalls().length;
     moto.resetCalls();
@@ -387,6 +398,10 @@ export async function runBenchmark(argv: string[]): Promise<number> {
     const warm = wants("warm") ? await measureWarm(setup) : undefined;
     if (wants("cold")) progress("cold path");
     const cold = wants("cold") ? await measureCold(setup) : undefined;
+    if (wants("cold")) progress(`cold path, op double at ${REALISTIC_OP_LATENCY_MS} ms`);
+    const coldRealistic = wants("cold")
+      ? await measureCold(setup, REALISTIC_OP_LATENCY_MS, COUNTS.coldRealisticOp)
+      : undefined;
     let viaAwsOp: SequentialResult | undefined;
     let viaRecipe: SequentialResult | undefined;
     if (wants("sequential")) {
@@ -468,6 +483,22 @@ export async function runBenchmark(argv: string[]): Promise<number> {
         ms(cold.ownWall.median),
         spread(cold.ownWall, ms),
         warm ? `${ratio(cold.ownWall.median, warm.floorWall.median).toFixed(2)}× floor` : "",
+      ]);
+    }
+    if (coldRealistic) {
+      rows.push([
+        `aws-op process, cold (op ${REALISTIC_OP_LATENCY_MS} ms, moto STS), wall`,
+        String(coldRealistic.wall.runs),
+        ms(coldRealistic.wall.median),
+        spread(coldRealistic.wall, ms),
+        "",
+      ]);
+      rows.push([
+        "  aws-op's own cost (cold minus op double and STS server)",
+        String(coldRealistic.ownWall.runs),
+        ms(coldRealistic.ownWall.median),
+        spread(coldRealistic.ownWall, ms),
+        warm ? `${ratio(coldRealistic.ownWall.median, warm.floorWall.median).toFixed(2)}× floor` : "",
       ]);
     }
     if (viaAwsOp && viaRecipe) {
@@ -588,7 +619,12 @@ export async function runBenchmark(argv: string[]): Promise<number> {
         durationSeconds,
         machine,
         counts: COUNTS,
-        opLatencyMs: { cold: 0, sequential: REALISTIC_OP_LATENCY_MS, concurrent: REALISTIC_OP_LATENCY_MS },
+        opLatencyMs: {
+          cold: 0,
+          coldRealisticOp: REALISTIC_OP_LATENCY_MS,
+          sequential: REALISTIC_OP_LATENCY_MS,
+          concurrent: REALISTIC_OP_LATENCY_MS,
+        },
         targets: TARGETS,
         results: {
           ...(warm
@@ -608,6 +644,13 @@ export async function runBenchmark(argv: string[]): Promise<number> {
                 coldStsServerWallMs: cold.stsServerWall,
                 coldMinusOpWallMs: cold.minusOpWall,
                 coldOwnWallMs: cold.ownWall,
+                ...(coldRealistic
+                  ? {
+                      coldRealisticOpWallMs: coldRealistic.wall,
+                      coldRealisticOpOwnWallMs: coldRealistic.ownWall,
+                      coldRealisticOpStsServerWallMs: coldRealistic.stsServerWall,
+                    }
+                  : {}),
                 coldOpCalls: cold.opCallsPerRun,
                 coldStsCalls: cold.stsCallsPerRun,
               }
@@ -628,6 +671,9 @@ export async function runBenchmark(argv: string[]): Promise<number> {
                 coldWallToFloor: ratio(cold.wall.median, warm.floorWall.median),
                 coldMinusOpToFloor: ratio(cold.minusOpWall.median, warm.floorWall.median),
                 coldOwnToFloor: ratio(cold.ownWall.median, warm.floorWall.median),
+                ...(coldRealistic
+                  ? { coldRealisticOpOwnToFloor: ratio(coldRealistic.ownWall.median, warm.floorWall.median) }
+                  : {}),
               }
             : {}),
           ...(viaAwsOp && viaRecipe ? { recipeToAwsOpSequential: ratio(viaRecipe.totalMs, viaAwsOp.totalMs) } : {}),
