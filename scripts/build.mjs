@@ -58,9 +58,12 @@ const builtinsThroughRequire = {
 const vendorFile = (name) => `${name.replace(/^@/, "").replace(/\//g, "-")}.mjs`;
 
 // Build into a fresh directory and swap it in, so a test or benchmark running meanwhile sees dist/ missing only
-// for a moment.
-const staging = join(root, "node_modules", ".cache", `aws-op-dist-${process.pid}`);
+// for a moment. The directory is inside the project (.tmp/, ignored by git and the linters), on the file system dist/
+// is on: node_modules may be a link to another one (the package test's copy, pnpm-style stores), and a rename
+// across file systems fails with EXDEV.
+const staging = join(root, ".tmp", `dist-build-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
+mkdirSync(dirname(staging), { recursive: true });
 await build({
   entryPoints: Object.fromEntries(
     Object.keys(LAZY_PACKAGES).map((name) => [vendorFile(name).replace(/\.mjs$/, ""), `vendor-entry:${name}`]),

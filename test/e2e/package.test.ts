@@ -2,7 +2,7 @@
 // dist/ and the documents and nothing else, and `npm install -g ./aws-op-X.tgz` into a temporary prefix gives an
 // `aws-op` that serves credentials to the AWS CLI (every package it uses at run time is bundled into dist/, so the
 // install fetches nothing). `npm install -g .` from the copy (prepare) works as well.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../fake-op/fixture.js";
@@ -23,6 +23,15 @@ function npm(args: string[], cwd: string) {
     { timeoutMs: 120_000 },
   );
 }
+
+/** A tmpfs that is another file system than this checkout's node_modules, where this machine has one. */
+const otherFileSystem = (() => {
+  try {
+    return statSync("/dev/shm").dev !== statSync(join(repoRoot, "node_modules")).dev ? "/dev/shm" : undefined;
+  } catch {
+    return undefined;
+  }
+})();
 
 describe.skipIf(!tools.available)("aws-op as an npm package", () => {
   let moto: Moto;
@@ -104,6 +113,32 @@ describe.skipIf(!tools.available)("aws-op as an npm package", () => {
     expect(identity.stderr).toBe("");
     expect(JSON.parse(identity.stdout)).toHaveProperty("Account", "123456789012");
   });
+
+  it.skipIf(!otherFileSystem)(
+    "the build works when node_modules is on another file system than the project (regression: EXDEV)",
+    async () => {
+      // The build staged dist/ under node_modules/.cache and renamed it into place: across file systems (a linked
+      // node_modules, as here and in pnpm-style stores) the rename failed with EXDEV and no dist/ was made.
+      const elsewhere = mkdtempSync(join(otherFileSystem ?? "/dev/shm", "aws-op-build-"));
+      try {
+        const project = join(elsewhere, "aws-op");
+        cpSync(copy, project, {
+          recursive: true,
+          filter: (source) => !/[/\\](node_modules|dist|test-dist|\.tmp)$/.test(source),
+        });
+        symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"));
+        const built = await spawnAsync(process.execPath, [join(project, "scripts", "build.mjs")], process.env, {
+          timeoutMs: 120_000,
+        });
+        expect(built.status, built.stderr).toBe(0);
+        expect(existsSync(join(project, "dist", "cli.js"))).toBe(true);
+        expect(existsSync(join(project, "dist", "main.js"))).toBe(true);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    },
+    150_000,
+  );
 
   it("npm install -g . from the project (prepare builds dist/) gives a working aws-op", async () => {
     rmSync(join(copy, "dist"), { recursive: true, force: true });
