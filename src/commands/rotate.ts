@@ -3,13 +3,14 @@
 //   read the item -> find the IAM user -> CreateAccessKey -> write the new key into the item (template on a FIFO)
 //   -> read the item back and compare -> GetCallerIdentity with the new key (retried: new keys take seconds to work)
 //   -> clear cached sessions made from the item -> DeleteAccessKey the old key (retried).
+// `run` reads as that list: one function per step, each taking the `Rotation` the first steps build.
 // A failure before the item holds the new key deletes the new key again; a failure after it says how to finish.
 // A journal (cache/rotation-journal.ts, no secrets) lets the next rotate finish one that was killed mid-way.
 // `--older-than AGE` rotates only a key at least that old (IAM CreateDate against ctx.now()); `--all` runs the same
 // steps for every profile with an item of its own, once per item, asking nothing: for cron.
 import { maskKeyId } from "../aws/credential-output.js";
 import type { IamAccessKey } from "../aws/iam.js";
-import type { AwsEndpointOptions, CallerKeys } from "../aws/sts.js";
+import type { AwsEndpointOptions, CallerIdentity, CallerKeys } from "../aws/sts.js";
 import {
   deleteRotationJournal,
   readRotationJournal,
@@ -30,7 +31,8 @@ import {
 } from "../context.js";
 import { UserError } from "../errors.js";
 import { itemIdentityOf } from "../providers/chain.js";
-import { editItem, readItem, requireOpVersion } from "../onepassword/client.js";
+import type { ItemLocator } from "../onepassword/args.js";
+import { editItem, readItem, requireOpVersion, type OpContext } from "../onepassword/client.js";
 import { requireNotConnect } from "../onepassword/connect.js";
 import { ROTATE_NEEDS } from "../onepassword/version.js";
 import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
@@ -120,6 +122,56 @@ function formatAge(ms: number): string {
 
 export async function run(options: RotateOptions, ctx: Context): Promise<RotateOutcome> {
   const minAgeMs = options.olderThan === undefined ? undefined : parseKeyAge(options.olderThan);
+  const target = await openProfile(options, ctx);
+  const { item, oldKeys } = await readKey(target);
+  const r = await findUser(target, item, oldKeys);
+  const interruptedOldKeyId = oldKeyOfInterruptedRotation(r);
+  if (interruptedOldKeyId !== undefined) return finishInterruptedRotation(r, interruptedOldKeyId);
+  const orphans = findOrphans(r);
+  if (minAgeMs !== undefined && !isKeyDue(r, minAgeMs)) return "not-due";
+  requireFreeSlot(r, orphans);
+  const stopped = await showPlan(r, orphans);
+  if (stopped !== undefined) return stopped;
+  await deleteOrphans(r, orphans);
+  const newKeys = await createKey(r);
+  const written = await writeKey(r, newKeys);
+  const readBack = await readBackAndCompare(r, written, newKeys);
+  await verifyNewKey(r, newKeys, readBack);
+  clearCachedSessions(r);
+  await deleteOldKey(r, newKeys);
+  ctx.stdout(
+    `Rotated the access key of IAM user ${r.userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).\n`,
+  );
+  return "rotated";
+}
+
+/** The profile being rotated and how to reach its op, STS and IAM. */
+interface RotationTarget {
+  options: RotateOptions;
+  ctx: Context;
+  settings: ProfileSettings;
+  op: OpContext;
+  locator: ItemLocator;
+  iamCall: AwsEndpointOptions;
+  stsCall: AwsEndpointOptions;
+  say(text: string): void;
+}
+
+/** What every later step works on: the target, its item and key, whose key it is, and the journal. */
+interface Rotation extends RotationTarget {
+  item: OpItem;
+  oldKeys: CallerKeys;
+  identity: CallerIdentity;
+  userName: string;
+  /** The user's keys as IAM listed them before anything changed. */
+  existingKeys: IamAccessKey[];
+  journal: RotationJournal | undefined;
+  journalRoot: string;
+  itemId: ItemIdentity;
+}
+
+/** The profile, refused before anything runs when its rotation could not be done to the end. */
+async function openProfile(options: RotateOptions, ctx: Context): Promise<RotationTarget> {
   // Before anything else: a rotate that stopped at the write would leave a new key behind.
   requireNotConnect(ctx.env, "aws-op rotate", "op item edit to store the new key");
   const { settings } = resolveProfileFor(ctx, options);
@@ -128,123 +180,164 @@ export async function run(options: RotateOptions, ctx: Context): Promise<RotateO
       hint: `Rotate the source profile instead: aws-op rotate ${settings.sourceProfile ?? "<source profile>"}`,
     });
   }
-  const op = opContextFor(ctx, settings);
-  const locator = itemLocatorFor(settings);
-  const aws = awsCallOptions(ctx, settings, "IAM");
-  const sts = awsCallOptions(ctx, settings);
-  const iam = ctx.iam;
-  const say = (text: string) => ctx.stderr(`${text}\n`);
+  const target: RotationTarget = {
+    options,
+    ctx,
+    settings,
+    op: opContextFor(ctx, settings),
+    locator: itemLocatorFor(settings),
+    iamCall: awsCallOptions(ctx, settings, "IAM"),
+    stsCall: awsCallOptions(ctx, settings),
+    say: (text: string) => ctx.stderr(`${text}\n`),
+  };
+  // An op too old to take a template on `item edit` would fail at the write, after CreateAccessKey.
+  await requireOpVersion(target.op, ROTATE_NEEDS);
+  return target;
+}
 
-  // 0. An op too old to take a template on `item edit` would fail at the write, after CreateAccessKey.
-  await requireOpVersion(op, ROTATE_NEEDS);
-
-  // 1. The current key, and whose it is.
-  const item = await readItem(op, locator);
+/** Step 1: the item and the key it holds now. */
+async function readKey(target: RotationTarget): Promise<{ item: OpItem; oldKeys: CallerKeys }> {
+  const item = await readItem(target.op, target.locator);
   const fields = resolveAwsFields(item);
-  const oldKeys: CallerKeys = { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey };
-  const identity = await ctx.sts.getCallerIdentity(oldKeys, sts);
+  return { item, oldKeys: { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey } };
+}
+
+/** Step 2: whose key it is, the user's keys, and the journal of a rotation of this item that did not finish. */
+async function findUser(target: RotationTarget, item: OpItem, oldKeys: CallerKeys): Promise<Rotation> {
+  const { ctx } = target;
+  const identity = await ctx.sts.getCallerIdentity(oldKeys, target.stsCall);
   const userName = userNameFromArn(identity.arn);
   if (!userName) {
     throw new UserError(`The key in 1Password item "${item.title}" does not belong to an IAM user (${identity.arn}).`, {
       hint: "rotate replaces IAM user access keys; root keys and temporary credentials cannot be rotated this way.",
     });
   }
-  const existingKeys = await iam.listAccessKeys(oldKeys, { ...aws, userName });
+  const existingKeys = await ctx.iam.listAccessKeys(oldKeys, { ...target.iamCall, userName });
   const journalRoot = sessionCacheFor(ctx).root;
-  const itemId: ItemIdentity = itemIdentityOf(settings, ctx.env);
+  const itemId: ItemIdentity = itemIdentityOf(target.settings, ctx.env);
   const journal = readRotationJournal(journalRoot, itemId);
-  const recordJournal = (entry: RotationJournal | undefined): void => {
-    try {
-      if (entry) writeRotationJournal(journalRoot, itemId, entry);
-      else deleteRotationJournal(journalRoot, itemId);
-    } catch (error) {
-      say(
-        `aws-op: could not record the rotation in progress (${(error as NodeJS.ErrnoException).code ?? "error"}); if it is interrupted, check "aws iam list-access-keys --user-name ${userName}".`,
-      );
-    }
-  };
-  const verifyKey = (keys: CallerKeys) => waitUntilKeyWorks(ctx, keys, sts, identity.arn);
-  const deleteKey = (caller: CallerKeys, accessKeyId: string) =>
-    deleteWithRetries(ctx, caller, { ...aws, userName, accessKeyId });
+  return { ...target, item, oldKeys, identity, userName, existingKeys, journal, journalRoot, itemId };
+}
 
-  // 0. A rotate that was killed mid-way is finished first.
-  if (journal?.userName === userName && journal.newKeyId !== undefined && journal.newKeyId === oldKeys.accessKeyId) {
-    // The item already holds the new key: what is left is to check it and delete its predecessor.
-    const leftover = existingKeys.find((k) => k.accessKeyId === journal.oldKeyId);
-    if (options.dryRun) {
-      say(
-        `An interrupted rotation stored ${maskKeyId(journal.newKeyId)} in the item${leftover ? `; rotate would now delete the old key ${maskKeyId(journal.oldKeyId)}` : ""}.`,
-      );
-      say("Dry run: nothing was changed.");
-      return "dry-run";
-    }
-    const works = await verifyKey(oldKeys);
-    if (!works.ok) {
-      throw new UserError(
-        `An interrupted rotation stored ${maskKeyId(oldKeys.accessKeyId)} in the item, but AWS does not accept it.`,
-        { hint: "Check the key in the AWS console; the old key was left alone.", cause: works.lastError },
-      );
-    }
-    clearSessionsForItem(ctx, settings);
-    if (leftover && !(await deleteKey(oldKeys, leftover.accessKeyId))) {
-      throw new UserError(`Could not delete the old key ${maskKeyId(journal.oldKeyId)} of an interrupted rotation.`, {
-        hint: `Run "aws-op rotate ${options.profile}" again, or delete it by hand (aws iam delete-access-key --user-name ${userName}).`,
-      });
-    }
-    recordJournal(undefined);
-    ctx.stdout(
-      `Finished an interrupted rotation of IAM user ${userName} in 1Password item "${item.title}": ${maskKeyId(journal.oldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).\n`,
+/** Write (or, with undefined, delete) the journal; a failure to is said, not fatal. */
+function recordJournal(r: Rotation, entry: RotationJournal | undefined): void {
+  try {
+    if (entry) writeRotationJournal(r.journalRoot, r.itemId, entry);
+    else deleteRotationJournal(r.journalRoot, r.itemId);
+  } catch (error) {
+    r.say(
+      `aws-op: could not record the rotation in progress (${(error as NodeJS.ErrnoException).code ?? "error"}); if it is interrupted, check "aws iam list-access-keys --user-name ${r.userName}".`,
     );
-    return "finished";
   }
-  // A key an interrupted rotate created but never stored: its secret died with that process, so nothing can use
-  // it. It is the journal's new key, or (killed before CreateAccessKey answered) one created after the journal.
-  const orphans =
-    journal?.userName === userName && journal.oldKeyId === oldKeys.accessKeyId
-      ? existingKeys.filter(
-          (k) =>
-            k.accessKeyId !== oldKeys.accessKeyId &&
-            (k.accessKeyId === journal.newKeyId ||
-              (journal.newKeyId === undefined &&
-                k.createDate !== undefined &&
-                k.createDate.getTime() >= Date.parse(journal.startedAt) - CLOCK_SLACK_MS)),
-        )
-      : [];
-  // Not due yet: nothing else happens (an interrupted rotation above was still finished).
-  if (minAgeMs !== undefined) {
-    const created = existingKeys.find((k) => k.accessKeyId === oldKeys.accessKeyId)?.createDate;
-    if (!created) {
-      throw new UserError(
-        `IAM did not say when ${maskKeyId(oldKeys.accessKeyId)} was created, so its age is unknown.`,
-        {
-          hint: `Rotate it without --older-than: aws-op rotate ${options.profile}`,
-        },
-      );
-    }
-    const age = ctx.now().getTime() - created.getTime();
-    if (age < minAgeMs) {
-      say(
-        `Not due: ${maskKeyId(oldKeys.accessKeyId)} is ${formatAge(age)} old (rotated when older than ${options.olderThan}).`,
-      );
-      return "not-due";
-    }
-    say(`Due: ${maskKeyId(oldKeys.accessKeyId)} is ${formatAge(age)} old.`);
+}
+
+function deleteKey(r: Rotation, caller: CallerKeys, accessKeyId: string): Promise<boolean> {
+  return deleteWithRetries(r.ctx, caller, { ...r.iamCall, userName: r.userName, accessKeyId });
+}
+
+/**
+ * Journal resume: the old key ID of a rotation that was killed after the item got its new key (the key the item
+ * holds now), else undefined.
+ */
+function oldKeyOfInterruptedRotation(r: Rotation): string | undefined {
+  const { journal } = r;
+  return journal?.userName === r.userName &&
+    journal.newKeyId !== undefined &&
+    journal.newKeyId === r.oldKeys.accessKeyId
+    ? journal.oldKeyId
+    : undefined;
+}
+
+/** A rotate that was killed mid-way is finished first: what is left is to check the key and delete its predecessor. */
+async function finishInterruptedRotation(r: Rotation, journalOldKeyId: string): Promise<RotateOutcome> {
+  const { options, oldKeys, say } = r;
+  const leftover = r.existingKeys.find((k) => k.accessKeyId === journalOldKeyId);
+  if (options.dryRun) {
+    say(
+      `An interrupted rotation stored ${maskKeyId(oldKeys.accessKeyId)} in the item${leftover ? `; rotate would now delete the old key ${maskKeyId(journalOldKeyId)}` : ""}.`,
+    );
+    say("Dry run: nothing was changed.");
+    return "dry-run";
   }
-  const existing = existingKeys.filter((k) => !orphans.includes(k));
-  const others = existing.filter((k) => k.accessKeyId !== oldKeys.accessKeyId);
+  const works = await waitUntilKeyWorks(r.ctx, oldKeys, r.stsCall, r.identity.arn);
+  if (!works.ok) {
+    throw new UserError(
+      `An interrupted rotation stored ${maskKeyId(oldKeys.accessKeyId)} in the item, but AWS does not accept it.`,
+      { hint: "Check the key in the AWS console; the old key was left alone.", cause: works.lastError },
+    );
+  }
+  clearSessionsForItem(r.ctx, r.settings);
+  if (leftover && !(await deleteKey(r, oldKeys, leftover.accessKeyId))) {
+    throw new UserError(`Could not delete the old key ${maskKeyId(journalOldKeyId)} of an interrupted rotation.`, {
+      hint: `Run "aws-op rotate ${options.profile}" again, or delete it by hand (aws iam delete-access-key --user-name ${r.userName}).`,
+    });
+  }
+  recordJournal(r, undefined);
+  r.ctx.stdout(
+    `Finished an interrupted rotation of IAM user ${r.userName} in 1Password item "${r.item.title}": ${maskKeyId(journalOldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).\n`,
+  );
+  return "finished";
+}
+
+/**
+ * Keys an interrupted rotate created but never stored: their secret died with that process, so nothing can use
+ * them. The journal's new key, or (killed before CreateAccessKey answered) one created after the journal.
+ */
+function findOrphans(r: Rotation): IamAccessKey[] {
+  const { journal, oldKeys } = r;
+  return journal?.userName === r.userName && journal.oldKeyId === oldKeys.accessKeyId
+    ? r.existingKeys.filter(
+        (k) =>
+          k.accessKeyId !== oldKeys.accessKeyId &&
+          (k.accessKeyId === journal.newKeyId ||
+            (journal.newKeyId === undefined &&
+              k.createDate !== undefined &&
+              k.createDate.getTime() >= Date.parse(journal.startedAt) - CLOCK_SLACK_MS)),
+      )
+    : [];
+}
+
+/** --older-than: whether the key is at least that old (IAM CreateDate against ctx.now()); says which. */
+function isKeyDue(r: Rotation, minAgeMs: number): boolean {
+  const { oldKeys, options, say } = r;
+  const created = r.existingKeys.find((k) => k.accessKeyId === oldKeys.accessKeyId)?.createDate;
+  if (!created) {
+    throw new UserError(`IAM did not say when ${maskKeyId(oldKeys.accessKeyId)} was created, so its age is unknown.`, {
+      hint: `Rotate it without --older-than: aws-op rotate ${options.profile}`,
+    });
+  }
+  const age = r.ctx.now().getTime() - created.getTime();
+  if (age < minAgeMs) {
+    say(
+      `Not due: ${maskKeyId(oldKeys.accessKeyId)} is ${formatAge(age)} old (rotated when older than ${options.olderThan}).`,
+    );
+    return false;
+  }
+  say(`Due: ${maskKeyId(oldKeys.accessKeyId)} is ${formatAge(age)} old.`);
+  return true;
+}
+
+/** AWS allows two keys per user: the new one needs the second slot (orphans are about to be deleted). */
+function requireFreeSlot(r: Rotation, orphans: IamAccessKey[]): void {
+  const existing = r.existingKeys.filter((k) => !orphans.includes(k));
+  const others = existing.filter((k) => k.accessKeyId !== r.oldKeys.accessKeyId);
   if (existing.length >= 2) {
     throw new UserError(
-      `IAM user ${userName} already has another access key besides the one in 1Password: ${others.map(describeOtherKey).join(", ")}. AWS allows two, and rotate needs the second slot.`,
+      `IAM user ${r.userName} already has another access key besides the one in 1Password: ${others.map(describeOtherKey).join(", ")}. AWS allows two, and rotate needs the second slot.`,
       {
-        hint: `If that key is unused, delete it (aws iam delete-access-key --user-name ${userName} --access-key-id <its full ID, from aws iam list-access-keys>), then run rotate again.`,
+        hint: `If that key is unused, delete it (aws iam delete-access-key --user-name ${r.userName} --access-key-id <its full ID, from aws iam list-access-keys>), then run rotate again.`,
       },
     );
   }
+}
 
+/** --dry-run and the confirmation: the outcome when rotate stops here, undefined to go on. */
+async function showPlan(r: Rotation, orphans: IamAccessKey[]): Promise<RotateOutcome | undefined> {
+  const { options, ctx, say } = r;
   const cleanup = orphans.map(
     (k) => `delete ${maskKeyId(k.accessKeyId)}, which an interrupted rotation created but never stored, then `,
   );
-  const plan = `Rotate the access key of IAM user ${userName} (${identity.account}) kept in 1Password item "${item.title}": ${cleanup.join("")}create a new key, store it in the item, verify it, then delete ${maskKeyId(oldKeys.accessKeyId)}.`;
+  const plan = `Rotate the access key of IAM user ${r.userName} (${r.identity.account}) kept in 1Password item "${r.item.title}": ${cleanup.join("")}create a new key, store it in the item, verify it, then delete ${maskKeyId(r.oldKeys.accessKeyId)}.`;
   if (options.dryRun) {
     say(plan);
     say("Dry run: nothing was changed.");
@@ -262,49 +355,67 @@ export async function run(options: RotateOptions, ctx: Context): Promise<RotateO
       return "cancelled";
     }
   }
+  return undefined;
+}
 
+async function deleteOrphans(r: Rotation, orphans: IamAccessKey[]): Promise<void> {
   for (const orphan of orphans) {
-    await iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: orphan.accessKeyId });
-    say(`Deleted ${maskKeyId(orphan.accessKeyId)}, which an interrupted rotation created but never stored.`);
+    await r.ctx.iam.deleteAccessKey(r.oldKeys, { ...r.iamCall, userName: r.userName, accessKeyId: orphan.accessKeyId });
+    r.say(`Deleted ${maskKeyId(orphan.accessKeyId)}, which an interrupted rotation created but never stored.`);
   }
+}
 
-  // 2. The new key. From here until the item holds it, any failure deletes it again.
+/** Step 3: CreateAccessKey, journaled before and after. From here until the item holds it, a failure deletes it. */
+async function createKey(r: Rotation): Promise<CallerKeys> {
   const started: RotationJournal = {
     version: 1,
-    userName,
-    oldKeyId: oldKeys.accessKeyId,
-    startedAt: ctx.now().toISOString(),
+    userName: r.userName,
+    oldKeyId: r.oldKeys.accessKeyId,
+    startedAt: r.ctx.now().toISOString(),
   };
-  recordJournal(started);
-  const created = await iam.createAccessKey(oldKeys, { ...aws, userName });
+  recordJournal(r, started);
+  const created = await r.ctx.iam.createAccessKey(r.oldKeys, { ...r.iamCall, userName: r.userName });
   const newKeys: CallerKeys = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
-  recordJournal({ ...started, newKeyId: newKeys.accessKeyId });
-  say(`Created access key ${maskKeyId(newKeys.accessKeyId)}.`);
-  const undoCreate = async (reason: unknown): Promise<never> => {
-    try {
-      await iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
-      recordJournal(undefined);
-      say(`Deleted the new key ${maskKeyId(newKeys.accessKeyId)} again; the item and the old key are unchanged.`);
-    } catch {
-      say(
-        `Could not delete the new key ${maskKeyId(newKeys.accessKeyId)}: delete it by hand (aws iam list-access-keys --user-name ${userName}; aws iam delete-access-key). The item and the old key are unchanged.`,
-      );
-    }
-    throw reason;
-  };
+  recordJournal(r, { ...started, newKeyId: newKeys.accessKeyId });
+  r.say(`Created access key ${maskKeyId(newKeys.accessKeyId)}.`);
+  return newKeys;
+}
 
-  // 3. Into the item, through a FIFO template (never argv, never a file).
-  const written = rotatedItem(item, oldKeys, newKeys);
+/** A failure before the item holds the new key: delete the new key again, then rethrow. */
+async function undoCreate(r: Rotation, newKeys: CallerKeys, reason: unknown): Promise<never> {
   try {
-    await editItem(op, locator, written);
-  } catch (error) {
-    return undoCreate(error);
+    await r.ctx.iam.deleteAccessKey(r.oldKeys, {
+      ...r.iamCall,
+      userName: r.userName,
+      accessKeyId: newKeys.accessKeyId,
+    });
+    recordJournal(r, undefined);
+    r.say(`Deleted the new key ${maskKeyId(newKeys.accessKeyId)} again; the item and the old key are unchanged.`);
+  } catch {
+    r.say(
+      `Could not delete the new key ${maskKeyId(newKeys.accessKeyId)}: delete it by hand (aws iam list-access-keys --user-name ${r.userName}; aws iam delete-access-key). The item and the old key are unchanged.`,
+    );
   }
+  throw reason;
+}
 
-  // 4. Read back and compare: never delete the old key on op's word alone.
+/** Step 4: the new key into the item, through a FIFO template (never argv, never a file); returns what was written. */
+async function writeKey(r: Rotation, newKeys: CallerKeys): Promise<OpItem> {
+  const written = rotatedItem(r.item, r.oldKeys, newKeys);
+  try {
+    await editItem(r.op, r.locator, written);
+  } catch (error) {
+    return undoCreate(r, newKeys, error);
+  }
+  return written;
+}
+
+/** Step 5: read back and compare: never delete the old key on op's word alone. Returns the item read back. */
+async function readBackAndCompare(r: Rotation, written: OpItem, newKeys: CallerKeys): Promise<OpItem> {
+  const { oldKeys, userName } = r;
   let readBack: OpItem;
   try {
-    readBack = await readItem(op, locator);
+    readBack = await readItem(r.op, r.locator);
   } catch (error) {
     throw afterWrite(error, "could not read the item back", newKeys, oldKeys, userName);
   }
@@ -323,16 +434,22 @@ export async function run(options: RotateOptions, ctx: Context): Promise<RotateO
       userName,
     );
   }
-  say(`Stored ${maskKeyId(newKeys.accessKeyId)} in 1Password item "${item.title}".`);
+  r.say(`Stored ${maskKeyId(newKeys.accessKeyId)} in 1Password item "${r.item.title}".`);
+  return readBack;
+}
 
-  // 5. The new key works (retrying: IAM is eventually consistent).
-  const works = await verifyKey(newKeys);
+/**
+ * Step 6: GetCallerIdentity with the new key (retrying: IAM is eventually consistent). When it never works, the old
+ * key goes back into the item and the new one is deleted: the old key still works.
+ */
+async function verifyNewKey(r: Rotation, newKeys: CallerKeys, readBack: OpItem): Promise<void> {
+  const { oldKeys, userName } = r;
+  const works = await waitUntilKeyWorks(r.ctx, newKeys, r.stsCall, r.identity.arn);
   if (!works.ok) {
-    // Put the old key back into the item and remove the new one: the old key still works.
     try {
-      await editItem(op, locator, rotatedItem(readBack, newKeys, oldKeys));
-      await iam.deleteAccessKey(oldKeys, { ...aws, userName, accessKeyId: newKeys.accessKeyId });
-      recordJournal(undefined);
+      await editItem(r.op, r.locator, rotatedItem(readBack, newKeys, oldKeys));
+      await r.ctx.iam.deleteAccessKey(oldKeys, { ...r.iamCall, userName, accessKeyId: newKeys.accessKeyId });
+      recordJournal(r, undefined);
     } catch (error) {
       throw afterWrite(
         error,
@@ -347,27 +464,27 @@ export async function run(options: RotateOptions, ctx: Context): Promise<RotateO
       { hint: "Try again in a minute.", cause: works.lastError },
     );
   }
-  say(`Verified ${maskKeyId(newKeys.accessKeyId)} with STS GetCallerIdentity.`);
+  r.say(`Verified ${maskKeyId(newKeys.accessKeyId)} with STS GetCallerIdentity.`);
+}
 
-  // 6. Sessions made from the old key must not outlive it in the cache.
-  const cleared = clearSessionsForItem(ctx, settings);
-  if (cleared > 0) say(`Removed ${cleared} cached session${cleared === 1 ? "" : "s"}.`);
+/** Step 7: sessions made from the old key must not outlive it in the cache. */
+function clearCachedSessions(r: Rotation): void {
+  const cleared = clearSessionsForItem(r.ctx, r.settings);
+  if (cleared > 0) r.say(`Removed ${cleared} cached session${cleared === 1 ? "" : "s"}.`);
+}
 
-  // 7. The old key goes last.
-  const deleted = await deleteKey(newKeys, oldKeys.accessKeyId);
-  if (!deleted) {
+/** Step 8: the old key goes last (retried); then the journal is done. */
+async function deleteOldKey(r: Rotation, newKeys: CallerKeys): Promise<void> {
+  const { oldKeys } = r;
+  if (!(await deleteKey(r, newKeys, oldKeys.accessKeyId))) {
     throw new UserError(
-      `Rotated: 1Password item "${item.title}" now holds ${maskKeyId(newKeys.accessKeyId)}, but the old key ${maskKeyId(oldKeys.accessKeyId)} could not be deleted and is still active.`,
+      `Rotated: 1Password item "${r.item.title}" now holds ${maskKeyId(newKeys.accessKeyId)}, but the old key ${maskKeyId(oldKeys.accessKeyId)} could not be deleted and is still active.`,
       {
-        hint: `Run "aws-op rotate ${options.profile}" again to finish, or by hand: aws-op exec ${options.profile} -- aws iam delete-access-key --user-name ${userName} --access-key-id <the key ending in ${oldKeys.accessKeyId.slice(-4)}> (see aws iam list-access-keys).`,
+        hint: `Run "aws-op rotate ${r.options.profile}" again to finish, or by hand: aws-op exec ${r.options.profile} -- aws iam delete-access-key --user-name ${r.userName} --access-key-id <the key ending in ${oldKeys.accessKeyId.slice(-4)}> (see aws iam list-access-keys).`,
       },
     );
   }
-  recordJournal(undefined);
-  ctx.stdout(
-    `Rotated the access key of IAM user ${userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).\n`,
-  );
-  return "rotated";
+  recordJournal(r, undefined);
 }
 
 export interface RotateAllOptions {
