@@ -103,9 +103,8 @@ await build({
     },
   ],
 });
-await build({
-  entryPoints: [join(root, "src/cli.ts")],
-  outfile: join(staging, "main.js"),
+/** What both of aws-op's own bundles are: one minified CommonJS file each (see the header). */
+const ownBundle = {
   bundle: true,
   format: "cjs",
   platform: "node",
@@ -113,13 +112,18 @@ await build({
   mainFields: ["module", "main"],
   minify: true,
   legalComments: "linked",
+  logLevel: "warning",
+};
+await build({
+  ...ownBundle,
+  entryPoints: [join(root, "src/cli.ts")],
+  outfile: join(staging, "main.js"),
   define: { AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
   // import.meta.url is dist/cli.js's: the path that setup writes into credential_process lines and doctor checks,
   // and what makes src/cli.ts start itself (dist/cli.js loads this file only to run it).
   banner: {
     js: `"use strict";const __awsOpModuleUrl=require("node:url").pathToFileURL(require("node:path").join(__dirname,"cli.js")).href;`,
   },
-  logLevel: "warning",
   plugins: [
     {
       name: "lazy-packages",
@@ -142,17 +146,10 @@ await build({
   ],
 });
 await build({
+  ...ownBundle,
   entryPoints: [join(root, "src/cli-cached.ts")],
   outfile: join(staging, "cli.js"),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  mainFields: ["module", "main"],
-  minify: true,
-  legalComments: "linked",
   banner: { js: `#!/usr/bin/env node\n"use strict";` },
-  logLevel: "warning",
   plugins: [
     {
       name: "cached-path-only",

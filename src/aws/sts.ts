@@ -4,7 +4,7 @@
 import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
 import type { AwsCredentials } from "./credential-output.js";
-import { toAwsError } from "./aws-errors.js";
+import { toAwsError, type AwsErrorContext } from "./aws-errors.js";
 
 export interface AwsEndpointOptions {
   region: string;
@@ -143,11 +143,34 @@ export function limitResponseSize(sdkClient: unknown): void {
   );
 }
 
-async function makeClient(keys: CallerKeys, options: AwsEndpointOptions) {
+type StsSdk = typeof import("@aws-sdk/client-sts");
+
+/**
+ * One STS call: a fresh client with explicit keys and the size limit, the call's time bound, every failure through
+ * toAwsError, the client destroyed after. `call` gets our clock at the start (the answer's Expiration is checked
+ * against it, as the SDK's signature uses it).
+ */
+async function callSts<T>(
+  keys: CallerKeys,
+  options: AwsEndpointOptions,
+  errorContext: Omit<AwsErrorContext, "endpoint">,
+  call: (
+    sdk: StsSdk,
+    client: InstanceType<StsSdk["STSClient"]>,
+    send: { abortSignal: AbortSignal },
+    startedAt: number,
+  ) => Promise<T>,
+): Promise<T> {
   const sdk = await import("@aws-sdk/client-sts");
   const client = new sdk.STSClient(sdkClientConfig(keys, options));
   limitResponseSize(client);
-  return { sdk, client };
+  try {
+    return await call(sdk, client, sendOptions(options), Date.now());
+  } catch (error) {
+    throw toAwsError(error, { ...errorContext, endpoint: options.endpoint });
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
@@ -212,67 +235,66 @@ function requireCredentials(
   };
 }
 
+/** The temporary credentials with the account of the caller's ARN, where the answer has one. */
+function withAccountOf(credentials: AwsCredentials, arn: string | undefined): AwsCredentials {
+  const accountId = accountIdOfArn(arn);
+  return accountId ? { ...credentials, accountId } : credentials;
+}
+
 export const sdkSts: StsApi = {
-  async getSessionToken(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    // Our clock (as the SDK's signature uses it): the answer's Expiration is checked against it.
-    const startedAt = Date.now();
-    try {
-      const out = await client.send(
-        new sdk.GetSessionTokenCommand({
-          DurationSeconds: options.durationSeconds,
-          ...(options.serialNumber && options.tokenCode
-            ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
-            : {}),
-        }),
-        sendOptions(options),
-      );
-      return requireCredentials(out.Credentials, "GetSessionToken", {
-        durationSeconds: options.durationSeconds,
-        startedAt,
-      });
-    } catch (error) {
-      throw toAwsError(error, { operation: "GetSessionToken", endpoint: options.endpoint, mfa: !!options.tokenCode });
-    } finally {
-      client.destroy();
-    }
-  },
-  async assumeRole(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    const startedAt = Date.now();
-    try {
-      const out = await client.send(
-        new sdk.AssumeRoleCommand({
-          RoleArn: options.roleArn,
-          RoleSessionName: options.roleSessionName,
-          DurationSeconds: options.durationSeconds,
-          ...(options.externalId ? { ExternalId: options.externalId } : {}),
-          ...(options.tags?.length ? { Tags: options.tags.map(([Key, Value]) => ({ Key, Value })) } : {}),
-          ...(options.transitiveTagKeys?.length ? { TransitiveTagKeys: options.transitiveTagKeys } : {}),
-          ...(options.sourceIdentity ? { SourceIdentity: options.sourceIdentity } : {}),
-          ...(options.serialNumber && options.tokenCode
-            ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
-            : {}),
-        }),
-        sendOptions(options),
-      );
-      const credentials = requireCredentials(out.Credentials, "AssumeRole", {
-        durationSeconds: options.durationSeconds,
-        startedAt,
-      });
-      const arn = out.AssumedRoleUser?.Arn;
-      const accountId = accountIdOfArn(arn);
-      return { ...credentials, ...(arn ? { assumedRoleArn: arn } : {}), ...(accountId ? { accountId } : {}) };
-    } catch (error) {
-      throw toAwsError(error, { operation: "AssumeRole", endpoint: options.endpoint, roleArn: options.roleArn });
-    } finally {
-      client.destroy();
-    }
-  },
-  async getCallerIdentity(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    try {
-      const out = await client.send(new sdk.GetCallerIdentityCommand({}), sendOptions(options));
+  getSessionToken: (keys, options) =>
+    callSts(
+      keys,
+      options,
+      { operation: "GetSessionToken", mfa: !!options.tokenCode },
+      async (sdk, client, send, startedAt) => {
+        const out = await client.send(
+          new sdk.GetSessionTokenCommand({
+            DurationSeconds: options.durationSeconds,
+            ...(options.serialNumber && options.tokenCode
+              ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
+              : {}),
+          }),
+          send,
+        );
+        return requireCredentials(out.Credentials, "GetSessionToken", {
+          durationSeconds: options.durationSeconds,
+          startedAt,
+        });
+      },
+    ),
+  assumeRole: (keys, options) =>
+    callSts(
+      keys,
+      options,
+      { operation: "AssumeRole", roleArn: options.roleArn },
+      async (sdk, client, send, startedAt) => {
+        const out = await client.send(
+          new sdk.AssumeRoleCommand({
+            RoleArn: options.roleArn,
+            RoleSessionName: options.roleSessionName,
+            DurationSeconds: options.durationSeconds,
+            ...(options.externalId ? { ExternalId: options.externalId } : {}),
+            ...(options.tags?.length ? { Tags: options.tags.map(([Key, Value]) => ({ Key, Value })) } : {}),
+            ...(options.transitiveTagKeys?.length ? { TransitiveTagKeys: options.transitiveTagKeys } : {}),
+            ...(options.sourceIdentity ? { SourceIdentity: options.sourceIdentity } : {}),
+            ...(options.serialNumber && options.tokenCode
+              ? { SerialNumber: options.serialNumber, TokenCode: options.tokenCode }
+              : {}),
+          }),
+          send,
+        );
+        const credentials = requireCredentials(out.Credentials, "AssumeRole", {
+          durationSeconds: options.durationSeconds,
+          startedAt,
+        });
+        const arn = out.AssumedRoleUser?.Arn;
+        return { ...withAccountOf(credentials, arn), ...(arn ? { assumedRoleArn: arn } : {}) };
+      },
+    ),
+  getCallerIdentity: (keys, options) =>
+    callSts(keys, options, { operation: "GetCallerIdentity" }, async (sdk, client, send) => {
+      const out = await client.send(new sdk.GetCallerIdentityCommand({}), send);
       if (!out.Arn || !out.Account) {
         // Not STS (a wrong AWS_ENDPOINT_URL answering 200), or a broken proxy: an identity nobody can check.
         throw new UserError("STS GetCallerIdentity returned an answer without an identity.", {
@@ -280,37 +302,24 @@ export const sdkSts: StsApi = {
         });
       }
       return { account: out.Account, arn: out.Arn, userId: out.UserId ?? "" };
-    } catch (error) {
-      throw toAwsError(error, { operation: "GetCallerIdentity", endpoint: options.endpoint });
-    } finally {
-      client.destroy();
-    }
-  },
-  async getFederationToken(keys, options) {
-    const { sdk, client } = await makeClient(keys, options);
-    const startedAt = Date.now();
-    try {
+    }),
+  getFederationToken: (keys, options) =>
+    callSts(keys, options, { operation: "GetFederationToken" }, async (sdk, client, send, startedAt) => {
       const out = await client.send(
         new sdk.GetFederationTokenCommand({
           Name: options.name,
           Policy: options.policy,
           DurationSeconds: options.durationSeconds,
         }),
-        sendOptions(options),
+        send,
       );
       const credentials = requireCredentials(out.Credentials, "GetFederationToken", {
         durationSeconds: options.durationSeconds,
         startedAt,
       });
       const arn = out.FederatedUser?.Arn;
-      const accountId = accountIdOfArn(arn);
-      return { ...credentials, ...(arn ? { federatedUserArn: arn } : {}), ...(accountId ? { accountId } : {}) };
-    } catch (error) {
-      throw toAwsError(error, { operation: "GetFederationToken", endpoint: options.endpoint });
-    } finally {
-      client.destroy();
-    }
-  },
+      return { ...withAccountOf(credentials, arn), ...(arn ? { federatedUserArn: arn } : {}) };
+    }),
 };
 
 /** Start loading the SDK now (while op runs, say), so that the first STS call does not wait for it. */
