@@ -1,4 +1,9 @@
 // `aws-op import [PROFILE...] [--all] --vault V`: move plain-text keys from ~/.aws/credentials into 1Password.
+// In named steps:
+//   check the arguments (vault, account, what to import) -> read both files and find the candidate profiles (the
+//   rest are skipped, with the reason) -> find the items in the vault that already hold their keys -> per profile:
+//   plan (reuse the item holding the key, create one, or refuse a key ID held with another secret; --dry-run stops
+//   here) -> create the item and read it back -> write both files through applyEdits -> report.
 // Per profile, all or nothing: create the item (template on a FIFO, never on the command line), read it back and
 // compare, and only then rewrite both files (config first; if the credentials write fails, the config is put
 // back). An item in the vault that already holds the same access key id is reused. No backup copy of the
@@ -8,7 +13,13 @@ import { maskKeyId } from "../aws/credential-output.js";
 import { writeAwsFiles } from "../config/aws-file-writer.js";
 import { IniEditError, parseIni, type IniDocument } from "../config/ini.js";
 import { isPortableValue, requirePortableValue, requireUsableProfileName } from "../config/names.js";
-import { findConfigSection, maskAwsSecrets, readProfileValues, resolveOpSettings } from "../config/profile.js";
+import {
+  findConfigSection,
+  maskAwsSecrets,
+  readProfileValues,
+  resolveOpSettings,
+  type AwsFiles,
+} from "../config/profile.js";
 import { credentialProcessLineFor, opContextFor, readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { createItem, listItems, readItem, type ItemTemplate, type OpContext } from "../onepassword/client.js";
@@ -66,14 +77,20 @@ function removeKeys(doc: IniDocument, profile: string): void {
   if (!removedComment) doc.removeSection(profile);
 }
 
+/** An item in the vault (or made by this import) and the secret it holds. */
+interface KnownItem {
+  id: string;
+  title: string;
+  secret: string;
+}
+
 interface ExistingItems {
-  byKeyId: Map<string, { id: string; title: string; secret: string }>;
+  byKeyId: Map<string, KnownItem>;
   titles: Map<string, number>;
 }
 
 /** Items in the vault that may already hold a key: one list call, then a read of each likely candidate. */
-async function findExistingItems(op: OpContext, vault: string, account: string | undefined): Promise<ExistingItems> {
-  const locator = { vault, ...(account ? { account } : {}) };
+async function findExistingItems(op: OpContext, locator: Destination): Promise<ExistingItems> {
   const items = await listItems(op, locator);
   const titles = new Map<string, number>();
   for (const i of items) titles.set(i.title, (titles.get(i.title) ?? 0) + 1);
@@ -94,6 +111,10 @@ async function findExistingItems(op: OpContext, vault: string, account: string |
   return { byKeyId, titles };
 }
 
+function itemTitleFor(candidate: Candidate): string {
+  return `AWS ${candidate.profile}`;
+}
+
 function itemTemplate(candidate: Candidate): ItemTemplate {
   const section = { id: "aws", label: "AWS" };
   const fields: ItemTemplate["fields"] = [
@@ -103,7 +124,7 @@ function itemTemplate(candidate: Candidate): ItemTemplate {
   if (candidate.mfaSerial) {
     fields.push({ id: "mfa_serial", section, type: "STRING", label: "mfa_serial", value: candidate.mfaSerial });
   }
-  return { title: `AWS ${candidate.profile}`, category: "API_CREDENTIAL", sections: [section], fields };
+  return { title: itemTitleFor(candidate), category: "API_CREDENTIAL", sections: [section], fields };
 }
 
 function errorText(error: unknown): string {
@@ -112,8 +133,65 @@ function errorText(error: unknown): string {
   throw error;
 }
 
+/** The vault (and account) every imported profile's item goes to, as op's locator and as the config's op_* keys. */
+interface Destination {
+  vault: string;
+  account?: string;
+}
+
+/** What every step below reads. */
+interface ImportJob {
+  options: ImportOptions;
+  ctx: Context;
+  files: AwsFiles;
+  destination: Destination;
+  op: OpContext;
+  existing: ExistingItems;
+  say: (text: string) => void;
+}
+
+/** The config and credentials documents a profile's edits go into: a dry run's preview, or the ones written. */
+interface EditedDocuments {
+  config: IniDocument;
+  credentials: IniDocument;
+}
+
+/** Both files as read, as documents to edit (the ones in `files` stay as read: the dry run's diff starts there). */
+function documentsOf(files: AwsFiles): EditedDocuments {
+  return { config: parseIni(files.config.text ?? ""), credentials: parseIni(files.credentials.text ?? "") };
+}
+
 /** Returns the outcomes; the caller sets a failing exit code when one failed. */
 export async function run(options: ImportOptions, ctx: Context): Promise<ImportOutcome[]> {
+  const destination = requireDestination(options, ctx);
+  const say = (text: string): void => ctx.stderr(`${escapeForTerminal(text)}\n`);
+  const files = readFilesFor(ctx);
+  const { candidates, skipped } = findCandidates(options, files);
+  const op = opContextForImport(options, ctx, files, candidates);
+  const existing = await findExistingItemsFor(candidates, op, destination, say);
+  const job: ImportJob = { options, ctx, files, destination, op, existing, say };
+  const preview = documentsOf(files);
+  const outcomes: ImportOutcome[] = [...skipped];
+  for (const [index, candidate] of candidates.entries()) {
+    const reuse = existing.byKeyId.get(candidate.accessKeyId);
+    if (reuse && reuse.secret !== candidate.secretAccessKey) {
+      outcomes.push(refusal(candidate, reuse));
+      continue;
+    }
+    outcomes.push(
+      await unlessFailed(candidate.profile, () =>
+        options.dryRun
+          ? planProfile(job, candidate, reuse, preview)
+          : importProfile(job, candidate, reuse, `[${index + 1}/${candidates.length}]`),
+      ),
+    );
+  }
+  report(job, outcomes, preview);
+  return outcomes;
+}
+
+/** Step 1: the arguments, refused before anything is read or created. */
+function requireDestination(options: ImportOptions, ctx: Context): Destination {
   requireNotConnect(ctx.env, "aws-op import", "op item list and op item create");
   const vault = options.vault?.trim();
   if (!vault) {
@@ -128,26 +206,32 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
   }
   // Written into the config of every profile: refused before any item is created if a client would misread it.
   requirePortableValue("op_vault", vault);
-  if (options.account?.trim()) requirePortableValue("op_account", options.account.trim());
-  const say = (text: string): void => ctx.stderr(`${escapeForTerminal(text)}\n`);
-  const files = readFilesFor(ctx);
+  const account = options.account?.trim();
+  if (account) requirePortableValue("op_account", account);
+  return account ? { vault, account } : { vault };
+}
+
+/** Step 2: the profiles asked for (or, with --all, every one with a key line), each a candidate or skipped. */
+function findCandidates(
+  options: ImportOptions,
+  files: AwsFiles,
+): { candidates: Candidate[]; skipped: ImportOutcome[] } {
   const creds = files.credentials.doc;
   const names = options.all
     ? creds.sectionNames().filter((n) => creds.get(n, KEY_ID) !== undefined || creds.get(n, SECRET) !== undefined)
     : [...new Set(options.profiles)];
-
-  const outcomes: ImportOutcome[] = [];
   const candidates: Candidate[] = [];
+  const skipped: ImportOutcome[] = [];
   for (const profile of names) {
     const values = creds.getSection(profile);
     const keyId = values?.[KEY_ID]?.trim();
     const secret = values?.[SECRET]?.trim();
     if (!values || (!keyId && !secret)) {
-      outcomes.push({ profile, status: "skipped", detail: `no keys for [${profile}] in ${files.credentials.path}` });
+      skipped.push({ profile, status: "skipped", detail: `no keys for [${profile}] in ${files.credentials.path}` });
       continue;
     }
     if (values[TOKEN] !== undefined) {
-      outcomes.push({
+      skipped.push({
         profile,
         status: "skipped",
         detail: "temporary credentials (aws_session_token): they expire, so there is nothing to keep",
@@ -155,7 +239,7 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
       continue;
     }
     if (!keyId || !secret) {
-      outcomes.push({ profile, status: "skipped", detail: `needs both ${KEY_ID} and ${SECRET}` });
+      skipped.push({ profile, status: "skipped", detail: `needs both ${KEY_ID} and ${SECRET}` });
       continue;
     }
     let mfaSerial: string | undefined;
@@ -165,157 +249,184 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
       mfaSerial = values.mfa_serial?.trim() || files.config.doc.get(config.name, "mfa_serial")?.trim();
       if (mfaSerial) requirePortableValue("op_mfa_serial", mfaSerial);
     } catch (error) {
-      outcomes.push({ profile, status: "skipped", detail: errorText(error) });
+      skipped.push({ profile, status: "skipped", detail: errorText(error) });
       continue;
     }
-    candidates.push({
-      profile,
-      accessKeyId: keyId,
-      secretAccessKey: secret,
-      ...(mfaSerial ? { mfaSerial } : {}),
-    });
+    candidates.push({ profile, accessKeyId: keyId, secretAccessKey: secret, ...(mfaSerial ? { mfaSerial } : {}) });
   }
+  return { candidates, skipped };
+}
 
-  // The one precedence (flag > AWS_OP_CLI > op_cli): op_cli of the (first) profile being imported.
+/** The one precedence (flag > AWS_OP_CLI > op_cli): op_cli of the (first) profile being imported. */
+function opContextForImport(options: ImportOptions, ctx: Context, files: AwsFiles, candidates: Candidate[]): OpContext {
   const first = candidates[0]?.profile;
-  const op = opContextFor(
+  return opContextFor(
     ctx,
     resolveOpSettings(options, ctx.env, first === undefined ? {} : (readProfileValues(files, first) ?? {})),
   );
-  const account = options.account?.trim() || undefined;
-  let existing: ExistingItems = { byKeyId: new Map(), titles: new Map() };
-  if (candidates.length > 0) {
-    say(`Looking for items in 1Password vault "${vault}" that already hold these keys...`);
-    existing = await findExistingItems(op, vault, account);
+}
+
+/** Step 3: the items in the vault that already hold a candidate's key (no op call when there is no candidate). */
+async function findExistingItemsFor(
+  candidates: Candidate[],
+  op: OpContext,
+  destination: Destination,
+  say: (text: string) => void,
+): Promise<ExistingItems> {
+  if (candidates.length === 0) return { byKeyId: new Map(), titles: new Map() };
+  say(`Looking for items in 1Password vault "${destination.vault}" that already hold these keys...`);
+  return findExistingItems(op, destination);
+}
+
+/** Step 4, per profile: an item holding the same key ID with another secret is left for the user to sort out. */
+function refusal(candidate: Candidate, reuse: KnownItem): ImportOutcome {
+  return {
+    profile: candidate.profile,
+    status: "failed",
+    item: reuse.title,
+    detail: `item "${reuse.title}" holds the same access key ID (${maskKeyId(candidate.accessKeyId)}) with a different secret; fix the item or the file by hand`,
+  };
+}
+
+/** A profile's step that throws is its failed outcome; nothing of that profile was written. */
+async function unlessFailed(
+  profile: string,
+  step: () => ImportOutcome | Promise<ImportOutcome>,
+): Promise<ImportOutcome> {
+  try {
+    return await step();
+  } catch (error) {
+    return { profile, status: "failed", detail: `${errorText(error)} Files for this profile were not changed.` };
   }
+}
 
-  const showColour = colours(isColourWanted(ctx.env, ctx.isTTY.stdout));
-  const configBefore = files.config.text ?? "";
-  const credsBefore = files.credentials.text ?? "";
-  const planConfig = parseIni(configBefore);
-  const planCreds = parseIni(credsBefore);
+/** Step 4 with --dry-run: the edits into the preview documents, and what would be created or reused. */
+function planProfile(
+  job: ImportJob,
+  candidate: Candidate,
+  reuse: KnownItem | undefined,
+  preview: EditedDocuments,
+): ImportOutcome {
+  const title = itemTitleFor(candidate);
+  const itemRef = reuse ? (isPortableValue(reuse.title) ? reuse.title : reuse.id) : title;
+  editProfile(job, preview, candidate, reuse, itemRef);
+  return {
+    profile: candidate.profile,
+    status: "planned",
+    item: itemRef,
+    detail: reuse
+      ? `would reuse item "${reuse.title}" (same key ${maskKeyId(candidate.accessKeyId)})`
+      : `would create item "${title}" for key ${maskKeyId(candidate.accessKeyId)}`,
+  };
+}
 
-  for (const [index, candidate] of candidates.entries()) {
-    const { profile } = candidate;
-    const reuse = existing.byKeyId.get(candidate.accessKeyId);
-    if (reuse && reuse.secret !== candidate.secretAccessKey) {
-      outcomes.push({
-        profile,
-        status: "failed",
-        item: reuse.title,
-        detail: `item "${reuse.title}" holds the same access key ID (${maskKeyId(candidate.accessKeyId)}) with a different secret; fix the item or the file by hand`,
-      });
-      continue;
-    }
-    const title = `AWS ${profile}`;
-    // The same edits for the plan (--dry-run) and for real, into the documents given.
-    const edit = (config: IniDocument, credentials: IniDocument, itemRef: string): void =>
-      applyEdits({
-        config,
-        credentials,
-        files,
-        profile,
-        line: credentialProcessLineFor(ctx, profile),
-        itemRef,
-        vault,
-        account,
-        keepPlaintext: options.keepPlaintext,
-        mfaSerial: reuse ? undefined : candidate.mfaSerial,
-      });
-    try {
-      if (options.dryRun) {
-        const itemRef = reuse ? (isPortableValue(reuse.title) ? reuse.title : reuse.id) : title;
-        edit(planConfig, planCreds, itemRef);
-        outcomes.push({
-          profile,
-          status: "planned",
-          item: itemRef,
-          detail: reuse
-            ? `would reuse item "${reuse.title}" (same key ${maskKeyId(candidate.accessKeyId)})`
-            : `would create item "${title}" for key ${maskKeyId(candidate.accessKeyId)}`,
-        });
-        continue;
-      }
-      say(`[${index + 1}/${candidates.length}] ${profile}: ${reuse ? "reusing" : "creating"} item...`);
-      let itemId: string;
-      let itemTitle: string;
-      if (reuse) {
-        itemId = reuse.id;
-        itemTitle = reuse.title;
-      } else {
-        const created = await createItem(op, { vault, ...(account ? { account } : {}) }, itemTemplate(candidate));
-        itemId = created.id;
-        itemTitle = created.title;
-        existing.byKeyId.set(candidate.accessKeyId, {
-          id: itemId,
-          title: itemTitle,
-          secret: candidate.secretAccessKey,
-        });
-        existing.titles.set(itemTitle, (existing.titles.get(itemTitle) ?? 0) + 1);
-      }
-      // Trust what 1Password holds, not op's exit code: read the item back and compare.
-      const stored = resolveAwsFields(await readItem(op, { item: itemId, vault, ...(account ? { account } : {}) }));
-      if (stored.accessKeyId !== candidate.accessKeyId || stored.secretAccessKey !== candidate.secretAccessKey) {
-        throw new UserError(
-          `The keys read back from item "${itemTitle}" differ from ${files.credentials.path}; the files were not changed.`,
-          { hint: `Check the item in 1Password (ID ${itemId}), delete it if it is wrong, and run the import again.` },
-        );
-      }
-      // A title op can find unambiguously (and every AWS client reads back) reads better in the config file;
-      // otherwise the item's ID.
-      const itemRef = (existing.titles.get(itemTitle) ?? 0) === 1 && isPortableValue(itemTitle) ? itemTitle : itemId;
-      const config = parseIni(files.config.text ?? "");
-      const credentials = parseIni(files.credentials.text ?? "");
-      edit(config, credentials, itemRef);
-      writeAwsFiles([
-        { file: files.config, text: config.toString() },
-        { file: files.credentials, text: credentials.toString() },
-      ]);
-      outcomes.push({
-        profile,
-        status: reuse ? "reused" : "imported",
-        item: itemRef,
-        detail: options.keepPlaintext
-          ? "plain-text keys kept (--keep-plaintext): they still win over credential_process"
-          : "keys removed from the credentials file",
-      });
-    } catch (error) {
-      outcomes.push({
-        profile,
-        status: "failed",
-        detail: `${errorText(error)} Files for this profile were not changed.`,
-      });
-    }
+/** Steps 5 and 6 for one profile, all or nothing: the item (created or reused) read back, then both files. */
+async function importProfile(
+  job: ImportJob,
+  candidate: Candidate,
+  reuse: KnownItem | undefined,
+  counter: string,
+): Promise<ImportOutcome> {
+  job.say(`${counter} ${candidate.profile}: ${reuse ? "reusing" : "creating"} item...`);
+  const item = reuse ?? (await createItemFor(job, candidate));
+  await verifyItem(job, candidate, item);
+  // A title op can find unambiguously (and every AWS client reads back) reads better in the config file;
+  // otherwise the item's ID.
+  const itemRef =
+    (job.existing.titles.get(item.title) ?? 0) === 1 && isPortableValue(item.title) ? item.title : item.id;
+  writeProfile(job, candidate, reuse, itemRef);
+  return {
+    profile: candidate.profile,
+    status: reuse ? "reused" : "imported",
+    item: itemRef,
+    detail: job.options.keepPlaintext
+      ? "plain-text keys kept (--keep-plaintext): they still win over credential_process"
+      : "keys removed from the credentials file",
+  };
+}
+
+/** Step 5: a new item for the candidate's keys; a later profile with the same key reuses it. */
+async function createItemFor(job: ImportJob, candidate: Candidate): Promise<KnownItem> {
+  const created = await createItem(job.op, job.destination, itemTemplate(candidate));
+  const item = { id: created.id, title: created.title, secret: candidate.secretAccessKey };
+  job.existing.byKeyId.set(candidate.accessKeyId, item);
+  job.existing.titles.set(item.title, (job.existing.titles.get(item.title) ?? 0) + 1);
+  return item;
+}
+
+/** Step 5: trust what 1Password holds, not op's exit code: read the item back and compare. */
+async function verifyItem(job: ImportJob, candidate: Candidate, item: KnownItem): Promise<void> {
+  const stored = resolveAwsFields(await readItem(job.op, { item: item.id, ...job.destination }));
+  if (stored.accessKeyId !== candidate.accessKeyId || stored.secretAccessKey !== candidate.secretAccessKey) {
+    throw new UserError(
+      `The keys read back from item "${item.title}" differ from ${job.files.credentials.path}; the files were not changed.`,
+      { hint: `Check the item in 1Password (ID ${item.id}), delete it if it is wrong, and run the import again.` },
+    );
   }
+}
 
+/** Step 6: both files rewritten through applyEdits (config first; the writer puts it back if the second fails). */
+function writeProfile(job: ImportJob, candidate: Candidate, reuse: KnownItem | undefined, itemRef: string): void {
+  const documents = documentsOf(job.files);
+  editProfile(job, documents, candidate, reuse, itemRef);
+  writeAwsFiles([
+    { file: job.files.config, text: documents.config.toString() },
+    { file: job.files.credentials, text: documents.credentials.toString() },
+  ]);
+}
+
+/** The same edits for the plan (--dry-run) and for real, into the documents given. */
+function editProfile(
+  job: ImportJob,
+  documents: EditedDocuments,
+  candidate: Candidate,
+  reuse: KnownItem | undefined,
+  itemRef: string,
+): void {
+  const { profile } = candidate;
+  applyEdits({
+    config: documents.config,
+    credentials: documents.credentials,
+    files: job.files,
+    profile,
+    line: credentialProcessLineFor(job.ctx, profile),
+    itemRef,
+    vault: job.destination.vault,
+    account: job.destination.account,
+    keepPlaintext: job.options.keepPlaintext,
+    mfaSerial: reuse ? undefined : candidate.mfaSerial,
+  });
+}
+
+/** Step 7: the outcomes as JSON, or (with the dry run's diffs first) as a table. */
+function report(job: ImportJob, outcomes: ImportOutcome[], preview: EditedDocuments): void {
+  const { options, ctx, files } = job;
   if (options.json) {
     ctx.stdout(`${jsonForTerminal(outcomes)}\n`);
-  } else {
-    if (options.dryRun) {
-      const configAfter = planConfig.toString();
-      const credsAfter = planCreds.toString();
-      // Every key ID and secret of either file is masked in both diffs, context lines included.
-      const mask = (text: string): string => maskAwsSecrets(text, files);
-      for (const [path, before, after] of [
-        [files.config.path, mask(configBefore), mask(configAfter)],
-        [files.credentials.path, mask(credsBefore), mask(credsAfter)],
-      ] as const) {
-        if (before !== after) ctx.stdout(colourDiff(createTwoFilesPatch(path, path, before, after), showColour));
-      }
-    }
-    if (outcomes.length === 0) {
-      ctx.stdout(`Nothing to import: ${files.credentials.path} holds no plain-text access keys.\n`);
-    } else {
-      ctx.stdout(
-        formatTable(
-          ["PROFILE", "ITEM", "RESULT"],
-          outcomes.map((o) => [o.profile, o.item ?? "-", `${o.status}: ${o.detail}`]),
-        ),
-      );
-    }
-    if (options.dryRun) say("Dry run: nothing was created or written.");
+    return;
   }
-  return outcomes;
+  if (options.dryRun) {
+    const showColour = colours(isColourWanted(ctx.env, ctx.isTTY.stdout));
+    // Every key ID and secret of either file is masked in both diffs, context lines included.
+    const mask = (text: string): string => maskAwsSecrets(text, files);
+    for (const [path, before, after] of [
+      [files.config.path, mask(files.config.text ?? ""), mask(preview.config.toString())],
+      [files.credentials.path, mask(files.credentials.text ?? ""), mask(preview.credentials.toString())],
+    ] as const) {
+      if (before !== after) ctx.stdout(colourDiff(createTwoFilesPatch(path, path, before, after), showColour));
+    }
+  }
+  if (outcomes.length === 0) {
+    ctx.stdout(`Nothing to import: ${files.credentials.path} holds no plain-text access keys.\n`);
+  } else {
+    ctx.stdout(
+      formatTable(
+        ["PROFILE", "ITEM", "RESULT"],
+        outcomes.map((o) => [o.profile, o.item ?? "-", `${o.status}: ${o.detail}`]),
+      ),
+    );
+  }
+  if (options.dryRun) job.say("Dry run: nothing was created or written.");
 }
 
 /** One profile's edits: the block in the config, and (unless --keep-plaintext) its keys out of the credentials. */
@@ -323,7 +434,7 @@ interface ProfileEdits {
   /** The documents to edit. */
   config: IniDocument;
   credentials: IniDocument;
-  files: ReturnType<typeof readFilesFor>;
+  files: AwsFiles;
   profile: string;
   line: string;
   itemRef: string;
