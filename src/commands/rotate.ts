@@ -401,13 +401,14 @@ async function undoCreate(r: Rotation, newKeys: CallerKeys, reason: unknown): Pr
 
 /** Step 4: the new key into the item, through a FIFO template (never argv, never a file); returns what was written. */
 async function writeKey(r: Rotation, newKeys: CallerKeys): Promise<OpItem> {
-  const written = rotatedItem(r.item, r.oldKeys, newKeys);
   try {
+    // Inside the try: whatever fails before the item holds the new key deletes the new key again.
+    const written = rotatedItem(r.item, r.oldKeys, newKeys);
     await editItem(r.op, r.locator, written);
+    return written;
   } catch (error) {
     return undoCreate(r, newKeys, error);
   }
-  return written;
 }
 
 /** Step 5: read back and compare: never delete the old key on op's word alone. Returns the item read back. */
