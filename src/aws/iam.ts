@@ -5,7 +5,6 @@ import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
 import { isErrorNamed, readSdkError, toServiceError } from "./aws-errors.js";
 import { maskKeyId } from "./credential-output.js";
-import { configuredEndpoint, type ProfileEndpointSettings } from "./endpoints.js";
 import { limitResponseSize, sdkClientConfig, type CallerKeys } from "./sts.js";
 
 export interface IamAccessKey {
@@ -34,11 +33,6 @@ export interface IamApi {
     keys: CallerKeys,
     options: IamOptions & { accessKeyId: string; status: "Active" | "Inactive"; userName?: string },
   ): Promise<void>;
-}
-
-export function iamEndpoint(env: NodeJS.ProcessEnv, profile?: ProfileEndpointSettings): { endpoint?: string } {
-  const endpoint = configuredEndpoint("IAM", env, profile);
-  return endpoint ? { endpoint } : {};
 }
 
 /** IAM SDK errors as UserErrors that name the fix. Only the error code and AWS's short message are shown. */

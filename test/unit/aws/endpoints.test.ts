@@ -43,4 +43,14 @@ describe("configuredEndpoint (issue 13, item 12)", () => {
     expect(configuredEndpoint("SIGNIN", env)).toBe("http://signin.example");
     expect(configuredEndpoint("STS", env)).toBeUndefined();
   });
+
+  it("IAM prefers AWS_ENDPOINT_URL_IAM over AWS_ENDPOINT_URL, never takes STS's, and is unset without either", () => {
+    expect(configuredEndpoint("IAM", { AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_IAM: "http://iam" })).toBe(
+      "http://iam",
+    );
+    expect(configuredEndpoint("IAM", { AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_STS: "http://sts" })).toBe(
+      "http://a",
+    );
+    expect(configuredEndpoint("IAM", {})).toBeUndefined();
+  });
 });

@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { iamEndpoint, toIamError } from "../../../src/aws/iam.js";
+import { toIamError } from "../../../src/aws/iam.js";
 import { UserError } from "../../../src/errors.js";
-
-describe("iamEndpoint", () => {
-  it("prefers AWS_ENDPOINT_URL_IAM over AWS_ENDPOINT_URL, and is empty without either", () => {
-    expect(iamEndpoint({ AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_IAM: "http://iam" })).toEqual({
-      endpoint: "http://iam",
-    });
-    expect(iamEndpoint({ AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_STS: "http://sts" })).toEqual({
-      endpoint: "http://a",
-    });
-    expect(iamEndpoint({})).toEqual({});
-  });
-});
 
 describe("toIamError", () => {
   const cases: [string, object, RegExp][] = [
