@@ -2,6 +2,7 @@
 // the full CLI (src/cli.ts, dist/main.js). Only they use it: core modules get all of this through the Context.
 import { readFileSync, writeSync } from "node:fs";
 import { homeDirectory } from "./config/profile.js";
+import { errnoCode } from "./errors.js";
 
 /** How writeStdout writes: fd 1 directly, through process.stdout once that was needed, or not at all (EPIPE). */
 let stdoutMode: "fd" | "stream" | "closed" = "fd";
@@ -21,7 +22,7 @@ export function writeStdout(text: string): void {
       while (written < data.length) written += writeSync(1, data, written);
       return;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = errnoCode(error);
       if (code === "EPIPE") {
         // The reader is gone (`aws-op --help | head -1`): drop the rest, as process.stdout does.
         stdoutMode = "closed";

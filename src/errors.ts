@@ -17,3 +17,9 @@ export class UserError extends Error {
 export class InternalError extends Error {
   override readonly name = "InternalError";
 }
+
+/** The `code` of a Node.js system error (ENOENT, EEXIST, ELOCKED, ...), or undefined for anything else thrown. */
+export function errnoCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}

@@ -2,7 +2,7 @@
 // the lock and fetches; the others wait (bounded), watching the cache, and serve what it wrote.
 // proper-lockfile: mkdir-based (atomic on local and network file systems), with mtime heartbeats so that a lock
 // left by a killed process is taken over after `stale` ms.
-import { UserError } from "../errors.js";
+import { errnoCode, UserError } from "../errors.js";
 
 export interface LockHandle {
   release(): Promise<void>;
@@ -46,7 +46,7 @@ export async function acquireLock<T>(
       });
       return { lock: { release: () => release().catch(() => undefined) } };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+      if (errnoCode(error) !== "ELOCKED") throw error;
     }
     const polled = options.poll?.();
     if (polled !== undefined) return { polled };

@@ -6,6 +6,7 @@ import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from "n
 import { join } from "node:path";
 import { ensurePrivateDirectory, readPrivateJson } from "./private-files.js";
 import { sha256Hex } from "./sha256.js";
+import { errnoCode } from "../errors.js";
 
 function claimPath(root: string, profile: string): string {
   return join(root, "notices", `${sha256Hex(profile).slice(0, 32)}.json`);
@@ -39,7 +40,7 @@ export function claimNotice(root: string, profile: string, now: Date, intervalMs
     createClaim(path, now);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    if (errnoCode(error) !== "EEXIST") throw error;
   }
   const state = readPrivateJson(path, isNoticeState);
   // A file we cannot trust (not ours, not a regular file): show nothing rather than replace it blindly.

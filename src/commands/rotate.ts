@@ -29,7 +29,7 @@ import {
   sessionCacheFor,
   type Context,
 } from "../context.js";
-import { UserError } from "../errors.js";
+import { errnoCode, UserError } from "../errors.js";
 import { itemIdentityOf } from "../providers/chain.js";
 import type { ItemLocator } from "../onepassword/args.js";
 import { editItem, readItem, requireOpVersion, type OpContext } from "../onepassword/client.js";
@@ -226,7 +226,7 @@ function recordJournal(r: Rotation, entry: RotationJournal | undefined): void {
     else deleteRotationJournal(r.journalRoot, r.itemId);
   } catch (error) {
     r.say(
-      `aws-op: could not record the rotation in progress (${(error as NodeJS.ErrnoException).code ?? "error"}); if it is interrupted, check "aws iam list-access-keys --user-name ${r.userName}".`,
+      `aws-op: could not record the rotation in progress (${errnoCode(error) ?? "error"}); if it is interrupted, check "aws iam list-access-keys --user-name ${r.userName}".`,
     );
   }
 }

@@ -8,7 +8,7 @@
 import { mkdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../cache/private-files.js";
-import { UserError } from "../errors.js";
+import { errnoCode, UserError } from "../errors.js";
 import { readRegularFile } from "./bounded-read.js";
 import type { AwsFile } from "./profile.js";
 
@@ -18,7 +18,7 @@ function readCurrent(path: string): string | undefined {
   try {
     read = readRegularFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     throw new UserError(`Could not read ${path} again before writing it (${code ?? "error"}).`, { cause: error });
   }
   if (read.kind === "not-regular") throw notRegularError(path);
@@ -65,7 +65,7 @@ export function writeAwsFile(file: AwsFile, text: string): boolean {
     if (file.text === undefined) mkdirSync(dirname(file.path), { recursive: true, mode: 0o700 });
     writeFileAtomic(target, text, mode);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     throw new UserError(`Could not write ${file.path} (${code ?? "error"}); it was left as it was.`, {
       hint: "Check the permissions of the file and its directory.",
       cause: error,

@@ -4,6 +4,7 @@
 // the AWS command waiting for it) or growing its memory without end. A regular file is read up to a size far above
 // any real AWS config.
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { errnoCode } from "../errors.js";
 
 /** A 2,000-profile config is about 200 kB; 10 MB is no AWS config. */
 export const MAX_AWS_FILE_BYTES = 10 * 1024 * 1024;
@@ -21,7 +22,7 @@ export function readRegularFile(path: string, maxBytes = MAX_AWS_FILE_BYTES): Bo
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat can see what it is.
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
     if (code === "EISDIR") return { kind: "not-regular" };
     throw error;

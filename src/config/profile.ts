@@ -7,7 +7,7 @@ import { maskKeyId } from "../aws/credential-output.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
 import type { ProfileEndpointSettings } from "../aws/endpoints.js";
-import { UserError } from "../errors.js";
+import { errnoCode, UserError } from "../errors.js";
 import { MAX_AWS_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
 import { configSectionName, profileFromConfigSection } from "./names.js";
@@ -96,7 +96,7 @@ export function readAwsFile(path: string): AwsFile {
   try {
     read = readRegularFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     throw new UserError(`Could not read ${path} (${code ?? "error"}).`, { hint: "Check the file's permissions." });
   }
   if (read.kind === "too-large") {

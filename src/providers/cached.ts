@@ -11,7 +11,7 @@ import {
   type CacheDescriptor,
   type SessionCache,
 } from "../cache/session-cache.js";
-import { UserError } from "../errors.js";
+import { errnoCode, UserError } from "../errors.js";
 import { FETCH_BUDGET_MS, type CredentialProvider, type FetchBudget, type ServedCredentials } from "./provider.js";
 
 /** The one cache key of a chain: derived from what the provider that serves would return. */
@@ -108,9 +108,7 @@ export class CachingProvider implements CredentialProvider {
         release = outcome.lock.release;
       } catch (error) {
         if (error instanceof UserError) throw error;
-        warn(
-          `aws-op: cannot lock the session cache (${(error as NodeJS.ErrnoException).code ?? "error"}); continuing without it.`,
-        );
+        warn(`aws-op: cannot lock the session cache (${errnoCode(error) ?? "error"}); continuing without it.`);
       }
     }
     try {
@@ -130,7 +128,7 @@ export class CachingProvider implements CredentialProvider {
         } catch (error) {
           if (error instanceof UserError) throw error;
           warn(
-            `aws-op: could not write the session cache (${(error as NodeJS.ErrnoException).code ?? "error"}); the next AWS command will ask 1Password again.`,
+            `aws-op: could not write the session cache (${errnoCode(error) ?? "error"}); the next AWS command will ask 1Password again.`,
           );
         }
       }
