@@ -352,6 +352,16 @@ function spread(s: Stats, unit: (n: number) => string): string {
   return `${unit(s.p10)} – ${unit(s.p90)} (min ${unit(s.min)}, max ${unit(s.max)})`;
 }
 
+/** One row of the table: label, runs, median, spread, and the ratio column. */
+function statRow(label: string, s: Stats, unit: (n: number) => string, ratioText = ""): string[] {
+  return [label, String(s.runs), unit(s.median), spread(s, unit), ratioText];
+}
+
+/** The ratio column against the floor, empty when the floor was not measured. */
+function versus(s: Stats, floor: Stats | undefined): string {
+  return floor ? `${ratio(s.median, floor.median).toFixed(2)}× floor` : "";
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
   return rows
@@ -418,88 +428,30 @@ export async function runBenchmark(argv: string[]): Promise<number> {
     const loadAfter = loadavg();
 
     const rows: string[][] = [["measurement", "runs", "median", "spread p10 – p90", "ratio"]];
+    const floor = warm?.floorWall;
     if (warm) {
-      rows.push([
-        "node -e 0 (floor), wall",
-        String(warm.floorWall.runs),
-        ms(warm.floorWall.median),
-        spread(warm.floorWall, ms),
-        "1.00×",
-      ]);
-      rows.push([
-        "aws-op process, warm cache, wall",
-        String(warm.warmWall.runs),
-        ms(warm.warmWall.median),
-        spread(warm.warmWall, ms),
-        `${ratio(warm.warmWall.median, warm.floorWall.median).toFixed(2)}× floor`,
-      ]);
-      rows.push([
-        "node -e 0 (floor), peak RSS",
-        String(warm.floorRssKb.runs),
-        mb(warm.floorRssKb.median),
-        spread(warm.floorRssKb, mb),
-        "1.00×",
-      ]);
-      rows.push([
-        "aws-op process, warm cache, peak RSS",
-        String(warm.warmRssKb.runs),
-        mb(warm.warmRssKb.median),
-        spread(warm.warmRssKb, mb),
-        `${ratio(warm.warmRssKb.median, warm.floorRssKb.median).toFixed(2)}× floor`,
-      ]);
+      rows.push(statRow("node -e 0 (floor), wall", warm.floorWall, ms, "1.00×"));
+      rows.push(statRow("aws-op process, warm cache, wall", warm.warmWall, ms, versus(warm.warmWall, floor)));
+      rows.push(statRow("node -e 0 (floor), peak RSS", warm.floorRssKb, mb, "1.00×"));
+      rows.push(
+        statRow("aws-op process, warm cache, peak RSS", warm.warmRssKb, mb, versus(warm.warmRssKb, warm.floorRssKb)),
+      );
     }
+    const ownCost = "  aws-op's own cost (cold minus op double and STS server)";
     if (cold) {
-      rows.push([
-        "aws-op process, cold (op 0 ms, moto STS), wall",
-        String(cold.wall.runs),
-        ms(cold.wall.median),
-        spread(cold.wall, ms),
-        warm ? `${ratio(cold.wall.median, warm.floorWall.median).toFixed(2)}× floor` : "",
-      ]);
-      rows.push([
-        "  of which the op test double alone, wall",
-        String(cold.opDoubleWall.runs),
-        ms(cold.opDoubleWall.median),
-        spread(cold.opDoubleWall, ms),
-        "",
-      ]);
-      rows.push([
-        "  of which the STS server (moto + proxy hop), wall",
-        String(cold.stsServerWall.runs),
-        ms(cold.stsServerWall.median),
-        spread(cold.stsServerWall, ms),
-        "",
-      ]);
-      rows.push([
-        "  cold minus op double (STS server included)",
-        String(cold.minusOpWall.runs),
-        ms(cold.minusOpWall.median),
-        spread(cold.minusOpWall, ms),
-        warm ? `${ratio(cold.minusOpWall.median, warm.floorWall.median).toFixed(2)}× floor` : "",
-      ]);
-      rows.push([
-        "  aws-op's own cost (cold minus op double and STS server)",
-        String(cold.ownWall.runs),
-        ms(cold.ownWall.median),
-        spread(cold.ownWall, ms),
-        warm ? `${ratio(cold.ownWall.median, warm.floorWall.median).toFixed(2)}× floor` : "",
-      ]);
+      rows.push(statRow("aws-op process, cold (op 0 ms, moto STS), wall", cold.wall, ms, versus(cold.wall, floor)));
+      rows.push(statRow("  of which the op test double alone, wall", cold.opDoubleWall, ms));
+      rows.push(statRow("  of which the STS server (moto + proxy hop), wall", cold.stsServerWall, ms));
+      rows.push(
+        statRow("  cold minus op double (STS server included)", cold.minusOpWall, ms, versus(cold.minusOpWall, floor)),
+      );
+      rows.push(statRow(ownCost, cold.ownWall, ms, versus(cold.ownWall, floor)));
     }
     if (coldRealistic) {
-      rows.push([
-        `aws-op process, cold (op ${REALISTIC_OP_LATENCY_MS} ms, moto STS), wall`,
-        String(coldRealistic.wall.runs),
-        ms(coldRealistic.wall.median),
-        spread(coldRealistic.wall, ms),
-        "",
-      ]);
-      rows.push([
-        "  aws-op's own cost (cold minus op double and STS server)",
-        String(coldRealistic.ownWall.runs),
-        ms(coldRealistic.ownWall.median),
-        spread(coldRealistic.ownWall, ms),
-        warm ? `${ratio(coldRealistic.ownWall.median, warm.floorWall.median).toFixed(2)}× floor` : "",
-      ]);
+      rows.push(
+        statRow(`aws-op process, cold (op ${REALISTIC_OP_LATENCY_MS} ms, moto STS), wall`, coldRealistic.wall, ms),
+      );
+      rows.push(statRow(ownCost, coldRealistic.ownWall, ms, versus(coldRealistic.ownWall, floor)));
     }
     if (viaAwsOp && viaRecipe) {
       rows.push([
