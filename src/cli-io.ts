@@ -1,7 +1,7 @@
 // What both entries of the CLI take from the process: the cached path's entry (src/cli-cached.ts, dist/cli.js) and
 // the full CLI (src/cli.ts, dist/main.js). Only they use it: core modules get all of this through the Context.
 import { readFileSync, writeSync } from "node:fs";
-import { homeDirectory } from "./config/profile.js";
+import { homeDirectory } from "./config/home.js";
 import { errnoCode } from "./errors.js";
 
 /** How writeStdout writes: fd 1 directly, through process.stdout once that was needed, or not at all (EPIPE). */

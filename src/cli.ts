@@ -450,7 +450,7 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
   const fastOptions = fastProcessOptions(argv);
   if (fastOptions) {
     try {
-      ctx.stdout(await processCommand.run(fastOptions, ctx));
+      ctx.stdout(await processCommand.run(fastOptions, ctx, argv));
       return 0;
     } catch (error) {
       ctx.stderr(formatError(error, false));

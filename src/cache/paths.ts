@@ -4,7 +4,7 @@
 // `git add -A` picks them up). A relative XDG_CACHE_HOME or LOCALAPPDATA is ignored (the XDG base directory spec
 // says so), a relative AWS_OP_CACHE_DIR is refused, and so is a home directory that is not absolute.
 import { join } from "node:path";
-import { homePath, isAbsolutePath } from "../config/profile.js";
+import { homePath, isAbsolutePath } from "../config/home.js";
 import { UserError } from "../errors.js";
 
 /**

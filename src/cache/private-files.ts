@@ -61,22 +61,33 @@ export function ensurePrivateDirectory(dir: string, report?: PrivacyReport, opti
   );
 }
 
+export interface PrivateReadOptions {
+  /** false: a file open to others is not trusted (and left as it is) instead of being made private again. */
+  repair?: boolean;
+  /** A larger file is not trusted (nothing aws-op writes for itself comes near the default). */
+  maxBytes?: number;
+}
+
+const MAX_PRIVATE_JSON_BYTES = 1024 * 1024;
+
 /**
- * Check a file we are about to read: it must be a regular file owned by us, not a symlink. A file readable by
- * others is repaired to 0600 (we own it). Returns false when the file must not be trusted.
+ * Check a file we are about to read: it must be a regular file owned by us, not a symlink, and not larger than
+ * maxBytes. A file readable by others is repaired to 0600 (we own it) unless repair is false. Returns false when
+ * the file must not be trusted.
  */
-export function isTrustedPrivateFile(path: string, report?: PrivacyReport): boolean {
+export function isTrustedPrivateFile(path: string, report?: PrivacyReport, options: PrivateReadOptions = {}): boolean {
   let stat;
   try {
     stat = lstatSync(path);
   } catch {
     return false;
   }
-  if (!stat.isFile()) return false;
+  if (!stat.isFile() || stat.size > (options.maxBytes ?? MAX_PRIVATE_JSON_BYTES)) return false;
   if (!isPosix) return true;
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) return false;
   if ((stat.mode & 0o077) !== 0) {
+    if (options.repair === false) return false;
     chmodSync(path, 0o600);
     report?.repaired.push(path);
   }
@@ -121,9 +132,10 @@ export function readPrivateJson<T>(
   path: string,
   isExpected: (value: unknown) => value is T,
   report?: PrivacyReport,
+  options: PrivateReadOptions = {},
 ): T | undefined {
   try {
-    if (!isTrustedPrivateFile(path, report)) return undefined;
+    if (!isTrustedPrivateFile(path, report, options)) return undefined;
     const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
     return isExpected(parsed) ? parsed : undefined;
   } catch {

@@ -47,7 +47,7 @@ export function cacheKey(descriptor: CacheDescriptor): string {
   return sha256Hex(canonical(descriptor)).slice(0, 40);
 }
 
-function isCacheEntry(value: unknown): value is CacheEntry {
+export function isCacheEntry(value: unknown): value is CacheEntry {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   const c = v.credentials as Record<string, unknown> | undefined;

@@ -1,9 +1,11 @@
-// `aws-op clear [PROFILE | --all]`: delete cached sessions (and assumed-role credentials); --all also the MFA state.
+// `aws-op clear [PROFILE | --all]`: delete cached sessions (and assumed-role credentials); --all also the MFA state
+// and the hit index (an entry whose session is gone is simply not served).
 import { UserError } from "../errors.js";
 import { sessionCacheFor, readFilesFor, type Context } from "../context.js";
 import { resolveProfileSettings } from "../config/profile.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import { itemIdentityOf } from "../providers/chain.js";
+import { clearHitIndex } from "../cache/hit-index.js";
 import { clearMfaState } from "../cache/mfa-state.js";
 
 export interface ClearOptions {
@@ -18,6 +20,7 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
     const count = cache.clearAll();
     // Which MFA step was last sent: a step recorded while the clock was wrong would otherwise outlive the fix.
     clearMfaState(cache.root);
+    clearHitIndex(cache.root);
     ctx.stderr(`Removed ${count} cached session${count === 1 ? "" : "s"}.\n`);
     return count;
   }

@@ -2,38 +2,58 @@
 // nothing at all on failure (cli.ts prints the error on stderr; with no terminal, noticeFailure also tells the
 // desktop, since the AWS tool may never show that stderr).
 import { formatCredentialProcessOutput } from "../aws/credential-output.js";
-import { resolveProfileSettings, selectedProfileName, type SettingFlags } from "../config/profile.js";
+import { recordResolution, writeHitIndex } from "../cache/hit-index.js";
+import { resolveProfileSettings, selectedProfileName, type AwsFiles, type SettingFlags } from "../config/profile.js";
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import type { Chain } from "../providers/chain.js";
 import { CachingProvider } from "../providers/cached.js";
 
 export type ProcessOptions = SettingFlags;
 
-/** Returns the JSON document to print. */
-export async function run(options: ProcessOptions, ctx: Context): Promise<string> {
-  return formatCredentialProcessOutput(await chainFor(options, ctx).provider.retrieve());
-}
-
 /**
- * The JSON document to print when the profile's chain serves a fresh cached session, else undefined (a miss, or a
- * chain that is never cached): then run() does the rest. Never runs op, never calls STS, never writes.
+ * Returns the JSON document to print. With `indexArgv` (the argv of the plain credential_process form, see
+ * process-argv.ts), a session served from a caching chain is also entered in the hit index (cache/hit-index.ts),
+ * so that the cached path (src/cli-cached.ts) serves the next run for the same inputs without resolving anything.
  */
-export function runCached(options: ProcessOptions, ctx: Context): string | undefined {
-  const { provider } = chainFor(options, ctx);
-  const hit = provider instanceof CachingProvider ? provider.cached() : undefined;
-  return hit ? formatCredentialProcessOutput(hit) : undefined;
+export async function run(options: ProcessOptions, ctx: Context, indexArgv?: readonly string[]): Promise<string> {
+  const recording = indexArgv ? recordResolution(ctx) : undefined;
+  const { chain, files } = chainFor(options, recording?.ctx ?? ctx);
+  const { provider } = chain;
+  // The cache key is part of what is recorded: it is computed while recording.
+  const target =
+    provider instanceof CachingProvider && provider.cache
+      ? { cache: provider.cache, key: provider.cacheKey }
+      : undefined;
+  const inputs = recording?.stop();
+  const served = await provider.retrieve();
+  if (indexArgv && inputs && target) {
+    try {
+      writeHitIndex({
+        argv: indexArgv,
+        env: ctx.env,
+        inputs,
+        files: [files.config, files.credentials],
+        root: target.cache.root,
+        key: target.key,
+      });
+    } catch {
+      // Only a matter of speed: the next run resolves the profile again and tries to write it again.
+    }
+  }
+  return formatCredentialProcessOutput(served);
 }
 
-function chainFor(options: ProcessOptions, ctx: Context): Chain {
+function chainFor(options: ProcessOptions, ctx: Context): { chain: Chain; files: AwsFiles } {
   const files = readFilesFor(ctx);
   const settings = resolveProfileSettings({ env: ctx.env, files, flags: options });
-  return credentialChainFor(ctx, settings, "session", files, {
+  const chain = credentialChainFor(ctx, settings, "session", files, {
     flags: options,
     // stdout and stderr belong to the AWS tool that runs us: a question goes to the terminal device, else a
     // desktop dialog or op_mfa_process. Loaded only when asked: the cached path never needs it.
     promptMfaCode: async (request) =>
       (await import("../ui/mfa-prompt.js")).mfaCodePrompter(ctx.env, ctx.platform)(request),
   });
+  return { chain, files };
 }
 
 /** After a failure: with no terminal, one desktop notice with the reason (ui/notify.ts). Never throws. */

@@ -3,14 +3,37 @@
 // writer, a device like /dev/zero or a directory is read as absent, as botocore does, instead of hanging aws-op (and
 // the AWS command waiting for it) or growing its memory without end. A regular file is read up to a size far above
 // any real AWS config.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from "node:fs";
 import { errnoCode } from "../errors.js";
 
 /** A 2,000-profile config is about 200 kB; 10 MB is no AWS config. */
 export const MAX_AWS_FILE_BYTES = 10 * 1024 * 1024;
 
+/**
+ * What identifies one version of a file without reading it: device, inode, size, and modification and change times
+ * to the nanosecond (git's index keeps the same). Written in the hit index (cache/hit-index.ts) as decimal strings.
+ */
+export interface FileStamp {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+}
+
+export function fileStampOf(stat: BigIntStats): FileStamp {
+  return {
+    dev: String(stat.dev),
+    ino: String(stat.ino),
+    size: String(stat.size),
+    mtimeNs: String(stat.mtimeNs),
+    ctimeNs: String(stat.ctimeNs),
+  };
+}
+
 export type BoundedRead =
-  | { kind: "text"; text: string }
+  /** stamp: the file's stamp as fstat saw it right after the read, on the descriptor that was read. */
+  | { kind: "text"; text: string; stamp: FileStamp }
   | { kind: "missing" }
   /** A FIFO, device, socket or directory: never read, never written. */
   | { kind: "not-regular" }
@@ -42,7 +65,9 @@ export function readRegularFile(path: string, maxBytes = MAX_AWS_FILE_BYTES): Bo
       if (total > maxBytes) return { kind: "too-large" };
       chunks.push(chunk.subarray(0, read));
     }
-    return { kind: "text", text: Buffer.concat(chunks).toString("utf8") };
+    // After the read: a change made while it ran shows in this stamp (and the hit index refuses recent stamps).
+    const stamp = fileStampOf(fstatSync(fd, { bigint: true }));
+    return { kind: "text", text: Buffer.concat(chunks).toString("utf8"), stamp };
   } finally {
     closeSync(fd);
   }

@@ -2,51 +2,22 @@
 // of one profile with command-line flags on top.
 // Like the AWS SDKs, values come from AWS_CONFIG_FILE ([profile NAME] / [default]) and AWS_SHARED_CREDENTIALS_FILE
 // ([NAME]); for a key present in both, the credentials file wins (as the JS SDK merges them).
-import { isAbsolute, join } from "node:path";
 import { maskKeyId } from "../aws/credential-output.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
 import type { ProfileEndpointSettings } from "../aws/endpoints.js";
 import { errnoCode, UserError } from "../errors.js";
-import { MAX_AWS_FILE_BYTES, readRegularFile } from "./bounded-read.js";
+import { MAX_AWS_FILE_BYTES, readRegularFile, type FileStamp } from "./bounded-read.js";
+import { homePath, isAbsolutePath } from "./home.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
 import { configSectionName, profileFromConfigSection } from "./names.js";
+
+// The home directory rules live in home.ts (the cached path reads them without this module).
+export { homeDirectory, homePath, isAbsolutePath } from "./home.js";
 
 export interface AwsFilePaths {
   config: string;
   credentials: string;
-}
-
-/** Absolute on POSIX, or a Windows drive or UNC path (op_cli may name op.exe under WSL or on Windows). */
-export function isAbsolutePath(path: string): boolean {
-  return isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
-}
-
-/**
- * The home directory: HOME when absolute, else the user database's (an empty or relative HOME would make every
- * path below it relative to wherever an AWS tool happens to run), else "" (and the paths below refuse it).
- */
-export function homeDirectory(envHome: string, userDatabaseHome: () => string): string {
-  if (isAbsolutePath(envHome)) return envHome;
-  try {
-    const home = userDatabaseHome();
-    return isAbsolutePath(home) ? home : "";
-  } catch {
-    return "";
-  }
-}
-
-/** An absolute path below the home directory, or a UserError: configuration is never read relative to the cwd. */
-export function homePath(home: string, ...parts: string[]): string {
-  if (!isAbsolutePath(home)) {
-    throw new UserError(
-      "aws-op cannot tell your home directory: HOME is empty or relative, and so is the user database's.",
-      {
-        hint: "Set HOME to an absolute path (or set AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and AWS_OP_CACHE_DIR to absolute paths).",
-      },
-    );
-  }
-  return join(home, ...parts);
 }
 
 /**
@@ -84,6 +55,8 @@ export interface AwsFile {
   text: string | undefined;
   /** The path names a FIFO, device or directory: read as absent (as botocore does), never written. */
   notRegular?: true;
+  /** Which version of the file was read ("missing": none); what the hit index (cache/hit-index.ts) compares. */
+  stamp?: FileStamp | "missing";
   doc: IniDocument;
 }
 
@@ -105,8 +78,15 @@ export function readAwsFile(path: string): AwsFile {
     });
   }
   const text = read.kind === "text" ? read.text : undefined;
+  const stamp = read.kind === "text" ? read.stamp : read.kind === "missing" ? "missing" : undefined;
   try {
-    return { path, text, doc: parseIni(text ?? ""), ...(read.kind === "not-regular" ? { notRegular: true } : {}) };
+    return {
+      path,
+      text,
+      doc: parseIni(text ?? ""),
+      ...(read.kind === "not-regular" ? { notRegular: true } : {}),
+      ...(stamp ? { stamp } : {}),
+    };
   } catch (error) {
     if (error instanceof IniSyntaxError) {
       throw new UserError(`${path}, line ${error.line}: this line is not valid in an AWS config file.`, {

@@ -45,6 +45,11 @@ export class CachingProvider implements CredentialProvider {
 
   private key: string | undefined;
 
+  /** Where the entry is kept: undefined when caching is off or impossible (then nothing is ever cached). */
+  get cache(): SessionCache | undefined {
+    return this.deps.cache;
+  }
+
   /** The cache key of what this serves (cacheKeyOf), hashed once. */
   get cacheKey(): string {
     return (this.key ??= cacheKeyOf(this));

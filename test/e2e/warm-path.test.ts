@@ -7,9 +7,10 @@
 // module resolve hook (the SDK, commander, prompts and the lock library are ES module files under dist/vendor/).
 // The cold run proves that the detector sees the SDK and child_process when they are loaded.
 // dist/cli.js is the cached path's own small entry (src/cli-cached.ts); it loads the full CLI (dist/main.js) for
-// anything but a hit: a warm run must never load it, a cold run does.
+// anything but a hit in the hit index (cache/hit-index.ts): a warm run must never load it once the full CLI has
+// indexed its inputs; a cold run, the first run of an argv, and a run after the config changed do.
 import { afterAll, describe, expect, it } from "vitest";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
 import { requireTools, type Moto } from "../helpers/moto.js";
@@ -78,7 +79,13 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
   useAliceWorld(
     {
       config: awsConfig({
-        work: { region: "eu-west-1", credential_process: true, op_vault: "Work", op_item: "AWS work" },
+        work: {
+          region: "eu-west-1",
+          credential_process: true,
+          op_vault: "Work",
+          op_item: "AWS work",
+          op_session_duration: "2h",
+        },
       }),
     },
     (world) => {
@@ -155,9 +162,37 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
       [["process", "--profile=work"], {}],
       [["process"], { AWS_PROFILE: "work" }],
     ] as const) {
+      // Each form's first run resolves the profile in the full CLI (a cache hit there) and indexes it.
+      const first = await processWithLoadLog("forms-first", args, env);
+      expect(first.opRuns).toBe(0);
+      expect(first.loaded).toContain("require ./main.js");
       const { loaded, opRuns } = await processWithLoadLog("forms", args, env);
       expect(opRuns).toBe(0);
       expect(forbiddenIn(loaded)).toEqual([]);
     }
+  });
+
+  it("a config edited in place (same size, mtime set back) is resolved again: the old session is not served", async () => {
+    await sandbox.run(["process", "--profile", "work"]);
+    const warm = await processWithLoadLog("before-edit");
+    expect(forbiddenIn(warm.loaded)).toEqual([]);
+    const before = statSync(sandbox.configPath);
+    const edited = readFileSync(sandbox.configPath, "utf8").replace(
+      "op_session_duration = 2h",
+      "op_session_duration = 3h",
+    );
+    writeFileSync(sandbox.configPath, edited);
+    utimesSync(sandbox.configPath, before.atime, before.mtime);
+    expect(statSync(sandbox.configPath).size).toBe(before.size);
+
+    const { result, loaded, opRuns } = await processWithLoadLog("after-edit");
+    expect(loaded).toContain("require ./main.js");
+    // A new chain (a 3-hour session): op runs again and STS gives a new session.
+    expect(opRuns).toBe(1);
+    expect(moto.calls("GetSessionToken")).toBe(1);
+    const expiresInMs = (document: string) =>
+      Date.parse((JSON.parse(document) as { Expiration: string }).Expiration) - Date.now();
+    expect(expiresInMs(result.stdout)).toBeGreaterThan(2.5 * 3600_000);
+    expect(expiresInMs(warm.result.stdout)).toBeLessThan(2 * 3600_000 + 60_000);
   });
 });

@@ -1,7 +1,7 @@
 // A throw-away HOME for end-to-end tests: AWS config files, the fake op's store and call log, a cache directory,
 // and a clean environment in which the built CLI runs exactly as AWS tools run it. No test touches the real home.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, utimesSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
 import { createCanaryHarness, DEFAULT_SHIMS, scanForCanaries, type CanaryHarness } from "./canary.js";
@@ -212,6 +212,18 @@ export function scanCreatedSandboxes(): string[] {
   return findings;
 }
 
+/**
+ * Write one of the AWS files as a user's: modified a minute ago. aws-op does not index a file modified within
+ * RACY_MARGIN_MS of a run (cache/hit-index.ts); a user's files are older than that, and the tests should take the
+ * path that users' AWS commands take. Content changes still show in the stamp: ctime is now, and so is the size or
+ * the mtime (a minute before each write).
+ */
+function writeUserFile(path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 });
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  utimesSync(path, aMinuteAgo, aMinuteAgo);
+}
+
 export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
   const harness =
     givenOptions.transcript === undefined && givenOptions.canaryScan !== false
@@ -264,11 +276,11 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
     env: envFor,
     writeConfig: (text) => {
       harness?.allowedFiles.add(configPath);
-      writeFileSync(configPath, text, { mode: 0o600 });
+      writeUserFile(configPath, text);
     },
     writeCredentials: (text) => {
       harness?.allowedFiles.add(credentialsPath);
-      writeFileSync(credentialsPath, text, { mode: 0o600 });
+      writeUserFile(credentialsPath, text);
     },
     run: async (args, runOptions = {}) =>
       record(
