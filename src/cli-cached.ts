@@ -8,7 +8,7 @@
 // Never run from source: scripts/build.mjs turns `require("./cli.js")` below into `require("./main.js")`.
 import { formatCredentialProcessOutput } from "./aws/credential-output.js";
 import { indexedSession } from "./cache/hit-index.js";
-import { entryToCredentials } from "./cache/session-cache.js";
+import { credentialsOfEntry } from "./cache/session-cache.js";
 import { exitAfterStdout, processClock, processHome, processUserName, writeStdout } from "./cli-io.js";
 import { fastProcessOptions } from "./process-argv.js";
 
@@ -25,7 +25,7 @@ function cachedOutput(argv: readonly string[]): string | undefined {
       userName: processUserName,
     });
     // The document the full CLI prints for the same entry (a hit there: CachingProvider.cached).
-    return entry ? formatCredentialProcessOutput(entryToCredentials(entry)) : undefined;
+    return entry ? formatCredentialProcessOutput(credentialsOfEntry(entry)) : undefined;
   } catch {
     // The full CLI runs the same resolution again and reports the error as it always does.
     return undefined;

@@ -88,9 +88,18 @@ export function isEntryFresh(entry: CacheEntry, now: Date): boolean {
   return remaining > refreshMarginMs(lifetime);
 }
 
+/** The entry's credentials, with its secrets registered for redaction (redact.ts) of what this process shows. */
 export function entryToCredentials(entry: CacheEntry): AwsCredentials {
   registerSecret(entry.credentials.SecretAccessKey);
   registerSecret(entry.credentials.SessionToken);
+  return credentialsOfEntry(entry);
+}
+
+/**
+ * The entry's credentials only. For the cached path (src/cli-cached.ts), which shows no message that could hold them
+ * (anything that fails there goes to the full CLI): registering costs it two regular expressions' first runs.
+ */
+export function credentialsOfEntry(entry: CacheEntry): AwsCredentials {
   return {
     accessKeyId: entry.credentials.AccessKeyId,
     secretAccessKey: entry.credentials.SecretAccessKey,

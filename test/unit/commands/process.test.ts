@@ -99,6 +99,17 @@ describe("process: the hit index", () => {
     expect(served(w.ctx, ARGV, { env: { ...w.ctx.env, TERM_PROGRAM: "vscode" } })).toBeDefined();
   });
 
+  it("two shells that differ in AWS_REGION keep an entry each instead of replacing each other's", async () => {
+    const w = world();
+    const without = { ...w.ctx.env };
+    await run({ profile: "work" }, w.ctx, ARGV);
+    w.ctx.env.AWS_REGION = "us-west-2";
+    await run({ profile: "work" }, w.ctx, ARGV);
+    expect(indexFiles(w)).toHaveLength(2);
+    expect(served(w.ctx)).toBeDefined();
+    expect(served(w.ctx, ARGV, { env: without })).toBeDefined();
+  });
+
   it("a config file edited in place, same size and mtime set back, is seen (ctime), and so is a new credentials file", async () => {
     const w = world();
     await run({ profile: "work" }, w.ctx, ARGV);
