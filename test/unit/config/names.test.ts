@@ -249,7 +249,9 @@ describe("values every AWS client reads back as written", () => {
       }),
       { numRuns: 400, examples: EDGE_VALUES.map((v) => [v]) },
     );
-    expect(accepted.length).toBeGreaterThan(50);
+    // The filter must leave enough values to mean something. Of 400 random values about 72 pass (300 runs of this
+    // sampling: min 50, 1st percentile 56): "more than 50" failed one CI pass in a few hundred; 20 never comes close.
+    expect(accepted.length).toBeGreaterThanOrEqual(20);
     const paths = accepted.map((value, i) => {
       const path = join(dir, `real-${i}`);
       const doc = parseIni("");
