@@ -194,7 +194,8 @@ describe("profile names every AWS client reads as the same section", () => {
       }),
       { numRuns: 400, examples: EDGE_NAMES.map((n) => [n]) },
     );
-    expect(accepted.length).toBeGreaterThan(50);
+    // As for values below: about 74 of 400 random names pass (300 samplings: min 53, 1st percentile 57).
+    expect(accepted.length).toBeGreaterThanOrEqual(20);
     expectRealParsersRead(accepted, dir);
   }, 60_000);
 
