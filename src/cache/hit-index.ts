@@ -26,7 +26,7 @@ import { fileStampOf } from "../config/bounded-read.js";
 import type { Context } from "../context.js";
 import { cacheLocation } from "./paths.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic } from "./private-files.js";
-import { isCacheEntry, isEntryFresh, type CacheEntry } from "./session-cache.js";
+import { isCacheEntry, isEntryFresh, sessionFilePath, underCacheRoot, type CacheEntry } from "./session-cache.js";
 import { sha256Hex } from "./sha256.js";
 
 export const HIT_INDEX_DIRECTORY = "index";
@@ -117,9 +117,6 @@ function isHitIndexEntry(value: unknown): value is HitIndexEntry {
   );
 }
 
-/** `root/name` without path.join (see SessionCache's constructor: it is on the cached path). */
-const under = (root: string, name: string): string => `${root}${root.endsWith(sep) ? "" : sep}${name}`;
-
 /**
  * A 64-bit hash of a file name's inputs (two multiply-xorshift lanes, as in bryc's cyrb53). Not a digest: two inputs
  * with the same name only take turns at one entry (each entry records and checks its inputs), and sha256Hex costs
@@ -141,11 +138,7 @@ function nameHash(text: string): string {
 /** The entry's file for this argv and environment. */
 export function hitIndexPath(root: string, argv: readonly string[], env: NodeJS.ProcessEnv): string {
   const naming = JSON.stringify([argv, NAMING_ENV.map((name) => env[name] ?? null)]);
-  return under(under(root, HIT_INDEX_DIRECTORY), `${nameHash(naming)}.json`);
-}
-
-function sessionPath(root: string, key: string): string {
-  return under(under(root, "sessions"), `${key}.json`);
+  return `${underCacheRoot(root, HIT_INDEX_DIRECTORY)}${sep}${nameHash(naming)}.json`;
 }
 
 function sameStamp(path: string, recorded: FileStamp | "missing"): boolean {
@@ -200,7 +193,7 @@ export function indexedSession(lookup: Lookup): CacheEntry | undefined {
     maxBytes: MAX_ENTRY_BYTES,
   });
   if (!entry || !inputsMatch(entry, lookup, root)) return undefined;
-  const session = readPrivateJson(sessionPath(root, entry.key), isCacheEntry, undefined, untouched);
+  const session = readPrivateJson(sessionFilePath(root, entry.key), isCacheEntry, undefined, untouched);
   return session && isEntryFresh(session, lookup.now) ? session : undefined;
 }
 
@@ -290,18 +283,18 @@ export interface IndexWrite {
 }
 
 /**
- * Record how to find this session: returns false when the inputs cannot be indexed (a file of unknown or recent
- * stamp, the cache directory not private). Writes a private file atomically, and only when it would change.
+ * Record how to find this session, unless the inputs cannot be indexed (a file of unknown or recent stamp); throws
+ * when the cache directory is not private. Writes a private file atomically, and only when it would change.
  */
-export function writeHitIndex(write: IndexWrite): boolean {
+export function writeHitIndex(write: IndexWrite): void {
   const { inputs } = write;
   const files: IndexedFile[] = [];
   for (const file of write.files) {
-    if (file.stamp === undefined) return false;
+    if (file.stamp === undefined) return;
     if (file.stamp !== "missing") {
       const modifiedMs = Number(BigInt(file.stamp.mtimeNs) / 1_000_000n);
       // Recent, or from the future (a clock that differs): its stamp may not change with its next edit.
-      if (modifiedMs > inputs.startedAtMs - RACY_MARGIN_MS) return false;
+      if (modifiedMs > inputs.startedAtMs - RACY_MARGIN_MS) return;
     }
     files.push({ path: file.path, stamp: file.stamp });
   }
@@ -328,17 +321,16 @@ export function writeHitIndex(write: IndexWrite): boolean {
   // The cache directory must be private already (this changes nothing of it: a session fetch repairs or refuses it);
   // the index directory is aws-op's own, made private.
   ensurePrivateDirectory(write.root, undefined, { repair: false });
-  ensurePrivateDirectory(under(write.root, HIT_INDEX_DIRECTORY));
+  ensurePrivateDirectory(underCacheRoot(write.root, HIT_INDEX_DIRECTORY));
   try {
-    if (readFileSync(path, "utf8") === text) return true;
+    if (readFileSync(path, "utf8") === text) return;
   } catch {
     // None yet.
   }
   writeFileAtomic(path, text);
-  return true;
 }
 
 /** `clear --all`: remove every entry (they hold no secret, but clearing means nothing of aws-op's is left). */
 export function clearHitIndex(root: string): void {
-  rmSync(under(root, HIT_INDEX_DIRECTORY), { recursive: true, force: true });
+  rmSync(underCacheRoot(root, HIT_INDEX_DIRECTORY), { recursive: true, force: true });
 }

@@ -109,6 +109,20 @@ export function credentialsOfEntry(entry: CacheEntry): AwsCredentials {
   };
 }
 
+/**
+ * `ROOT/NAME` for a directory in the cache (sessions/, index/). Not join(): normalising long paths is most of a warm
+ * run's path work, and it makes Node 24 and 26 optimise their path code with Maglev at a cost in memory (issue 14).
+ * The file system resolves the same directory.
+ */
+export function underCacheRoot(root: string, name: string): string {
+  return `${root}${root.endsWith(sep) ? "" : sep}${name}`;
+}
+
+/** The session file of a key (hex: no join either). A function, so the cached path needs no SessionCache. */
+export function sessionFilePath(root: string, key: string): string {
+  return `${underCacheRoot(root, "sessions")}${sep}${key}.json`;
+}
+
 export class SessionCache {
   readonly sessionsDir: string;
   constructor(
@@ -119,14 +133,11 @@ export class SessionCache {
     /** Keep Node's compile cache under the root once a session must be fetched (see compile-cache.ts). */
     private readonly useCompileCache = false,
   ) {
-    // Not join(): normalising long paths is most of a warm run's path work, and it makes Node 24 and 26 optimise
-    // their path code with Maglev at a cost in memory (issue 14). The file system resolves the same directory.
-    this.sessionsDir = `${root}${root.endsWith(sep) ? "" : sep}sessions`;
+    this.sessionsDir = underCacheRoot(root, "sessions");
   }
 
   pathFor(key: string): string {
-    // A key is hex: no join (see the constructor).
-    return `${this.sessionsDir}${sep}${key}.json`;
+    return sessionFilePath(this.root, key);
   }
 
   /** Create the cache directories (0700), refusing symlinks and directories of other users. */

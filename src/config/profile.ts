@@ -12,9 +12,6 @@ import { homePath, isAbsolutePath } from "./home.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
 import { configSectionName, profileFromConfigSection } from "./names.js";
 
-// The home directory rules live in home.ts (the cached path reads them without this module).
-export { homeDirectory, homePath, isAbsolutePath } from "./home.js";
-
 export interface AwsFilePaths {
   config: string;
   credentials: string;

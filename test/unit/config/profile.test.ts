@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
 import {
   awsFilePaths,
-  homeDirectory,
   listProfileNames,
   readAwsFiles,
   resolveProfileSettings,
   type SettingFlags,
 } from "../../../src/config/profile.js";
+import { homeDirectory } from "../../../src/config/home.js";
 import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 function files(config: string, credentials = "") {
