@@ -41,7 +41,7 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
     expect(result.stdout).toContain(`✓ [work] STS GetCallerIdentity: ${alice.arn}`);
     expect(result.stdout).not.toContain(alice.secretAccessKey);
     expect(result.stdout).not.toContain("\u001b[");
-    // For the README: the real output of a passing run.
+    // For docs/setup.md: the real output of a passing run.
     console.log(result.stdout.replaceAll(sandbox.home, "~"));
   });
 

@@ -66,15 +66,24 @@ describe.skipIf(!tools.available)("aws-op as an npm package", () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("npm pack builds dist/ (prepack) and packs dist/, README.md, SECURITY.md and package.json only", async () => {
+  it("npm pack builds dist/ (prepack) and packs dist/, docs/, README.md, CHANGELOG.md, SECURITY.md and package.json only", async () => {
     const packed = await npm(["pack", "--pack-destination", work], copy);
     expect(packed.status).toBe(0);
     tarball = join(work, packed.stdout.trim().split("\n").at(-1) ?? "");
     expect(tarball).toMatch(/aws-op-\d+\.\d+\.\d+.*\.tgz$/);
     const listing = await spawnAsync("tar", ["-tzf", tarball], process.env);
     const files = listing.stdout.trim().split("\n").sort();
-    const outsideDist = files.filter((f) => !f.startsWith("package/dist/"));
-    expect(outsideDist).toEqual(["package/README.md", "package/SECURITY.md", "package/package.json"]);
+    const outsideDist = files.filter((f) => !f.startsWith("package/dist/") && !f.startsWith("package/docs/"));
+    expect(outsideDist).toEqual([
+      "package/CHANGELOG.md",
+      "package/README.md",
+      "package/SECURITY.md",
+      "package/package.json",
+    ]);
+    // The README's links into docs/ work in the installed package too.
+    const docs = files.filter((f) => f.startsWith("package/docs/"));
+    expect(docs).toContain("package/docs/configuration.md");
+    expect(docs.filter((f) => !f.endsWith(".md"))).toEqual([]);
     expect(files).toContain("package/dist/cli.js");
     // The full CLI, which dist/cli.js (the cached path's entry) loads for everything else.
     expect(files).toContain("package/dist/main.js");
