@@ -88,15 +88,26 @@ function bashScript(spec: CompletionSpec): string {
     .map((c) => `    ${c.name}) flags=$${singleQuoted(flagNames(c))}; profiles=${c.profileArguments} ;;`)
     .join("\n");
   return `# aws-op completion for bash (aws-op completion bash). Profile names come from \`aws-op completion --profiles\`.
+# Replies with each line of stdin that starts with the word being completed ($1), as a shell word (readline inserts
+# a reply as it is). Matched as plain text: compgen -W would expand every name as shell code ($(...), \`...\`,
+# \${...}), and profile names come from config files, which are often generated or shared.
+_aws_op_reply() {
+  local candidate word
+  COMPREPLY=()
+  while IFS= read -r candidate; do
+    printf -v word '%q' "$candidate"
+    if [[ "$candidate" == "$1"* || "$word" == "$1"* ]]; then COMPREPLY+=("$word"); fi
+  done
+}
 _aws_op() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} IFS=$'\\n'
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "$(printf '%s\\n' ${commands} ${spec.globalFlags.map((f) => f.name).join(" ")})" -- "$cur"))
+    _aws_op_reply "$cur" < <(printf '%s\\n' ${commands} ${spec.globalFlags.map((f) => f.name).join(" ")})
     return
   fi
   case "$prev" in
     ${PROFILE_FLAGS.join("|")})
-      COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)" -- "$cur"))
+      _aws_op_reply "$cur" < <("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)
       return ;;
     ${valueFlags(spec).join("|")})
       COMPREPLY=()
@@ -118,9 +129,9 @@ ${cases}
     esac
   done
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+    _aws_op_reply "$cur" <<<"$flags"
   elif [ "$profiles" = all ] || { [ "$profiles" = first ] && [ "$args" -eq 0 ]; }; then
-    COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)" -- "$cur"))
+    _aws_op_reply "$cur" < <("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)
   fi
 }
 complete -F _aws_op aws-op

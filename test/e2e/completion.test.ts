@@ -1,7 +1,7 @@
-// `aws-op completion bash|zsh|fish`, tested by the shells themselves: bash through complete/compgen (the function
+// `aws-op completion bash|zsh|fish`, tested by the shells themselves: bash through `complete -F` (the function
 // the script registers, called as readline calls it), fish through `complete -C`, zsh by loading the script with
 // compinit. Profile names come from the sandbox's AWS files; the fake op must never run.
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../helpers/moto.js";
@@ -9,6 +9,8 @@ import { cliPath, createSandbox, spawnAsync, type Sandbox } from "../helpers/san
 import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["bash", "fish", "zsh"]);
+/** Debian's bash-completion (the package .ci/run installs): the loader that an interactive bash uses. */
+const BASH_COMPLETION = "/usr/share/bash-completion/bash_completion";
 
 describe.skipIf(!tools.available)("shell completion", () => {
   let sandbox: Sandbox;
@@ -72,20 +74,91 @@ describe.skipIf(!tools.available)("shell completion", () => {
   }
 
   const allProfiles = ["default", "my prod", "personal", "work"];
+  /** The same names as bash inserts them: each a shell word. */
+  const allProfileWords = ["default", "my\\ prod", "personal", "work"];
 
-  it("bash completes `aws-op ex` to exec and `aws-op exec ` to the profile names, through complete/compgen", async () => {
+  it("bash completes `aws-op ex` to exec and `aws-op exec ` to the profile names, through complete -F", async () => {
     expect(await bashCompletes(["aws-op", "ex"])).toEqual(["exec"]);
-    expect((await bashCompletes(["aws-op", "exec", ""])).sort()).toEqual(allProfiles);
-    expect(await bashCompletes(["aws-op", "exec", "my"])).toEqual(["my prod"]);
+    expect((await bashCompletes(["aws-op", "exec", ""])).sort()).toEqual(allProfileWords);
+    // Inserted as a shell word (readline inserts a reply as it is), as zsh and fish insert it.
+    expect(await bashCompletes(["aws-op", "exec", "my"])).toEqual(["my\\ prod"]);
+    expect(await bashCompletes(["aws-op", "exec", "my\\ p"])).toEqual(["my\\ prod"]);
     expect(await bashCompletes(["aws-op", "exec", "--f"])).toEqual(["--force"]);
-    expect((await bashCompletes(["aws-op", "process", "--profile", ""])).sort()).toEqual(allProfiles);
+    expect((await bashCompletes(["aws-op", "process", "--profile", ""])).sort()).toEqual(allProfileWords);
     // A profile is the first argument only; a flag's value is not a profile; after -- comes the command.
     expect(await bashCompletes(["aws-op", "exec", "work", ""])).toEqual([]);
     expect(await bashCompletes(["aws-op", "setup", "--vault", ""])).toEqual([]);
-    expect((await bashCompletes(["aws-op", "setup", "--vault", "Work", ""])).sort()).toEqual(allProfiles);
+    expect((await bashCompletes(["aws-op", "setup", "--vault", "Work", ""])).sort()).toEqual(allProfileWords);
     expect(await bashCompletes(["aws-op", "exec", "work", "--", ""])).toEqual([]);
     expect(await bashCompletes(["aws-op", "comp"])).toEqual(["completion"]);
     expect(sandbox.opCalls()).toEqual([]);
+  });
+
+  it("bash never runs code from a profile name: names are matched literally and inserted as shell words", async () => {
+    // Config files are generated and shared: a name is data. The script is installed where README says and loaded
+    // by bash-completion's own loader, as the first Tab in an interactive bash loads it.
+    const hostile = makeTempDir("aws-op-completion-hostile-");
+    const home = join(hostile, "home");
+    const cwd = join(hostile, "cwd");
+    const completions = join(home, ".local/share/bash-completion/completions");
+    mkdirSync(completions, { recursive: true });
+    mkdirSync(cwd);
+    const script = await spawnAsync(process.execPath, [cliPath, "completion", "bash"], env);
+    expect(script.status).toBe(0);
+    writeFileSync(join(completions, "aws-op"), script.stdout);
+    const config = join(hostile, "config");
+    const credentials = join(hostile, "credentials");
+    writeFileSync(
+      config,
+      ["[profile x$(touch${IFS}pwned-dollar)]", "[profile y`touch${IFS}pwned-tick`]", ""].join("\n"),
+    );
+    writeFileSync(credentials, ["[z$(touch pwned-space) *]", "[safe]", ""].join("\n"));
+    const hostileEnv = {
+      ...env,
+      HOME: home,
+      XDG_DATA_HOME: join(home, ".local/share"),
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+    };
+    const complete = async (words: string[]): Promise<string[]> => {
+      const result = await spawnAsync(
+        "bash",
+        [
+          "-c",
+          [
+            `source ${BASH_COMPLETION} || exit 1`,
+            "_completion_loader aws-op",
+            'function=$(complete -p aws-op | sed -n "s/.*-F \\([^ ]*\\) aws-op$/\\1/p")',
+            '[ -n "$function" ] || { echo "bash-completion loaded no completion for aws-op" >&2; exit 1; }',
+            'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
+            '"$function" aws-op "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"',
+            'printf "%s\\n" "${COMPREPLY[@]}"',
+          ].join("\n"),
+          "bash",
+          ...words,
+        ],
+        hostileEnv,
+        { cwd },
+      );
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      return result.stdout.split("\n").filter(Boolean);
+    };
+    try {
+      const words = ["safe", "x\\$\\(touch\\$\\{IFS\\}pwned-dollar\\)", "y\\`touch\\$\\{IFS\\}pwned-tick\\`"];
+      expect((await complete(["aws-op", "exec", ""])).sort()).toEqual(
+        [...words, "z\\$\\(touch\\ pwned-space\\)\\ \\*"].sort(),
+      );
+      expect(await complete(["aws-op", "exec", "x"])).toEqual([words[1]]);
+      expect(await complete(["aws-op", "exec", "x$"])).toEqual([words[1]]);
+      expect(await complete(["aws-op", "process", "--profile", "y"])).toEqual([words[2]]);
+      // A typed word that is itself an expansion matches only a name that starts with it, and runs nothing either.
+      expect(await complete(["aws-op", "exec", "$(touch pwned-typed)"])).toEqual([]);
+      expect(readdirSync(cwd)).toEqual([]);
+      expect(existsSync(join(home, "pwned-dollar"))).toBe(false);
+    } finally {
+      rmSync(hostile, { recursive: true, force: true });
+    }
   });
 
   it("fish loads its script and completes commands, flags and profile names", async () => {
