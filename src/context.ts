@@ -69,9 +69,14 @@ export function credentialProcessLineFor(ctx: Context, profile: string): string 
       hint: "Run aws-op through its installed script (dist/cli.js).",
     });
   }
-  // A link on PATH to this Node.js (Homebrew's /opt/homebrew/bin/node) outlives the versioned path it points at.
-  const nodePath = stableNodePath(ctx.execPath, ctx.env.PATH, ctx.platform);
-  return buildCredentialProcessLine({ nodePath, cliPath: ctx.cliPath, profile });
+  return buildCredentialProcessLine({ nodePath: nodePathFor(ctx, ctx.execPath), cliPath: ctx.cliPath, profile });
+}
+
+/** The path of the running Node.js to write into credential_process lines (setup, doctor --fix). */
+export function nodePathFor(ctx: Context, execPath: string): string {
+  // A link on PATH to this Node.js (Homebrew's /opt/homebrew/bin/node) outlives the versioned path it points at,
+  // when no one else can re-point it.
+  return stableNodePath(execPath, ctx.env.PATH, ctx.platform, { uid: process.getuid?.(), home: ctx.home });
 }
 
 /** How op runs for these settings (op_cli and the timeout resolved by resolveOpSettings). */

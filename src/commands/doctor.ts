@@ -38,6 +38,7 @@ import {
   credentialChainFor,
   itemLocatorFor,
   opContextFor,
+  nodePathFor,
   readFilesFor,
   type Context,
 } from "../context.js";
@@ -57,7 +58,7 @@ import {
 } from "../onepassword/version.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
-import { missingInstallPart, repointedLine, stableNodePath } from "../config/install-paths.js";
+import { missingInstallPart, repointedLine } from "../config/install-paths.js";
 
 export interface DoctorOptions {
   profile?: string;
@@ -506,7 +507,7 @@ export function planInstallRepairs(ctx: Context, files: AwsFiles, profiles: stri
       hint: "Run aws-op through its installed script (dist/cli.js).",
     });
   }
-  const install = { nodePath: stableNodePath(ctx.execPath, ctx.env.PATH, ctx.platform), cliPath: ctx.cliPath };
+  const install = { nodePath: nodePathFor(ctx, ctx.execPath), cliPath: ctx.cliPath };
   const repairs: InstallRepair[] = [];
   for (const [file, sectionOf] of [
     [files.config, configSectionName],

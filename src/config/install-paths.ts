@@ -2,9 +2,9 @@
 // repairs. The lines name both by absolute path (GUI apps and IDEs do not have the user's PATH), and those paths break
 // when nvm, fnm, Volta or Homebrew replace a Node.js version: Homebrew's process.execPath is a versioned Cellar path,
 // while /opt/homebrew/bin/node, a link to it, stays. So a link on PATH that resolves to the running Node.js is
-// preferred to process.execPath.
-import { accessSync, constants, existsSync, lstatSync, realpathSync } from "node:fs";
-import { delimiter, isAbsolute, join } from "node:path";
+// preferred to process.execPath, but only a link that no one else can re-point (see isPathHeldBy).
+import { accessSync, constants, existsSync, lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { delimiter, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { buildCredentialProcessLine, parseCredentialProcessLine, quoteWord } from "./command-line.js";
 
 function realPath(path: string): string | undefined {
@@ -18,13 +18,92 @@ function realPath(path: string): string | undefined {
 /** fnm puts a per-shell link directory on PATH, gone when that shell exits: never a stable path. */
 const TRANSIENT_LINK_DIRECTORY = /[\\/]fnm_multishells[\\/]/;
 
+/** Who may hold the names on a path: the user (by uid) and root, from the user's home directory down. */
+export interface PathHolder {
+  /** process.getuid(); undefined where there is none (Windows). */
+  uid: number | undefined;
+  home: string;
+}
+
+/** Is `a` the directory `b` or one above it? */
+function isAncestorOrSelf(a: string, b: string): boolean {
+  const rel = relative(a, b);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+/** Owned by the user or root, and writable by no one else: no group or other write bit, no sticky bit. */
+function isHeldBy(path: string, uid: number, follow: boolean): boolean {
+  try {
+    const st = follow ? statSync(path) : lstatSync(path);
+    // A sticky directory (/tmp) lets others add names to it, so it counts as writable by others whatever its mode.
+    return (st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0 && (st.mode & 0o1000) === 0;
+  } catch {
+    return false;
+  }
+}
+
+const MAX_LINK_HOPS = 40;
+
+/**
+ * Whether every name the system follows to reach `path` is held by the user or root: each directory looked in
+ * (isHeldBy), each symbolic link on the way (owned by the user or root; a link's own mode means nothing, and its
+ * directory is checked), and the file at the end. As OpenSSH checks authorized_keys (misc.c safe_path), the
+ * directories above the home directory are not checked on the way into it: the home's owner holds everything in
+ * it, wherever it sits. Anyone else who can write one of these directories or owns one of these links can point the
+ * path at a program of theirs, which then runs as the user on every AWS call.
+ */
+export function isPathHeldBy(path: string, holder: PathHolder): boolean {
+  const { uid } = holder;
+  if (uid === undefined || !isAbsolute(path)) return false;
+  const home = realPath(holder.home) ?? holder.home;
+  const pending = path.split(sep).filter(Boolean);
+  let current: string = sep;
+  let hops = 0;
+  while (pending.length > 0) {
+    const name = pending.shift() as string;
+    if (name === ".") continue;
+    if (name === "..") {
+      current = dirname(current);
+      continue;
+    }
+    const next = join(current, name);
+    if (!isAncestorOrSelf(next, home) && !isHeldBy(current, uid, true)) return false;
+    let st;
+    try {
+      st = lstatSync(next);
+    } catch {
+      return false;
+    }
+    if (st.isSymbolicLink()) {
+      if ((st.uid !== uid && st.uid !== 0) || ++hops > MAX_LINK_HOPS) return false;
+      let target;
+      try {
+        target = readlinkSync(next);
+      } catch {
+        return false;
+      }
+      pending.unshift(...target.split(sep).filter(Boolean));
+      if (isAbsolute(target)) current = sep;
+      continue;
+    }
+    current = next;
+  }
+  return isHeldBy(current, uid, false);
+}
+
 /**
  * The path to write for the running Node.js (`execPath`): the first `node` on `pathVariable` that is a symbolic
- * link resolving to the same file, else `execPath` itself.
+ * link resolving to the same file and held by the user or root all the way down (isPathHeldBy), else `execPath`
+ * itself. Where there is no uid to check against (Windows), never a link.
  */
-export function stableNodePath(execPath: string, pathVariable: string | undefined, platform: NodeJS.Platform): string {
+export function stableNodePath(
+  execPath: string,
+  pathVariable: string | undefined,
+  platform: NodeJS.Platform,
+  holder: PathHolder,
+): string {
   const target = realPath(execPath);
-  if (!target) return execPath;
+  if (!target || holder.uid === undefined) return execPath;
   const name = platform === "win32" ? "node.exe" : "node";
   for (const dir of (pathVariable ?? "").split(platform === "win32" ? ";" : delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;
@@ -35,7 +114,7 @@ export function stableNodePath(execPath: string, pathVariable: string | undefine
     } catch {
       continue;
     }
-    if (realPath(candidate) === target) return candidate;
+    if (realPath(candidate) === target && isPathHeldBy(candidate, holder)) return candidate;
   }
   return execPath;
 }

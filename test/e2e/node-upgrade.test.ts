@@ -2,7 +2,7 @@
 // Homebrew remove the versioned directory of the old Node.js. doctor names every profile whose Node.js is gone,
 // `doctor --fix` points exactly those lines at this install (the rest of the file byte for byte as it was), and the
 // AWS CLI works again. setup prefers a link on PATH to the running Node.js (Homebrew's bin/node) to its versioned path.
-import { copyFileSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, lchownSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
@@ -130,4 +130,32 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
     expect(lines).toEqual([`credential_process = ${join(stable, "node")} ${cliPath} process --profile work`]);
     expect((await callerIdentity("work")).status).toBe(0);
   });
+
+  // Another user's `node` in a 1777 directory on PATH (made here by lchown, so root only) resolves to this Node.js
+  // today; written into credential_process, its owner re-points it and runs code as this user on every AWS call.
+  it.skipIf(process.getuid?.() !== 0)(
+    "setup never writes a node link that another user controls: one in a 1777 directory is passed over",
+    async () => {
+      sandbox.writeConfig(HEAD.join("\n"));
+      const current = versionedNode("v24.2.0");
+      const shared = join(temp, "shared-bin");
+      mkdirSync(shared);
+      chmodSync(shared, 0o1777);
+      symlinkSync(current.node, join(shared, "node"));
+      lchownSync(join(shared, "node"), 65534, 65534);
+      await setUp(current.node, "work", { PATH: `${shared}:${sandbox.env().PATH ?? ""}` });
+      expect(credentialProcessLines(readFileSync(sandbox.configPath, "utf8"))).toEqual([
+        `credential_process = ${current.node} ${cliPath} process --profile work`,
+      ]);
+      // A safe link later on PATH is still preferred to the versioned path.
+      const stable = join(temp, "safe", "bin");
+      mkdirSync(stable, { recursive: true });
+      symlinkSync(current.node, join(stable, "node"));
+      sandbox.writeConfig(HEAD.join("\n"));
+      await setUp(current.node, "work", { PATH: `${shared}:${stable}:${sandbox.env().PATH ?? ""}` });
+      expect(credentialProcessLines(readFileSync(sandbox.configPath, "utf8"))).toEqual([
+        `credential_process = ${join(stable, "node")} ${cliPath} process --profile work`,
+      ]);
+    },
+  );
 });
