@@ -1,4 +1,4 @@
-// The one fake STS of the unit tests (an StsApi in memory; test/e2e/hardening/fake-sts.ts is the HTTP one for fault
+// The one fake STS of the unit tests (an StsApi in memory; test/helpers/fake-sts-server.ts is the HTTP one for fault
 // injection). It records every call with its parameters and issues numbered credentials, so a test can tell which
 // call made what it got: sessions ASIASESSION000000001, session-secret-1, session-token-1, ...; roles
 // ASIAROLE000000000001 ... with the assumed-role ARN moto would give; federation tokens ASIAFEDERATED0000001 ...

@@ -1,5 +1,5 @@
 // The real SDK-backed STS client against a scripted loopback STS.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sdkSts } from "../../../src/aws/sts.js";
 import { startFakeSts, type FakeSts } from "../../e2e/hardening/fake-sts.js";
 
@@ -11,13 +11,30 @@ describe("sdkSts", () => {
   afterAll(async () => {
     await sts?.stop();
   });
+  beforeEach(() => {
+    sts.reply = () => ({ kind: "credentials" });
+  });
 
   it("refuses a GetCallerIdentity answer without an identity (regression: doctor showed an empty ARN as a pass)", async () => {
     const keys = { accessKeyId: "AKIAEXAMPLE000000001", secretAccessKey: "s" };
+    sts.reply = () => ({
+      kind: "raw",
+      status: 200,
+      body: '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult></GetCallerIdentityResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+    });
     await expect(sdkSts.getCallerIdentity(keys, { region: "us-east-1", endpoint: sts.url })).rejects.toThrow(
       /GetCallerIdentity returned an answer without an identity/,
     );
     expect(sts.requests.map((r) => r.action)).toEqual(["GetCallerIdentity"]);
+  });
+
+  it("gets the identity of the keys", async () => {
+    sts.users.set("AKIAEXAMPLE000000009", "alice");
+    const keys = { accessKeyId: "AKIAEXAMPLE000000009", secretAccessKey: "s" };
+    await expect(sdkSts.getCallerIdentity(keys, { region: "us-east-1", endpoint: sts.url })).resolves.toMatchObject({
+      account: "123456789012",
+      arn: "arn:aws:iam::123456789012:user/alice",
+    });
   });
 
   it("gets session credentials with explicit keys, sending the MFA serial and code", async () => {
