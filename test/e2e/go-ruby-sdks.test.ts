@@ -5,15 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../fake-op/fixture.js";
 import { requireTools, startAliceWorld, type Moto } from "../helpers/moto.js";
 import { awsConfig } from "../helpers/alice-world.js";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
-import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { cliPath, type Sandbox } from "../helpers/sandbox.js";
+import { buildGoClient, RUBY_CLIENT } from "../helpers/sdk-clients.js";
 import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "go", "ruby"]);
-const GOPATH = "/usr/share/gocode";
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
 const NATIVE = "arn:aws:iam::123456789012:role/native";
 
@@ -32,7 +31,6 @@ describe.skipIf(!tools.available)("the Go and Ruby SDKs through credential_proce
 
   beforeAll(async () => {
     buildDir = makeTempDir("aws-op-go-");
-    goProgram = join(buildDir, "go-sts");
     // aws-op installed under a folder with a space (a macOS home like "/Users/Ann Lee"): the line quotes the path.
     const spacedDist = join(buildDir, "Ann Lee", "dist");
     mkdirSync(join(buildDir, "Ann Lee"));
@@ -68,17 +66,7 @@ describe.skipIf(!tools.available)("the Go and Ruby SDKs through credential_proce
         native: { region: "eu-west-1", role_arn: NATIVE, source_profile: "work" },
       }),
     );
-    // The Go build runs in the developer's own environment (its build cache), outside the sandbox.
-    // Go 1.19 has no `go build -C DIR`, and GOPATH mode takes no absolute package path: build the file list.
-    const source = join(repoRoot, "test/e2e/clients/go-sts/main.go");
-    const build = await spawnAsync(
-      "go",
-      ["build", "-o", goProgram, source],
-      { ...process.env, GO111MODULE: "off", GOPATH, GOFLAGS: "" },
-      { timeoutMs: 240_000 },
-    );
-    expect(build.stderr).toBe("");
-    expect(build.status).toBe(0);
+    goProgram = await buildGoClient(buildDir);
   }, 300_000);
 
   afterAll(async () => {
@@ -97,7 +85,7 @@ describe.skipIf(!tools.available)("the Go and Ruby SDKs through credential_proce
 
   const clients: [string, () => [string, string[]]][] = [
     ["Go SDK v2", () => [goProgram, []]],
-    ["Ruby SDK", () => ["ruby", [join(repoRoot, "test/e2e/clients/ruby-sts.rb")]]],
+    ["Ruby SDK", () => ["ruby", [RUBY_CLIENT]]],
   ];
 
   it.each(clients)("%s: a session profile gets a session, not the item's keys", async (_name, client) => {
