@@ -5,6 +5,7 @@ import {
   fsyncSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readFileSync,
   renameSync,
@@ -122,6 +123,32 @@ export function writeFileAtomic(path: string, data: string, mode = 0o600): void 
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * A new directory under `root` (mkdtemp: a name no one could have prepared, mode 0700) holding the file `name` (0600,
+ * created with O_EXCL): a private file for another process to read while aws-op runs. The caller removes `dir`.
+ */
+export function writePrivateTempFile(
+  root: string,
+  prefix: string,
+  name: string,
+  data: string,
+): { dir: string; path: string } {
+  const dir = mkdtempSync(join(root, prefix));
+  const path = join(dir, name);
+  try {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      writeSync(fd, data);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { dir, path };
 }
 
 /**

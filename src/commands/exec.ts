@@ -2,10 +2,23 @@
 // credentials in its environment, like `aws-vault exec`. The secret reaches the child only through the environment,
 // never argv. Inherited variables that could make the child resolve another identity are removed.
 // With --server the child gets no keys at all, but the address and token of a loopback credentials endpoint
-// (src/server/) that serves the profile's sessions and renews them while the command runs.
+// (src/server/) that serves the profile's sessions and renews them while the command runs, and a profile of its own
+// that holds no credentials (config/server-child-profile.ts), so that no SDK takes [default]'s instead.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { exitCodeOf } from "../child.js";
+import { writePrivateTempFile } from "../cache/private-files.js";
+import { readRegularFile } from "../config/bounded-read.js";
+import type { AwsFiles } from "../config/profile.js";
+import {
+  botoConfigPaths,
+  botoFilesWithKeys,
+  childProfileConfig,
+  type ChildProfileConfig,
+} from "../config/server-child-profile.js";
 import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
-import { UserError } from "../errors.js";
+import { errnoCode, UserError } from "../errors.js";
 import { newAuthorizationToken, startCredentialServer } from "../server/credential-server.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 import { credentialVariables, regionVariables } from "../aws/env-format.js";
@@ -28,7 +41,8 @@ export const MARKER_VARIABLE = "AWS_OP_PROFILE";
 /**
  * Variables that carry credentials or select them. Removed from the child's environment: the AWS SDKs prefer
  * AWS_PROFILE-selected or container/web-identity credentials in some orders, and a stale session token next to
- * new keys fails every call. Config files (AWS_CONFIG_FILE ...) stay: they hold regions, endpoints and more.
+ * new keys fails every call. Config files (AWS_CONFIG_FILE ...) stay: they hold regions, endpoints and more (under
+ * --server the child reads a copy of the config, with a profile of its own).
  */
 export const CREDENTIAL_VARIABLES = [
   "AWS_PROFILE",
@@ -42,6 +56,8 @@ export const CREDENTIAL_VARIABLES = [
   "AWS_WEB_IDENTITY_TOKEN_FILE",
   "AWS_ROLE_ARN",
   "AWS_ROLE_SESSION_NAME",
+  // botocore's OriginalEC2Provider reads keys from the file this names, before the container endpoint.
+  "AWS_CREDENTIAL_FILE",
 ];
 
 function isCredentialVariable(name: string): boolean {
@@ -83,20 +99,84 @@ export const ENDPOINT_URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 export const ENDPOINT_TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 
 /**
- * The child's environment under --server: the endpoint and its token, region and marker, and no keys and no
- * AWS_PROFILE: in every SDK's default chain those win over the endpoint.
+ * The child's environment under --server: the endpoint and its token, region and marker, no keys (in every SDK's
+ * default chain they win over the endpoint), and AWS_PROFILE and AWS_CONFIG_FILE naming the child's own profile in
+ * its copy of the config (without them, the chains would take [default]'s credentials before the endpoint).
  */
 export function serverChildEnvironment(
   env: NodeJS.ProcessEnv,
   profile: string,
   endpoint: { url: string; token: string },
   region: string,
+  child: { profile: string; configFile: string },
 ): NodeJS.ProcessEnv {
   return environmentWith(env, profile, [
     [ENDPOINT_URI_VARIABLE, endpoint.url],
     [ENDPOINT_TOKEN_VARIABLE, endpoint.token],
+    ["AWS_PROFILE", child.profile],
+    ["AWS_CONFIG_FILE", child.configFile],
     ...regionVariables(region),
   ]);
+}
+
+/**
+ * The child's own profile and config for --server, or a refusal (before anything is asked of 1Password) where some
+ * client would still find other credentials before the endpoint.
+ */
+function serverChildProfile(ctx: Context, files: AwsFiles, profile: string): ChildProfileConfig {
+  const [boto] = botoFilesWithKeys(botoConfigPaths(ctx.env, ctx.home));
+  if (boto !== undefined) {
+    throw new UserError(
+      `${boto} holds AWS keys ([Credentials] aws_access_key_id), which the AWS CLI and boto3 take before the credentials endpoint: under --server they would act as those keys, not as profile "${profile}".`,
+      {
+        hint: `Remove aws_access_key_id and aws_secret_access_key from [Credentials] in ${boto} (boto 2's configuration), or run "aws-op exec ${profile}" without --server.`,
+      },
+    );
+  }
+  return childProfileConfig(files, profile, () => randomBytes(4).toString("hex"));
+}
+
+/** The child's copy of the config, in a new private directory of its own. */
+function writeChildConfig(text: string): { dir: string; path: string } {
+  const root = tmpdir();
+  try {
+    return writePrivateTempFile(root, "aws-op-exec-", "config", text);
+  } catch (error) {
+    throw new UserError(
+      `Could not write the command's private AWS config in ${root} (${errnoCode(error) ?? "error"}).`,
+      { hint: "Check that TMPDIR names a directory you can write.", cause: error },
+    );
+  }
+}
+
+/**
+ * Remove the child's config when exec ends. A copy the command changed is kept, and aws-op says where: what
+ * `aws configure set` or `aws-op setup` wrote in the child went to the copy, not to the user's file.
+ */
+function releaseChildConfig(
+  ctx: Context,
+  written: { dir: string; path: string },
+  text: string,
+  userConfig: string,
+): void {
+  let changed: boolean;
+  try {
+    const read = readRegularFile(written.path);
+    changed = read.kind !== "missing" && !(read.kind === "text" && read.text === text);
+  } catch {
+    changed = true;
+  }
+  if (changed) {
+    ctx.stderr(
+      `aws-op: the command changed its copy of the AWS config, ${written.path}, not ${userConfig}. The copy is kept: take what you need from it, then remove ${written.dir}.\n`,
+    );
+    return;
+  }
+  try {
+    rmSync(written.dir, { recursive: true, force: true });
+  } catch (error) {
+    ctx.stderr(`aws-op: could not remove ${written.dir} (${errnoCode(error) ?? "error"}).\n`);
+  }
 }
 
 /**
@@ -135,6 +215,8 @@ export async function run(options: ExecOptions, ctx: Context): Promise<number> {
       { hint: "Use --server without --no-session, or set op_session_duration to a duration (e.g. 1h)." },
     );
   }
+  // Before anything is asked: the child's own profile under --server, or the refusal.
+  const child = options.server ? serverChildProfile(ctx, files, options.profile) : undefined;
   if (options.noSession && chain.provider === chain.item) {
     ctx.stderr(
       "aws-op: --no-session: the command gets the long-term access keys from 1Password, which never expire. Prefer a session unless the command needs them.\n",
@@ -144,7 +226,7 @@ export async function run(options: ExecOptions, ctx: Context): Promise<number> {
   const credentials = await chain.provider.retrieve();
   const [command = "/bin/sh", ...args] =
     options.command.length > 0 ? options.command : [defaultCommand(ctx.env, ctx.platform)];
-  if (!options.server) {
+  if (child === undefined) {
     const env = childEnvironment(ctx.env, options.profile, credentials, settings.region);
     return exitCodeOf(await ctx.runChild(command, args, env));
   }
@@ -169,10 +251,17 @@ export async function run(options: ExecOptions, ctx: Context): Promise<number> {
       lastReported = message;
     },
   });
+  let written: { dir: string; path: string } | undefined;
   try {
-    const env = serverChildEnvironment(ctx.env, options.profile, { url: server.url, token }, settings.region);
+    // Written last, right before the child starts (and the signal handlers that let this cleanup run with it).
+    written = writeChildConfig(child.text);
+    const env = serverChildEnvironment(ctx.env, options.profile, { url: server.url, token }, settings.region, {
+      profile: child.profile,
+      configFile: written.path,
+    });
     return exitCodeOf(await ctx.runChild(command, args, env));
   } finally {
     await server.close();
+    if (written) releaseChildConfig(ctx, written, child.text, files.config.path);
   }
 }

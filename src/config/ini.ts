@@ -47,6 +47,11 @@ export interface IniDocument {
   get(section: string, key: string): string | undefined;
   /** The keys of an indented sub-section ("s3 =" followed by indented "key = value" lines). */
   getSubsection(section: string, key: string): Record<string, string> | undefined;
+  /**
+   * Every key line of the section (all its occurrences, in file order) as written: from the key's first character
+   * through its last continuation line, the comment and blank lines among them and the line terminators included.
+   */
+  keyTexts(section: string): { key: string; text: string }[];
   /** True if the section has no key lines (only comments and blank lines), or does not exist. */
   isSectionEmpty(name: string): boolean;
   /**
@@ -389,6 +394,15 @@ class Document implements IniDocument {
   getSubsection(section: string, key: string): Record<string, string> | undefined {
     const value = this.#state.merged.get(section)?.get(key.toLowerCase());
     return value?.kind === "nested" ? Object.fromEntries(value.entries) : undefined;
+  }
+
+  keyTexts(section: string): { key: string; text: string }[] {
+    const { text, lines, blocks } = this.#state;
+    return blocks
+      .filter((b) => b.name === section)
+      .flatMap((b) =>
+        b.keys.map((k) => ({ key: k.key, text: text.slice(k.first, lines[k.blockEnd - 1]?.end ?? text.length) })),
+      );
   }
 
   isSectionEmpty(name: string): boolean {

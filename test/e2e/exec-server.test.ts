@@ -2,15 +2,18 @@
 // boto3, the JS SDK v3 (default chain) and the AWS CLI v1 find it through AWS_CONTAINER_CREDENTIALS_FULL_URI and
 // call moto with what it serves. A test-only clock offset (AWS_OP_TEST_CLOCK_OFFSET_FILE) moves a running exec
 // across a session's refresh point. The secret scan covers the children's environment (their shims log it) and
-// the endpoint's answers the children print.
+// the endpoint's answers the children print. The second block runs every client (AWS CLI v1 and v2, boto3, the JS,
+// Go and Ruby SDKs) in one child with a [default] that holds bob's credentials: each must act as the profile asked
+// for, and as bob only when it names bob itself.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn as spawnPty } from "@lydell/node-pty";
 import { readStore, repoRoot, scriptRecipeItem, writeStore } from "../fake-op/fixture.js";
-import { requireTools, startAliceWorld, type Moto, canConnect } from "../helpers/moto.js";
+import { createIamUserWithKey, requireTools, startAliceWorld, type Moto, canConnect } from "../helpers/moto.js";
 import { awsConfig, callerArn } from "../helpers/alice-world.js";
-import { cliPath, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import { cliPath, credentialProcessLine, spawnAsync, type RunResult, type Sandbox } from "../helpers/sandbox.js";
+import { buildGoClient, RUBY_CLIENT } from "../helpers/sdk-clients.js";
 import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
@@ -35,6 +38,12 @@ const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
   process.exit(1);
 });
 `;
+
+/** The JS SDK from the lockfile, for the children's node. */
+const JS_ENV = {
+  NODE_PATH: join(repoRoot, "node_modules"),
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+};
 
 /**
  * A long-running child: asks the endpoint once, says "ready" (with what it sees of its environment), waits for
@@ -62,8 +71,9 @@ writeFileSync(dir + "/ready.partial", JSON.stringify({
   uri,
   tokenBytes: Buffer.from(token, "base64url").length,
   tokenOnCommandLine: cmdlines.some((c) => c.includes(token)),
-  present: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+  present: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"]
     .filter((name) => process.env[name] !== undefined),
+  profile: process.env.AWS_PROFILE,
   region: process.env.AWS_REGION,
   firstStatus: first.status,
   firstExpiration: first.status === 200 ? JSON.parse(first.body).Expiration : undefined,
@@ -178,11 +188,6 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     await moto?.stop();
   });
 
-  const jsEnv = () => ({
-    NODE_PATH: join(repoRoot, "node_modules"),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  });
-
   async function server(profile: string, command: string[], env: Record<string, string> = {}): Promise<RunResult> {
     return sandbox.run(["exec", profile, "--server", "--", ...command], { env, stdoutIsEndpointOutput: true });
   }
@@ -206,7 +211,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     });
 
     it(`the JS SDK v3 default chain gets the ${profile} profile's identity from the endpoint`, async () => {
-      expectIdentity(await server(profile, ["node", join(scripts, "js-sdk.cjs")], jsEnv()), profile);
+      expectIdentity(await server(profile, ["node", join(scripts, "js-sdk.cjs")], JS_ENV), profile);
     });
 
     it(`the AWS CLI v1 gets the ${profile} profile's identity from the endpoint`, async () => {
@@ -214,7 +219,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     });
   }
 
-  it("the child gets the endpoint and a new 32-byte token in its environment only, and no keys or profile; the port listens on 127.0.0.1 only and closes with the child", async () => {
+  it("the child gets the endpoint and a new 32-byte token in its environment only, and no keys and no inherited profile; the port listens on 127.0.0.1 only and closes with the child", async () => {
     const seenTokens = new Set<string>();
     let lastPort = 0;
     for (let i = 0; i < 2; i++) {
@@ -231,9 +236,12 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
         tokenBytes: number;
         tokenOnCommandLine: boolean;
         present: string[];
+        profile: string;
         region: string;
       };
       expect(ready).toMatchObject({ tokenBytes: 32, tokenOnCommandLine: false, present: [], region: "eu-west-1" });
+      // Not the inherited "work": a profile of the child's own, which holds no credentials.
+      expect(ready.profile).toMatch(/^aws-op-exec-[0-9a-f]{8}$/);
       expect(ready.uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
       lastPort = Number(new URL(ready.uri).port);
       expect(listeningAddresses(lastPort)).toEqual([
@@ -249,7 +257,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     expect(seenTokens.size).toBe(1);
   });
 
-  it("exit codes pass through, and the port is closed also when the child is killed by a signal", async () => {
+  it("exit codes pass through, and the port is closed and the child's config copy removed also when a signal ends the child or aws-op", async () => {
     expect((await server("work", ["sh", "-c", "exit 7"])).status).toBe(7);
     const dir = makeTempDir("aws-op-server-kill-");
     const killed = await server("work", [
@@ -262,6 +270,16 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     expect(killed.stderr).toBe("");
     const port = Number(new URL(readFileSync(join(dir, "uri"), "utf8").trim()).port);
     expect(await canConnect(port)).toBe(false);
+    // SIGTERM to aws-op itself: it passes the signal on to the child and cleans up after it.
+    const stopped = await server("work", [
+      "sh",
+      "-c",
+      'echo "$AWS_CONFIG_FILE" > "$0/config"; kill -TERM $PPID; exec sleep 30',
+      dir,
+    ]);
+    expect(stopped.status).toBe(143);
+    expect(stopped.stderr).toBe("");
+    expect(existsSync(dirname(readFileSync(join(dir, "config"), "utf8").trim()))).toBe(false);
   });
 
   it("a child running across the refresh point gets new credentials with exactly one more op call and one STS call", async () => {
@@ -382,3 +400,192 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     expect(sandbox.opCalls().length - opBefore).toBe(0);
   });
 });
+
+const AWS_CLI_V2 = "/usr/bin/aws";
+const defaultTools = requireTools(["moto_server", "aws", "python3", "go", "ruby", AWS_CLI_V2]);
+
+/**
+ * Runs AWS clients one after another (the list: a JSON file), as a shell in an `exec --server` child would, and prints
+ * a line for each: its name, exit status, stdout and stderr. The first line says what the child sees of its profile.
+ */
+const CLIENTS = `
+import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { spawnSync } from "node:child_process";
+const configFile = process.env.AWS_CONFIG_FILE;
+const mode = (path) => (statSync(path).mode & 0o777).toString(8);
+console.log(JSON.stringify({ profile: process.env.AWS_PROFILE, configFile, fileMode: mode(configFile), dirMode: mode(dirname(configFile)) }));
+for (const client of JSON.parse(readFileSync(process.argv[2], "utf8"))) {
+  const run = spawnSync(client.command, client.args, {
+    env: { ...process.env, ...client.env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  console.log(JSON.stringify({ name: client.name, status: run.status, stdout: run.stdout, stderr: run.stderr }));
+}
+`;
+
+interface ClientRun {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+interface ClientResult {
+  name: string;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe.skipIf(!defaultTools.available)(
+  "aws-op exec --server acts as the profile asked for, whatever [default] holds",
+  () => {
+    let moto: Moto;
+    let sandbox: Sandbox;
+    let bob: { accessKeyId: string; secretAccessKey: string; arn: string };
+    let scripts: string;
+    let rubyReadsFullUri: boolean;
+    const profiles = {
+      alice: {
+        region: "eu-west-1",
+        output: "text",
+        credential_process: true,
+        op_vault: "Work",
+        op_item: "AWS work",
+        op_role_arn: "arn:aws:iam::123456789012:role/alice",
+      },
+      bob: {
+        region: "eu-west-1",
+        credential_process: true,
+        op_vault: "Work",
+        op_item: "AWS bob",
+        op_session_duration: "off",
+      },
+    } as const;
+
+    beforeAll(async () => {
+      const world = await startAliceWorld();
+      ({ moto, sandbox } = world);
+      bob = await createIamUserWithKey(moto.url, "bob");
+      const store = readStore(sandbox.store.storePath);
+      store.accounts[0]!.vaults[0]!.items.push(
+        scriptRecipeItem({ title: "AWS bob", accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey }),
+      );
+      writeStore(sandbox.store.storePath, store);
+      scripts = makeTempDir("aws-op-server-default-");
+      const goProgram = await buildGoClient(scripts);
+      writeFileSync(join(scripts, "js-sdk.cjs"), JS_SDK);
+      writeFileSync(join(scripts, "clients.mjs"), CLIENTS);
+      // Each client as the child's shell runs it, then each naming bob itself (--profile, or AWS_PROFILE in an SDK).
+      const runs: ClientRun[] = [];
+      for (const other of [undefined, "bob"]) {
+        const suffix = other ? ` --profile ${other}` : "";
+        const flag = other ? ["--profile", other] : [];
+        const env: Record<string, string> = other ? { AWS_PROFILE: other } : {};
+        const sdkEnv = { AWS_OP_TEST_ENDPOINT: moto.url, ...env };
+        runs.push(
+          {
+            name: `AWS CLI v1${suffix}`,
+            command: "aws",
+            args: ["sts", "get-caller-identity", "--output", "json", ...flag],
+            env: {},
+          },
+          {
+            name: `AWS CLI v2${suffix}`,
+            command: AWS_CLI_V2,
+            // AWS CLI v2 2.9 predates AWS_ENDPOINT_URL: the endpoint goes on the command line.
+            args: ["sts", "get-caller-identity", "--endpoint-url", moto.url, "--output", "json", ...flag],
+            env: {},
+          },
+          { name: `boto3${suffix}`, command: "python3", args: ["-c", BOTO3], env },
+          {
+            name: `JS SDK v3${suffix}`,
+            command: "node",
+            args: [join(scripts, "js-sdk.cjs")],
+            env: { ...JS_ENV, ...env },
+          },
+          { name: `Go SDK v2${suffix}`, command: goProgram, args: [], env: sdkEnv },
+          { name: `Ruby SDK${suffix}`, command: "ruby", args: [RUBY_CLIENT], env: sdkEnv },
+        );
+      }
+      // A setting of the asked profile, which [default] sets otherwise.
+      runs.push({ name: "output setting", command: "aws", args: ["configure", "get", "output"], env: {} });
+      writeFileSync(join(scripts, "clients.json"), JSON.stringify(runs));
+      // Debian's aws-sdk-core (3.168) reads only AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, not the FULL_URI the endpoint
+      // is given by: it finds no credentials at all under --server (later releases read both).
+      const chain = await spawnAsync(
+        "ruby",
+        ["-raws-sdk-core", "-e", "print Aws::CredentialProviderChain.instance_method(:resolve).source_location[0]"],
+        process.env,
+      );
+      rubyReadsFullUri = readFileSync(chain.stdout, "utf8").includes("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    }, 300_000);
+
+    afterAll(async () => {
+      await moto?.stop();
+    });
+
+    /**
+     * Run every client in one `exec alice --server` child: what each one saw (an ARN, a setting, or its failure), and
+     * what the child saw of its own profile.
+     */
+    async function clientsUnderAlice(): Promise<{ seen: Record<string, string>; child: Record<string, string> }> {
+      const result = await sandbox.run(
+        ["exec", "alice", "--server", "--", "node", join(scripts, "clients.mjs"), join(scripts, "clients.json")],
+        { stdoutIsEndpointOutput: true, timeoutMs: 240_000 },
+      );
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const [first = "", ...lines] = result.stdout.trim().split("\n");
+      const seen: Record<string, string> = {};
+      for (const line of lines) {
+        const run = JSON.parse(line) as ClientResult;
+        const arn = run.status === 0 ? /"Arn":\s*"([^"]+)"/.exec(run.stdout)?.[1] : undefined;
+        seen[run.name] =
+          run.status !== 0 ? `failed: ${run.stderr.trim().split("\n")[0] ?? ""}` : (arn ?? run.stdout.trim());
+      }
+      return { seen, child: JSON.parse(first) as Record<string, string> };
+    }
+
+    /** The child ran under a profile of its own, in a private copy of the config, removed when exec ended. */
+    function expectOwnProfile(child: Record<string, string>): void {
+      expect(child.profile).toMatch(/^aws-op-exec-[0-9a-f]{8}$/);
+      expect(child.configFile).not.toBe(sandbox.configPath);
+      expect([child.fileMode, child.dirMode]).toEqual(["600", "700"]);
+      expect(existsSync(dirname(child.configFile ?? ""))).toBe(false);
+    }
+
+    function expected(): Record<string, unknown> {
+      const alice = expect.stringMatching(/^arn:aws:sts::123456789012:assumed-role\/alice\//);
+      const clients = ["AWS CLI v1", "AWS CLI v2", "boto3", "JS SDK v3", "Go SDK v2", "Ruby SDK"];
+      return {
+        ...Object.fromEntries(clients.map((name) => [name, alice])),
+        ...(rubyReadsFullUri ? {} : { "Ruby SDK": expect.stringMatching(/^failed: .*MissingCredentialsError/) }),
+        ...Object.fromEntries(clients.map((name) => [`${name} --profile bob`, bob.arn])),
+        "output setting": "text",
+      };
+    }
+
+    it("[default] with static keys in ~/.aws/credentials: every client acts as the asked profile, and as bob when it names bob", async () => {
+      sandbox.writeConfig(`[default]\noutput = table\n\n${awsConfig(profiles)}`);
+      sandbox.writeCredentials(
+        `[default]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`,
+      );
+      const { seen, child } = await clientsUnderAlice();
+      expect(seen).toEqual(expected());
+      expectOwnProfile(child);
+    }, 300_000);
+
+    it("[default] another aws-op profile (its credential_process serves bob): every client acts as the asked profile, and as bob when it names bob", async () => {
+      sandbox.writeConfig(
+        `[default]\noutput = table\ncredential_process = ${credentialProcessLine("bob")}\n\n${awsConfig(profiles)}`,
+      );
+      sandbox.writeCredentials("");
+      const { seen, child } = await clientsUnderAlice();
+      expect(seen).toEqual(expected());
+      expectOwnProfile(child);
+    }, 300_000);
+  },
+);

@@ -1,4 +1,6 @@
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exitCodeOf, type ChildOutcome, type ChildRunner } from "../../../src/child.js";
 import { childEnvironment, defaultCommand, run, serverChildEnvironment } from "../../../src/commands/exec.js";
@@ -24,6 +26,8 @@ const INHERITED: NodeJS.ProcessEnv = {
   AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.23/old",
   AWS_CONTAINER_AUTHORIZATION_TOKEN: "container-token",
   AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/old",
+  AWS_CREDENTIAL_FILE: "/ec2-credentials",
+  AWS_CONFIG_FILE: "/home/u/.aws/config",
   AWS_ENDPOINT_URL: "http://localhost:5000",
 };
 
@@ -108,6 +112,7 @@ describe("exec", () => {
     expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: "AKIA1", AWS_SECRET_ACCESS_KEY: "s" });
     expect(Object.keys(env).sort()).toEqual([
       "AWS_ACCESS_KEY_ID",
+      "AWS_CONFIG_FILE",
       "AWS_DEFAULT_REGION",
       "AWS_ENDPOINT_URL",
       "AWS_OP_PROFILE",
@@ -117,18 +122,21 @@ describe("exec", () => {
     ]);
   });
 
-  it("serverChildEnvironment gives the endpoint, its token and the region, and no credential or profile variable", () => {
+  it("serverChildEnvironment gives the endpoint, its token, the region and the child's own profile and config, and no credential variable", () => {
     const env = serverChildEnvironment(
       INHERITED,
       "work",
       { url: "http://127.0.0.1:1234/credentials", token: "t" },
       "us-east-1",
+      { profile: "aws-op-exec-0000000a", configFile: "/tmp/aws-op-exec-x/config" },
     );
     expect(env).toEqual({
       PATH: "/bin",
       AWS_ENDPOINT_URL: "http://localhost:5000",
       AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:1234/credentials",
       AWS_CONTAINER_AUTHORIZATION_TOKEN: "t",
+      AWS_PROFILE: "aws-op-exec-0000000a",
+      AWS_CONFIG_FILE: "/tmp/aws-op-exec-x/config",
       AWS_REGION: "us-east-1",
       AWS_DEFAULT_REGION: "us-east-1",
       AWS_OP_PROFILE: "work",
@@ -192,9 +200,10 @@ describe("exec --server", () => {
     expect([command, ...args]).toEqual(["aws", "s3", "ls"]);
     expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
     expect(Buffer.from(env.AWS_CONTAINER_AUTHORIZATION_TOKEN ?? "", "base64url").length).toBeGreaterThanOrEqual(32);
-    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]) {
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
       expect(env[name], name).toBeUndefined();
     }
+    expect(env.AWS_PROFILE).toMatch(/^aws-op-exec-[0-9a-f]{8}$/);
     expect(JSON.stringify(env)).not.toContain("session-secret");
     expect(JSON.stringify(env)).not.toContain("long-term-secret");
     expect(env).toMatchObject({ AWS_REGION: "eu-central-1", AWS_OP_PROFILE: "work" });
@@ -277,6 +286,72 @@ describe("exec --server", () => {
     const [a, b] = seen.map((s) => s.env.AWS_CONTAINER_AUTHORIZATION_TOKEN);
     expect(a).not.toBe(b);
     expect(seen.every((s) => !s.args.some((arg) => arg.includes(s.env.AWS_CONTAINER_AUTHORIZATION_TOKEN!)))).toBe(true);
+  });
+
+  it("the command runs under a profile of its own, in a private copy of the config that holds it, removed when exec ends", async () => {
+    const config = `[default]\ncredential_process = /bin/node /cli.js process --profile bob\n\n${CONFIG}output = text\n`;
+    const world = fakeWorld(config, awsItem("AKIALONGTERM00000001", "long-term-secret"));
+    writeFileSync(world.ctx.env.AWS_SHARED_CREDENTIALS_FILE ?? "", "[default]\naws_access_key_id = AKIADEFAULT\n");
+    let copy = "";
+    let modes: number[] = [];
+    const { seen, runner } = endpointChild(async (_ask, env) => {
+      const path = env.AWS_CONFIG_FILE ?? "";
+      copy = readFileSync(path, "utf8");
+      modes = [statSync(path).mode & 0o777, statSync(dirname(path)).mode & 0o777];
+    });
+    await run({ profile: "work", command: ["x"], server: true }, { ...world.ctx, runChild: runner });
+    const env = seen[0]?.env ?? {};
+    expect(copy).toBe(`${config}\n[profile ${env.AWS_PROFILE ?? "?"}]\nregion = eu-central-1\noutput = text\n`);
+    expect(modes).toEqual([0o600, 0o700]);
+    expect(env.AWS_CONFIG_FILE).not.toBe(world.ctx.env.AWS_CONFIG_FILE);
+    expect(existsSync(dirname(env.AWS_CONFIG_FILE ?? ""))).toBe(false);
+    expect(world.stderr).toEqual([]);
+  });
+
+  it("a copy the command changed (aws configure set, aws-op setup in the child) is kept, and aws-op says where", async () => {
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
+    let path = "";
+    const { runner } = endpointChild(async (_ask, env) => {
+      path = env.AWS_CONFIG_FILE ?? "";
+      appendFileSync(path, "[profile new]\nregion = us-west-2\n");
+    });
+    await run({ profile: "work", command: ["x"], server: true }, { ...world.ctx, runChild: runner });
+    expect(readFileSync(path, "utf8")).toContain("[profile new]");
+    expect(world.stderr.join("")).toBe(
+      `aws-op: the command changed its copy of the AWS config, ${path}, not ${world.ctx.env.AWS_CONFIG_FILE ?? ""}. The copy is kept: take what you need from it, then remove ${dirname(path)}.\n`,
+    );
+  });
+
+  it("removes the copy when the command cannot start", async () => {
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
+    let path = "";
+    const runner: ChildRunner = async (command, _args, env) => {
+      path = env.AWS_CONFIG_FILE ?? "";
+      throw new UserError(`Command not found: ${command}`, { exitCode: 127 });
+    };
+    await expect(
+      run({ profile: "work", command: ["nope"], server: true }, { ...world.ctx, runChild: runner }),
+    ).rejects.toThrow(/Command not found/);
+    expect(path).not.toBe("");
+    expect(existsSync(dirname(path))).toBe(false);
+  });
+
+  it("refuses when boto 2's file holds keys (botocore takes them before the endpoint), before asking 1Password", async () => {
+    const world = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "s"));
+    writeFileSync(
+      join(world.ctx.home, ".boto"),
+      "[Credentials]\naws_access_key_id = AKIABOTO\naws_secret_access_key = x\n",
+    );
+    const { seen, runner } = endpointChild();
+    await expect(
+      run({ profile: "work", command: ["x"], server: true }, { ...world.ctx, runChild: runner }),
+    ).rejects.toThrow(
+      `${join(world.ctx.home, ".boto")} holds AWS keys ([Credentials] aws_access_key_id), which the AWS CLI and boto3 take before the credentials endpoint: under --server they would act as those keys, not as profile "work".`,
+    );
+    expect(world.opCalls).toHaveLength(0);
+    expect(seen).toHaveLength(0);
+    // Without --server the keys in the environment come first: no refusal.
+    await run({ profile: "work", command: ["x"] }, { ...world.ctx, runChild: recorder().runner });
   });
 
   it("refuses --server with --no-session, and for a profile without sessions, before starting anything", async () => {

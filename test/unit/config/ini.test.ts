@@ -249,6 +249,17 @@ describe("parseIni reads values the way botocore does", () => {
     expect(doc("[a]\nk =\n\n\n[b]\n").getSection("a")).toEqual({ k: "" });
   });
 
+  it("gives each key line of a section as written, from the key through its continuation lines, in every duplicate", () => {
+    const d = doc("[a]\n  k = v\n\n# c\ns3 =\n  x = 1\n  # c\n  y = 2\n\nm = a\r\n  b\r\n[b]\nj = 1\n[a]\nk = w");
+    expect(d.keyTexts("a")).toEqual([
+      { key: "k", text: "k = v\n" },
+      { key: "s3", text: "s3 =\n  x = 1\n  # c\n  y = 2\n" },
+      { key: "m", text: "m = a\r\n  b\r\n" },
+      { key: "k", text: "k = w" },
+    ]);
+    expect(d.keyTexts("none")).toEqual([]);
+  });
+
   it.each([
     ["no key lines", "[a]\n# comment\n\n[b]\nk = v\n", true],
     ["a key line", "[a]\nk = v\n", false],
