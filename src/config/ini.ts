@@ -16,7 +16,8 @@
 // Deliberately more lenient than botocore, which rejects the whole file in these cases: duplicate sections (merged)
 // and duplicate keys (the last one wins), keys before the first section (kept, readable as section ""), a UTF-8 BOM.
 // Also different: section names are trimmed ("[ a ]" is "a" here, " a " for botocore), and keys of a [DEFAULT]
-// section are not inherited by the other sections.
+// section are not inherited by the other sections. Headers that botocore and the SDKs would read differently (these
+// among them) are found by section-headers.ts, from the lines this document lists (lines(), bracketLines()).
 //
 // Parsing is one linear pass without regular expressions: it runs on every credential_process call.
 
@@ -72,6 +73,29 @@ export interface IniDocument {
    * that appears more than once, a key that appears twice in one section (keys compared lower-cased).
    */
   duplicates(): { sections: string[]; keys: { section: string; key: string }[] };
+  /** Every line as this parser reads it: for checks of how other parsers read the same text. */
+  lines(): IniLine[];
+  /**
+   * The lines whose first character other than whitespace (or a BOM, which the JS SDK trims) is "[": what some
+   * parser may take for a section header, whatever this one takes them for.
+   */
+  bracketLines(): IniLine[];
+}
+
+export type LineKind = "blank" | "comment" | "section" | "key" | "continuation";
+export type Eol = "" | "\n" | "\r\n" | "\r";
+
+export interface IniLine {
+  /** 1-based. */
+  readonly number: number;
+  /** The line without its terminator (and without the BOM on the first line). */
+  readonly text: string;
+  readonly kind: LineKind;
+  readonly eol: Eol;
+  /** The terminator of the line before ("" for the first line). */
+  readonly eolBefore: Eol;
+  /** The section the line is in: a header line's own; "" before the first header. */
+  readonly section: string;
 }
 
 /** Parses INI text, keeping every byte. Throws IniSyntaxError on a line the AWS CLI could not read either. */
@@ -81,9 +105,6 @@ export function parseIni(text: string): IniDocument {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parsing
-
-type LineKind = "blank" | "comment" | "section" | "key" | "continuation";
-type Eol = "" | "\n" | "\r\n" | "\r";
 
 interface Line {
   /** Offset of the line's first character (after the BOM on the first line). */
@@ -135,6 +156,8 @@ interface State {
   readonly blocks: readonly Block[];
   readonly merged: Merged;
   readonly eol: Exclude<Eol, "">;
+  /** bracketLines(): [line index, index in blocks of the block the line is in]. */
+  readonly brackets: readonly (readonly [number, number])[];
 }
 
 const EXPECTED_LINE = '"key = value", a [section] header or a comment';
@@ -150,7 +173,7 @@ const CLOSE_BRACKET = 93;
 const BOM = 0xfeff;
 
 /** Python's str.isspace(), which configparser's strip() and \s use. */
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
   if (c < 0x85) return false;
   return (
@@ -167,7 +190,7 @@ function isSpace(c: number): boolean {
 }
 
 /** Python's str.strip(). */
-function strip(s: string): string {
+export function strip(s: string): string {
   let from = 0;
   let to = s.length;
   while (from < to && isSpace(s.charCodeAt(from))) from++;
@@ -193,6 +216,7 @@ function parseState(text: string): State {
   let lf = 0;
   let crlf = 0;
   let cr = 0;
+  const brackets: [number, number][] = [];
 
   const n = text.length;
   let pos = text.charCodeAt(0) === BOM ? 1 : 0;
@@ -220,6 +244,9 @@ function parseState(text: string): State {
 
     let first = pos;
     while (first < contentEnd && isSpace(text.charCodeAt(first))) first++;
+    let bracket = first;
+    while (bracket < contentEnd && (isSpace(text.charCodeAt(bracket)) || text.charCodeAt(bracket) === BOM)) bracket++;
+    const isBracketLine = text.charCodeAt(bracket) === OPEN_BRACKET;
     let kind: LineKind;
     if (first === contentEnd) {
       kind = "blank";
@@ -266,6 +293,7 @@ function parseState(text: string): State {
       }
     }
     lines.push({ start: pos, contentEnd, end, kind });
+    if (isBracketLine) brackets.push([index, blocks.length - 1]);
     pos = end;
   }
   block.end = lines.length;
@@ -280,7 +308,7 @@ function parseState(text: string): State {
     for (const k of b.keys) values.set(k.key, valueOf(k));
   }
   const eol = crlf > 0 && crlf >= lf && crlf >= cr ? "\r\n" : cr > lf ? "\r" : "\n";
-  return { text, lines, blocks, merged, eol };
+  return { text, lines, blocks, merged, eol, brackets };
 }
 
 function parseKeyLine(text: string, index: number, first: number, last: number): KeyLine {
@@ -369,6 +397,21 @@ class Document implements IniDocument {
       }
     }
     return { sections: [...sections], keys };
+  }
+
+  lines(): IniLine[] {
+    const state = this.#state;
+    const out: IniLine[] = [];
+    for (const block of state.blocks) {
+      const from = block.header === -1 ? 0 : block.header;
+      for (let i = from; i < block.end; i++) out.push(lineInfo(state, i, block.name));
+    }
+    return out;
+  }
+
+  bracketLines(): IniLine[] {
+    const state = this.#state;
+    return state.brackets.map(([line, block]) => lineInfo(state, line, state.blocks[block]?.name ?? ""));
   }
 
   hasSection(name: string): boolean {
@@ -531,6 +574,23 @@ class Document implements IniDocument {
     }
     this.#state = next;
   }
+}
+
+function eolOf(text: string, line: Line | undefined): Eol {
+  return line === undefined ? "" : (text.slice(line.contentEnd, line.end) as Eol);
+}
+
+function lineInfo(state: State, index: number, section: string): IniLine {
+  const line = state.lines[index];
+  if (line === undefined) throw new RangeError(`no line ${index + 1}`);
+  return {
+    number: index + 1,
+    text: state.text.slice(line.start, line.contentEnd),
+    kind: line.kind,
+    eol: eolOf(state.text, line),
+    eolBefore: eolOf(state.text, state.lines[index - 1]),
+    section,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { MAX_AWS_FILE_BYTES, readRegularFile, type FileStamp } from "./bounded-r
 import { homePath, isAbsolutePath } from "./home.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
 import { configSectionName, profileFromConfigSection } from "./names.js";
+import { sectionHeaderProblems as findHeaderProblems, type HeaderProblem } from "./section-headers.js";
 
 export interface AwsFilePaths {
   config: string;
@@ -138,6 +139,42 @@ function profileIndex(files: AwsFiles): Map<string, Record<string, string>> {
   for (const name of files.credentials.doc.sectionNames()) merge(name, files.credentials.doc.getSection(name));
   indexes.set(files.config.doc, { configText, credentialsText, values });
   return values;
+}
+
+const headerProblemCache = new WeakMap<
+  IniDocument,
+  { configText: string; credentialsText: string; problems: HeaderProblem[] }
+>();
+
+/**
+ * The section headers of both files that botocore, the JS SDK and the Go SDK read differently (section-headers.ts),
+ * each with the profiles it leaves ambiguous. Computed once per pair of documents.
+ */
+export function sectionHeaderProblems(files: AwsFiles): HeaderProblem[] {
+  const configText = files.config.doc.toString();
+  const credentialsText = files.credentials.doc.toString();
+  const cached = headerProblemCache.get(files.config.doc);
+  if (cached && cached.configText === configText && cached.credentialsText === credentialsText) return cached.problems;
+  const problems = findHeaderProblems(files);
+  headerProblemCache.set(files.config.doc, { configText, credentialsText, problems });
+  return problems;
+}
+
+/**
+ * Refuses a profile that some section header leaves ambiguous: serving it would give some AWS client the item of
+ * other lines than the ones it runs credential_process from.
+ */
+export function requireUnambiguousProfile(files: AwsFiles, profile: string): void {
+  const problems = sectionHeaderProblems(files).filter((p) => p.profiles.includes(profile));
+  const first = problems[0];
+  if (first === undefined) return;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more header${problems.length > 2 ? "s" : ""})` : "";
+  throw new UserError(
+    `AWS profile ${JSON.stringify(profile)} is ambiguous: ${first.path}, line ${first.line}${first.shown ? `, ${first.shown}` : ""}${more}: ${first.why}.`,
+    {
+      hint: `${first.fix} aws-op serves a profile only when botocore, the JS SDK and the Go SDK read the same sections for it; "aws-op doctor" lists every such header.`,
+    },
+  );
 }
 
 /** Every key of a profile, from both files, lower-cased keys; undefined when neither file has the profile. */
@@ -457,6 +494,7 @@ export function selectedProfileName(flags: SettingFlags, env: NodeJS.ProcessEnv)
 /** Profile keys with flags on top, validated. Throws a UserError that names the file and the fix. */
 export function resolveProfileSettings({ env, files, flags }: ResolveOptions): ProfileSettings {
   const profile = selectedProfileName(flags, env);
+  requireUnambiguousProfile(files, profile);
   const values = readProfileValues(files, profile);
   const flagsDefineItem = nonEmpty(flags.item) !== undefined;
   if (!values && !flagsDefineItem) {

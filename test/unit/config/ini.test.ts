@@ -720,3 +720,31 @@ describe("duplicates, which botocore's configparser (strict) refuses", () => {
     },
   );
 });
+
+describe("lines and bracket lines (what section-headers.ts compares with other parsers)", () => {
+  const text = "\ufeff; top\n[ a ]\r\nx = 1\n  [not a header]\r[b]\n\u00a0\ufeff[c] = 3\n";
+
+  it("lists every line with its text, kind, line ends and section (the BOM is not part of line 1)", () => {
+    expect(parseIni(text).lines()).toEqual([
+      { number: 1, text: "; top", kind: "comment", eol: "\n", eolBefore: "", section: "" },
+      { number: 2, text: "[ a ]", kind: "section", eol: "\r\n", eolBefore: "\n", section: "a" },
+      { number: 3, text: "x = 1", kind: "key", eol: "\n", eolBefore: "\r\n", section: "a" },
+      { number: 4, text: "  [not a header]", kind: "continuation", eol: "\r", eolBefore: "\n", section: "a" },
+      { number: 5, text: "[b]", kind: "section", eol: "\n", eolBefore: "\r", section: "b" },
+      { number: 6, text: "\u00a0\ufeff[c] = 3", kind: "key", eol: "\n", eolBefore: "\n", section: "b" },
+    ]);
+  });
+
+  it("bracket lines are those starting with [ after whitespace or a BOM, whatever this parser takes them for", () => {
+    expect(
+      parseIni(text)
+        .bracketLines()
+        .map((l) => [l.number, l.kind]),
+    ).toEqual([
+      [2, "section"],
+      [4, "continuation"],
+      [5, "section"],
+      [6, "key"],
+    ]);
+  });
+});
