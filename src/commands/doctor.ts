@@ -1,6 +1,7 @@
 // `aws-op doctor [PROFILE]`: an ordered checklist, each line ✓ or ✗ with its fix. Exit code 0 only when every
 // check passes. Checks: op found (2.x, and its version against what each command needs), 1Password signed in
-// (skipped through 1Password Connect, which cannot answer whoami), then per aws-op profile: settings readable,
+// (skipped through 1Password Connect, which cannot answer whoami), the AWS files (profile names and section headers
+// every AWS client reads alike, no duplicates), then per aws-op profile: settings readable,
 // credential_process runnable (absolute node and script paths that exist), no static keys shadowing it, the item
 // and its fields, the access key's age (IAM ListAccessKeys; "!" past 90 days, a warning that does not fail; unless
 // --offline), STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
@@ -28,6 +29,7 @@ import {
   readProfileValues,
   resolveOpSettings,
   resolveProfileSettings,
+  sectionHeaderProblems,
   staticKeyLocations,
   type AwsFile,
   type AwsFiles,
@@ -196,6 +198,24 @@ function checkSectionNames(files: AwsFiles): { ok: boolean; detail: string; fix?
   };
 }
 
+/**
+ * One line per section header that botocore, the JS SDK and the Go SDK read differently (config/section-headers.ts):
+ * the profiles it leaves ambiguous are refused, and this says which line to rewrite, and how.
+ */
+function checkSectionHeaders(files: AwsFiles): Check[] {
+  const problems = sectionHeaderProblems(files);
+  if (problems.length === 0) {
+    return [{ id: "section-headers", title: "section headers every AWS client reads alike", ok: true, detail: "yes" }];
+  }
+  return problems.map((p) => ({
+    id: "section-headers",
+    title: `section header in ${p.path}, line ${p.line}`,
+    ok: false,
+    detail: `${p.shown ? `${p.shown}: ` : ""}${p.why}; aws-op refuses ${p.profiles.map((name) => JSON.stringify(name)).join(", ")} until it is fixed`,
+    fix: p.fix,
+  }));
+}
+
 /** botocore refuses a whole file with a repeated section or a key repeated in one section; aws-op merges them. */
 function checkDuplicates(files: AwsFiles): { ok: boolean; detail: string; fix?: string } {
   const problems: string[] = [];
@@ -361,6 +381,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
         checkSectionNames(f),
       ),
     );
+    checks.push(...checkSectionHeaders(f));
     checks.push(await attempt("duplicates", "no duplicate sections or keys", {}, async () => checkDuplicates(f)));
   }
 

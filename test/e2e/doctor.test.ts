@@ -26,6 +26,7 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
       "✓ 1Password signed in",
       "✓ AWS config files readable",
       "✓ profile names every AWS client reads alike",
+      "✓ section headers every AWS client reads alike",
       "✓ no duplicate sections or keys",
       "✓ [work] settings",
       "✓ [work] credential_process runnable",

@@ -245,6 +245,7 @@ describe("aws-op doctor", () => {
       "✓ op-signin",
       "✓ aws-files",
       "✓ profile-names",
+      "✓ section-headers",
       "✓ duplicates",
       "✓ profile-settings work",
       "✓ credential-process work",
@@ -468,5 +469,30 @@ describe("aws-op doctor", () => {
     expect(names?.detail).toContain("[sso-session a #b]");
     expect(names?.detail).toContain("[my w]");
     expect(names?.fix).toContain("letters, digits and - _ . @ + : /");
+  });
+
+  it("reports each section header the AWS clients read differently on a line of its own, with the line and the fix, and fails the settings of the profiles it leaves ambiguous", async () => {
+    const t = context();
+    const good = config(process.execPath, join(t.home, "cli.js"));
+    writeFileSync(
+      t.configPath,
+      `${good}
+[ profile work]
+op_item = Other
+
+[profile\tlab]
+region = eu-west-1
+`,
+    );
+    const lines = good.split("\n").length;
+    expect(await doctor({ offline: true }, t.ctx)).toBe(1);
+    const out = t.out();
+    expect(out).toContain(`✗ section header in ${t.configPath}, line ${lines + 1}: "[ profile work]": it has spaces`);
+    expect(out).toContain('aws-op refuses "work" until it is fixed');
+    expect(out).toContain("    fix: Write it as [profile work], at the very start of its line");
+    // A tab shows as \t, not as blank space.
+    expect(out).toContain(`✗ section header in ${t.configPath}, line ${lines + 4}: "[profile\\tlab]"`);
+    expect(out).toContain('✗ [work] settings: AWS profile "work" is ambiguous');
+    expect(out).not.toContain("✗ [admin] settings");
   });
 });
