@@ -15,6 +15,7 @@ import { IniEditError, parseIni, type IniDocument } from "../config/ini.js";
 import { isPortableValue, requirePortableValue, requireUsableProfileName } from "../config/names.js";
 import {
   findConfigSection,
+  requireUnambiguousProfile,
   maskAwsSecrets,
   readProfileValues,
   resolveOpSettings,
@@ -245,6 +246,8 @@ function findCandidates(
     let mfaSerial: string | undefined;
     try {
       requireUsableProfileName(profile);
+      // Keys moved into a profile that some AWS client reads from other lines would serve nobody safely.
+      requireUnambiguousProfile(files, profile);
       const config = findConfigSection(files, profile);
       mfaSerial = values.mfa_serial?.trim() || files.config.doc.get(config.name, "mfa_serial")?.trim();
       if (mfaSerial) requirePortableValue("op_mfa_serial", mfaSerial);

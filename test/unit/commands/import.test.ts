@@ -233,6 +233,19 @@ describe("aws-op import", () => {
     expect(readFileSync(t.configPath, "utf8")).not.toContain(";prod");
   });
 
+  it("skips a profile that a section header leaves ambiguous, naming the line, and imports the rest (its keys stay where they are)", async () => {
+    const t = setup();
+    writeFileSync(t.configPath, `${CONFIG}[ profile personal]\nregion = eu-west-1\n`);
+    const outcomes = await run({ profiles: ["personal", "work"], vault: "Keys" }, t.ctx);
+    expect(outcomes.map((o) => [o.profile, o.status])).toEqual([
+      ["personal", "skipped"],
+      ["work", "imported"],
+    ]);
+    expect(outcomes[0]?.detail).toContain('AWS profile "personal" is ambiguous');
+    expect(outcomes[0]?.detail).toContain('line 4, "[ profile personal]"');
+    expect(readFileSync(t.credentialsPath, "utf8")).toContain(`aws_secret_access_key = ${SECRETS.personal}`);
+  });
+
   it('refuses a --vault that some AWS client would read differently before creating any item (regression: values were cut at " ;")', async () => {
     const t = setup({ store: makeStore({ vaults: [makeVault("Team ;ops")] }) });
     await expect(run({ profiles: ["work"], vault: "Team ;ops" }, t.ctx)).rejects.toThrow("the Ruby SDK");
