@@ -15,10 +15,12 @@
 // entry anew.
 //
 // A file changed twice within one tick of the file system's clock keeps its stamp (git calls this "racily clean"):
-// a file whose mtime is less than RACY_MARGIN_MS before the read (or after it) is not indexed; the next run after
-// that indexes it. (A file whose mtime was set back, by `cp -p` or rsync, still changes its ctime and usually its
-// inode: both are compared, though only mtime can be judged recent.) Values of
-// variables whose names suggest a secret (OP_SERVICE_ACCOUNT_TOKEN, say) are kept only as a digest.
+// with 1 s or 2 s stamps (ext4 with 128-byte inodes, HFS+, FAT, some NFS) a same-size edit in the second after the
+// read would be served from the old entry. So a file whose last change is less than RACY_MARGIN_MS before the read
+// (or after it) is not indexed; the next run after that indexes it. The last change is the later of mtime and
+// ctime: `cp -p`, `touch -d`, rsync or a restored backup set mtime back, but every change sets ctime to the current
+// time, and nothing but the system clock can set it back. Values of variables whose names suggest a secret
+// (OP_SERVICE_ACCOUNT_TOKEN, say) are kept only as a digest.
 import { readFileSync, rmSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import type { FileStamp } from "../config/bounded-read.js";
@@ -202,7 +204,7 @@ export interface RecordedInputs {
   home: string;
   userName?: string;
   env: Map<string, string | undefined>;
-  /** Date.now() before the first file was read: a file modified within RACY_MARGIN_MS of it is not indexed. */
+  /** Date.now() before the first file was read: a file changed within RACY_MARGIN_MS of it is not indexed. */
   startedAtMs: number;
 }
 
@@ -292,9 +294,11 @@ export function writeHitIndex(write: IndexWrite): void {
   for (const file of write.files) {
     if (file.stamp === undefined) return;
     if (file.stamp !== "missing") {
-      const modifiedMs = Number(BigInt(file.stamp.mtimeNs) / 1_000_000n);
+      const mtimeNs = BigInt(file.stamp.mtimeNs);
+      const ctimeNs = BigInt(file.stamp.ctimeNs);
+      const changedMs = Number((mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n);
       // Recent, or from the future (a clock that differs): its stamp may not change with its next edit.
-      if (modifiedMs > inputs.startedAtMs - RACY_MARGIN_MS) return;
+      if (changedMs > inputs.startedAtMs - RACY_MARGIN_MS) return;
     }
     files.push({ path: file.path, stamp: file.stamp });
   }

@@ -141,6 +141,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
   });
 
   it("a warm run spawns no op, calls no STS and loads neither the AWS SDK nor child_process nor commander", async () => {
+    await sandbox.filesSettled();
     // Primes the cache if the cold test did not run; otherwise already served from it.
     const reference = await sandbox.run(["process", "--profile", "work"]);
     expect(reference.status).toBe(0);
@@ -158,6 +159,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
   });
 
   it("a warm run through the AWS CLI's argv forms (--profile=NAME, AWS_PROFILE) stays on the cached path", async () => {
+    await sandbox.filesSettled();
     for (const [args, env] of [
       [["process", "--profile=work"], {}],
       [["process"], { AWS_PROFILE: "work" }],
@@ -173,6 +175,7 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
   });
 
   it("a config edited in place (same size, mtime set back) is resolved again: the old session is not served", async () => {
+    await sandbox.filesSettled();
     await sandbox.run(["process", "--profile", "work"]);
     const warm = await processWithLoadLog("before-edit");
     expect(forbiddenIn(warm.loaded)).toEqual([]);
@@ -194,5 +197,22 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
       Date.parse((JSON.parse(document) as { Expiration: string }).Expiration) - Date.now();
     expect(expiresInMs(result.stdout)).toBeGreaterThan(2.5 * 3600_000);
     expect(expiresInMs(warm.result.stdout)).toBeLessThan(2 * 3600_000 + 60_000);
+  });
+
+  it("a config whose mtime is old but ctime recent (cp -p, touch -d, a restored backup) is not indexed", async () => {
+    await sandbox.filesSettled();
+    await sandbox.run(["process", "--profile", "work"]);
+    expect(forbiddenIn((await processWithLoadLog("settled")).loaded)).toEqual([]);
+    // Rewritten with the same bytes and its mtime set a day back: only ctime says it changed just now. On a file
+    // system with 1 s stamps, a same-size edit in this second would leave every stamp as recorded.
+    const text = readFileSync(sandbox.configPath, "utf8");
+    const aDayAgo = new Date(Date.now() - 86_400_000);
+    writeFileSync(sandbox.configPath, text);
+    utimesSync(sandbox.configPath, aDayAgo, aDayAgo);
+    for (const name of ["recent-1", "recent-2"]) {
+      const { loaded, opRuns } = await processWithLoadLog(name);
+      expect(loaded).toContain("require ./main.js");
+      expect(opRuns).toBe(0);
+    }
   });
 });

@@ -1,8 +1,9 @@
 // A throw-away HOME for end-to-end tests: AWS config files, the fake op's store and call log, a cache directory,
 // and a clean environment in which the built CLI runs exactly as AWS tools run it. No test touches the real home.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, utimesSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { RACY_MARGIN_MS } from "../../src/cache/hit-index.js";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
 import { createCanaryHarness, DEFAULT_SHIMS, scanForCanaries, type CanaryHarness } from "./canary.js";
 import {
@@ -60,6 +61,11 @@ export interface Sandbox {
   env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
   writeConfig(text: string): void;
   writeCredentials(text: string): void;
+  /**
+   * Wait until the AWS files are old enough to be indexed (RACY_MARGIN_MS since their last change), as a user's
+   * are: for a test of the cached path (cache/hit-index.ts). Up to 3 s after a write.
+   */
+  filesSettled(): Promise<void>;
   /**
    * Run the built CLI. Always asynchronous: the moto proxy lives in the test worker, so a synchronous spawn would
    * block the very event loop that must forward the child's STS calls.
@@ -213,15 +219,28 @@ export function scanCreatedSandboxes(): string[] {
 }
 
 /**
- * Write one of the AWS files as a user's: modified a minute ago. aws-op does not index a file modified within
- * RACY_MARGIN_MS of a run (cache/hit-index.ts); a user's files are older than that, and the tests should take the
- * path that users' AWS commands take. Content changes still show in the stamp: ctime is now, and so is the size or
- * the mtime (a minute before each write).
+ * Write one of the AWS files as a user's: modified a minute ago. Content changes still show in the stamp: ctime is
+ * now, and so is the size or the mtime (a minute before each write). aws-op does not index a file changed (mtime or
+ * ctime) within RACY_MARGIN_MS of a run (cache/hit-index.ts), and ctime cannot be set back: a test that needs the
+ * cached path, the one users' AWS commands take with their old files, waits for that first (filesSettled).
  */
 function writeUserFile(path: string, text: string): void {
   writeFileSync(path, text, { mode: 0o600 });
   const aMinuteAgo = new Date(Date.now() - 60_000);
   utimesSync(path, aMinuteAgo, aMinuteAgo);
+}
+
+/** Resolves once every one of these files that exists was last changed more than RACY_MARGIN_MS ago. */
+async function filesSettled(paths: readonly string[]): Promise<void> {
+  const changed = Math.max(
+    0,
+    ...paths.map((path) => {
+      const stat = statSync(path, { throwIfNoEntry: false });
+      return stat ? Math.max(stat.mtimeMs, stat.ctimeMs) : 0;
+    }),
+  );
+  const wait = changed + RACY_MARGIN_MS + 100 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
@@ -282,6 +301,7 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
       harness?.allowedFiles.add(credentialsPath);
       writeUserFile(credentialsPath, text);
     },
+    filesSettled: () => filesSettled([configPath, credentialsPath]),
     run: async (args, runOptions = {}) =>
       record(
         "aws-op",

@@ -2,8 +2,8 @@
 // through indexedSession alone, without resolving the profile: cache/hit-index.ts).
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { HIT_INDEX_DIRECTORY, indexedSession, recordResolution } from "../../../src/cache/hit-index.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HIT_INDEX_DIRECTORY, RACY_MARGIN_MS, indexedSession, recordResolution } from "../../../src/cache/hit-index.js";
 import { entryToCredentials } from "../../../src/cache/session-cache.js";
 import { formatCredentialProcessOutput } from "../../../src/aws/credential-output.js";
 import { run as clear } from "../../../src/commands/clear.js";
@@ -20,15 +20,22 @@ const ARGV = ["process", "--profile", "work"];
 const configPath = (world: FakeWorld) => world.ctx.env.AWS_CONFIG_FILE!;
 const cacheRoot = (world: FakeWorld) => world.ctx.env.AWS_OP_CACHE_DIR!;
 
-/** Set the config's mtime a minute back: a file modified just now is not indexed (RACY_MARGIN_MS). */
-function backdate(path: string): void {
-  const then = new Date(Date.now() - 60_000);
-  utimesSync(path, then, then);
+/**
+ * Move the clock that file stamps are judged by (Date, which the hit index reads) a minute on: the AWS files, written
+ * just now, are then a minute old, as a user's are. A file changed within RACY_MARGIN_MS of a run is not indexed,
+ * and its change time (ctime) cannot be set back.
+ */
+function aMinuteLater(): void {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 60_000 });
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function world(config = CONFIG): FakeWorld {
   const w = fakeWorld(config, awsItem("AKIALONGTERM00000001", "long-term-secret"));
-  backdate(configPath(w));
+  aMinuteLater();
   return w;
 }
 
@@ -127,11 +134,27 @@ describe("process: the hit index", () => {
     expect(served(again.ctx)).toBeUndefined();
   });
 
-  it("a config modified just before the run is not indexed (its stamp might not change with the next edit)", async () => {
+  it("a config changed just before the run is not indexed (its stamp might not change with the next edit)", async () => {
     const w = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "long-term-secret"));
     const fetched = await run({ profile: "work" }, w.ctx, ARGV);
     expect(indexFiles(w)).toEqual([]);
-    backdate(configPath(w));
+    aMinuteLater();
+    expect(await run({ profile: "work" }, w.ctx, ARGV)).toBe(fetched);
+    expect(served(w.ctx)).toBe(fetched);
+  });
+
+  it("a config with an old mtime but a recent ctime (cp -p, touch -d, a restored backup) is not indexed", async () => {
+    const w = fakeWorld(CONFIG, awsItem("AKIALONGTERM00000001", "long-term-secret"));
+    const path = configPath(w);
+    const aDayAgo = new Date(Date.now() - 86_400_000);
+    utimesSync(path, aDayAgo, aDayAgo);
+    const stat = statSync(path);
+    expect(Date.now() - stat.mtimeMs).toBeGreaterThan(86_000_000);
+    expect(Date.now() - stat.ctimeMs).toBeLessThan(RACY_MARGIN_MS);
+    const fetched = await run({ profile: "work" }, w.ctx, ARGV);
+    expect(indexFiles(w)).toEqual([]);
+    expect(served(w.ctx)).toBeUndefined();
+    aMinuteLater();
     expect(await run({ profile: "work" }, w.ctx, ARGV)).toBe(fetched);
     expect(served(w.ctx)).toBe(fetched);
   });
