@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { splitCommandLine } from "../config/command-line.js";
 import { UserError } from "../errors.js";
+import { findExecutable } from "../executables.js";
 
 export interface BrowserCommand {
   command: string;
@@ -50,7 +51,13 @@ export type CommandStarter = (command: BrowserCommand, env: NodeJS.ProcessEnv) =
 
 export const startDetached: CommandStarter = (command, env) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command.command, command.args, { env, stdio: "ignore", detached: true });
+    // By the absolute path on PATH, never from the working directory (see executables.ts).
+    const path = findExecutable(command.command, env, process.platform);
+    if (path === undefined) {
+      resolve(false);
+      return;
+    }
+    const child = spawn(path, command.args, { env, stdio: "ignore", detached: true });
     child.once("spawn", () => {
       child.unref();
       resolve(true);

@@ -105,7 +105,7 @@ async function runWithTemplate(
 ): Promise<OpItem> {
   // Loaded here: it needs child_process, which the cached path of `aws-op process` never loads.
   const { openTemplatePipe } = await import("./template-pipe.js");
-  const pipe = openTemplatePipe(JSON.stringify(template));
+  const pipe = openTemplatePipe(JSON.stringify(template), op.env);
   try {
     const result = await runOpChecked(op, args, context, pipe.fd);
     return parseOpItem(result.stdout);

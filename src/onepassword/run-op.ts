@@ -1,12 +1,14 @@
 // Runs the 1Password CLI. The only place in aws-op that starts `op`: always an argument array (never a shell
-// string), never a secret in argv, with a hard timeout that kills op.
+// string) and op's absolute path, never a secret in argv, with a hard timeout that kills op.
 // op runs in aws-op's own session and process group, never detached: the 1Password app approves the CLI per
 // terminal session, and `detached: true` (setsid) would put op in a new session without the terminal, where that
 // approval does not reach it (an approval prompt on every cold call). op is one process (facts), so it is ended by
 // its pid: at the timeout, and when SIGINT/SIGTERM/SIGHUP reach aws-op while op runs (then aws-op ends by that
 // signal). A Ctrl-C at the terminal reaches op directly as well, since it shares the foreground process group.
 import { spawn } from "node:child_process";
+import { isAbsolute } from "node:path";
 import { UserError } from "../errors.js";
+import { findExecutable } from "../executables.js";
 
 export interface OpResult {
   exitCode: number | null;
@@ -62,9 +64,23 @@ function untrack(pid: number | undefined): void {
   if (runningOps.size === 0) removeSignalHandlers();
 }
 
+function notFound(cli: string): UserError {
+  return new UserError(`The 1Password CLI ("${cli}") was not found.`, {
+    hint: "Install it from https://developer.1password.com/docs/cli/get-started/ and make sure it is on PATH (or set op_cli / AWS_OP_CLI to its full path).",
+  });
+}
+
 export const runOp: OpRunner = (options) =>
   new Promise((resolve, reject) => {
-    const child = spawn(options.cli, [...options.args], {
+    // By the absolute path found on PATH, never the bare name: the system's search would read an empty PATH entry
+    // as the working directory (see executables.ts). An absolute op_cli is spawned as it is, so that spawn says why
+    // it cannot run (permission denied, say).
+    const command = isAbsolute(options.cli) ? options.cli : findExecutable(options.cli, options.env, process.platform);
+    if (command === undefined) {
+      reject(notFound(options.cli));
+      return;
+    }
+    const child = spawn(command, [...options.args], {
       env: options.env,
       // Not detached: op stays in aws-op's session and process group (see the header).
       detached: false,
@@ -99,11 +115,7 @@ export const runOp: OpRunner = (options) =>
       clearTimeout(timer);
       untrack(child.pid);
       if (error.code === "ENOENT") {
-        reject(
-          new UserError(`The 1Password CLI ("${options.cli}") was not found.`, {
-            hint: "Install it from https://developer.1password.com/docs/cli/get-started/ and make sure it is on PATH (or set op_cli / AWS_OP_CLI to its full path).",
-          }),
-        );
+        reject(notFound(options.cli));
       } else if (error.code === "EACCES") {
         reject(new UserError(`The 1Password CLI ("${options.cli}") could not be run: permission denied.`));
       } else {

@@ -10,6 +10,7 @@ import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { findExecutable } from "../executables.js";
 
 /** Linux pipe capacity is 64 KiB; an item template is a few hundred bytes. */
 const MAX_TEMPLATE_BYTES = 60_000;
@@ -21,7 +22,8 @@ export interface TemplatePipe {
   dispose(): void;
 }
 
-export function openTemplatePipe(template: string, tempRoot: string = tmpdir()): TemplatePipe {
+/** `env`: op's environment, whose PATH finds mkfifo (by its absolute path: see executables.ts). */
+export function openTemplatePipe(template: string, env: NodeJS.ProcessEnv, tempRoot: string = tmpdir()): TemplatePipe {
   const data = Buffer.from(template, "utf8");
   if (data.length > MAX_TEMPLATE_BYTES) throw new Error("item template too large for a pipe");
   if (process.platform === "win32") {
@@ -33,8 +35,9 @@ export function openTemplatePipe(template: string, tempRoot: string = tmpdir()):
   const path = join(dir, "template");
   let readFd: number | undefined;
   try {
-    const made = spawnSync("mkfifo", ["-m", "600", path], { stdio: "ignore" });
-    if (made.status !== 0) {
+    const mkfifo = findExecutable("mkfifo", env, process.platform);
+    const made = mkfifo === undefined ? undefined : spawnSync(mkfifo, ["-m", "600", path], { stdio: "ignore", env });
+    if (made?.status !== 0) {
       throw new UserError("Could not create a private pipe for the 1Password item template (mkfifo failed).", {
         hint: "Check that mkfifo (coreutils) is installed and the temporary directory is writable.",
       });

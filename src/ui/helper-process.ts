@@ -1,9 +1,9 @@
 // Desktop helpers aws-op starts itself: MFA prompt drivers (zenity, kdialog, osascript, ykman), op_mfa_process and
-// notification senders. The only code that starts them: always an argument array (never a shell), an environment
-// handed in, a hard timeout that kills the helper's whole process group, and a cap on what it may print.
+// notification senders. The only code that starts them: always an argument array (never a shell), the absolute path
+// findExecutable finds on PATH (never the working directory), an environment handed in, a hard timeout that kills
+// the helper's whole process group, and a cap on what it may print.
 import { spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, isAbsolute, join } from "node:path";
+import { findExecutable } from "../executables.js";
 
 export interface HelperResult {
   exitCode: number | null;
@@ -21,34 +21,10 @@ export interface HelperOptions {
 /** A code or a line of text: anything longer is not an answer, so the rest is dropped unread. */
 const MAX_OUTPUT_BYTES = 64 * 1024;
 
-/** Where `name` would be found on the environment's PATH (an absolute path is taken as it is). */
-export function findExecutable(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
-  const isRunnable = (path: string): boolean => {
-    try {
-      if (!statSync(path).isFile()) return false;
-      if (platform !== "win32") accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (isAbsolute(name)) return isRunnable(name) ? name : undefined;
-  if (name.includes("/") || name.includes("\\")) return undefined;
-  const extensions = platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";") : [""];
-  for (const dir of (env.PATH ?? "").split(platform === "win32" ? ";" : delimiter)) {
-    // An empty PATH entry means the working directory: never look for helpers there.
-    if (!dir || !isAbsolute(dir)) continue;
-    for (const extension of extensions) {
-      const candidate = join(dir, `${name}${extension}`);
-      if (isRunnable(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
 /** Run a helper and collect its stdout. Never rejects: a helper that cannot start has exit code null. */
 export function runHelper(argv: readonly string[], options: HelperOptions): Promise<HelperResult> {
-  const [command, ...args] = argv;
+  const [name, ...args] = argv;
+  const command = name === undefined ? undefined : findExecutable(name, options.env, process.platform);
   return new Promise((resolve) => {
     if (!command) {
       resolve({ exitCode: null, signal: null, stdout: "", timedOut: false });
@@ -90,7 +66,8 @@ export function runHelper(argv: readonly string[], options: HelperOptions): Prom
  * Returns false when it could not be started at all.
  */
 export function startDetachedHelper(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  const [command, ...args] = argv;
+  const [name, ...args] = argv;
+  const command = name === undefined ? undefined : findExecutable(name, env, process.platform);
   if (!command) return false;
   try {
     const child = spawn(command, args, {

@@ -9,7 +9,8 @@ import type { MfaPromptDriver } from "../config/profile.js";
 import { splitPosix, splitWindows } from "../config/shell-split.js";
 import type { MfaCodeRequest } from "../providers/item-keys.js";
 import { UserError } from "../errors.js";
-import { findExecutable, runHelper, type HelperResult } from "./helper-process.js";
+import { findExecutable } from "../executables.js";
+import { runHelper, type HelperResult } from "./helper-process.js";
 import { askMfaCodeOnTerminal, hasControllingTerminal, noTerminalError } from "./tty-prompt.js";
 
 export interface MfaPromptEnvironment {

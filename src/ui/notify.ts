@@ -5,7 +5,8 @@
 // to run: aws-op's own exit never waits for the desktop.
 import { claimNotice } from "../cache/notice-state.js";
 import { UserError } from "../errors.js";
-import { findExecutable, startDetachedHelper } from "./helper-process.js";
+import { findExecutable } from "../executables.js";
+import { startDetachedHelper } from "./helper-process.js";
 
 /** At most one notice per profile this often: enough to be seen, too rare to bury the desktop. */
 export const NOTICE_INTERVAL_MS = 5 * 60_000;

@@ -84,6 +84,8 @@ export function fakeWorld(config: string, item: FakeItem, sts: Partial<StsApi> =
   const sleeps: number[] = [];
   const ctx = buildContext({
     env: {
+      // Where the real helpers that commands start come from (mkfifo for item templates).
+      PATH: process.env.PATH,
       AWS_CONFIG_FILE: configPath,
       AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
       AWS_OP_CACHE_DIR: join(home, "cache"),
