@@ -318,6 +318,8 @@ describe("cache attacks through process", () => {
 
     it("a cold run keeps it in a private directory; a cached run writes nothing there", async () => {
       const sandbox = fresh();
+      // The cached path (dist/cli.js alone) needs an index entry, which a config changed in the last 3 s never gets.
+      await sandbox.filesSettled();
       served(await sandbox.run(["process", "--profile", "alpha"]));
       const dir = compileCache(sandbox);
       expect(statSync(dir).mode & 0o7777).toBe(0o700);
