@@ -2,7 +2,7 @@
 // costs more than everything else on the cached path. Used by both entries (src/cli-cached.ts and src/cli.ts).
 import type { ProcessOptions } from "./commands/process.js";
 
-/** The value flags of `process` (see addProfileOptions in cli.ts) and their option names, for fastProcessOptions. */
+/** The value flags of `process` (see newCmdProcess in commands/process.ts) and their option names, for fastProcessOptions. */
 const PROCESS_VALUE_FLAGS: Readonly<Record<string, keyof ProcessOptions>> = {
   "--profile": "profile",
   "--item": "item",

@@ -7,10 +7,29 @@ import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import { itemIdentityOf } from "../providers/chain.js";
 import { clearHitIndex } from "../cache/hit-index.js";
 import { clearMfaState } from "../cache/mfa-state.js";
+import type { Command } from "commander";
+import { commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface ClearOptions {
   profile?: string;
   all?: boolean;
+}
+
+export function newCmdClear(
+  f: Factory,
+  runF: RunF<ClearOptions> = async (options) => {
+    await run(options, f.ctx);
+    return 0;
+  },
+): Command {
+  return new f.commander.Command("clear")
+    .description("delete cached sessions for a profile, or all of them")
+    .argument("[profile]", "the profile whose cached sessions to delete")
+    .option("--all", "delete every cached session")
+    .addHelpText("after", "\nExamples:\n  aws-op clear work\n  aws-op clear --all")
+    .action(async (profile: string | undefined, flags: Partial<ClearOptions>) =>
+      runWith(f, runF, commandOptions<ClearOptions>(flags, { profile })),
+    );
 }
 
 /** Returns the number of entries removed. */

@@ -1,11 +1,14 @@
 // `aws-op completion bash|zsh|fish`: a completion script for the shell, completing aws-op's commands, their flags,
 // and profile names where a command takes a profile (its first argument, or the value of --profile and
-// --source-profile). The commands and flags come from the CLI's own definition (cli.ts), so the script cannot drift
-// from it. Profile names change, so the script asks `aws-op completion --profiles` for them each time: that reads the
-// AWS config files only (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE honoured), never op, never the network.
+// --source-profile). The commands and flags come from the CLI's own definitions (each command's newCmdX, as cli.ts
+// registers them), read off the program, so the script cannot drift from them. Profile names change, so the script
+// asks `aws-op completion --profiles` for them each time: that reads the AWS config files only (AWS_CONFIG_FILE,
+// AWS_SHARED_CREDENTIALS_FILE honoured), never op, never the network.
 import { listProfileNames } from "../config/profile.js";
 import { readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
+import type { Command } from "commander";
+import { commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export const COMPLETION_SHELLS = ["bash", "zsh", "fish"] as const;
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
@@ -37,6 +40,53 @@ export const PROFILE_FLAGS = ["--profile", "--source-profile"];
 export interface CompletionOptions {
   shell?: string;
   profiles?: boolean;
+}
+
+export function newCmdCompletion(f: Factory, runF?: RunF<CompletionOptions>): Command {
+  const command: Command = new f.commander.Command("completion")
+    .description("print a completion script for bash, zsh or fish (commands, flags and profile names)")
+    .argument("[shell]", "bash, zsh or fish")
+    .addOption(new f.commander.Option("--profiles", "print the profile names (for the script)").hideHelp())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op
+  aws-op completion zsh > "\${fpath[1]}/_aws-op"
+  aws-op completion fish > ~/.config/fish/completions/aws-op.fish`,
+    );
+  // What it completes: the program it is registered in.
+  const runCompletion: RunF<CompletionOptions> = async (options) => {
+    f.ctx.stdout(run(options, completionSpecOf(command.parent ?? command), f.ctx));
+    return 0;
+  };
+  return command.action(async (shell: string | undefined, flags: Partial<CompletionOptions>) =>
+    runWith(f, runF ?? runCompletion, commandOptions<CompletionOptions>(flags, { shell })),
+  );
+}
+
+/** What the completion scripts complete, read off the program so that they cannot drift from it. */
+export function completionSpecOf(program: Command): CompletionSpec {
+  const flagsOf = (command: Command): CompletionFlag[] =>
+    command.options
+      .filter((option) => !option.hidden)
+      .flatMap((option) =>
+        [option.long, option.short]
+          .filter((name): name is string => !!name)
+          .map((name) => ({ name, description: option.description, takesValue: option.required || option.optional })),
+      );
+  return {
+    commands: program.commands.map((command) => {
+      const first = command.registeredArguments[0];
+      return {
+        name: command.name(),
+        description: command.description(),
+        flags: flagsOf(command),
+        profileArguments: first?.name() === "profile" ? "first" : first?.name() === "profiles" ? "all" : "none",
+      };
+    }),
+    globalFlags: [...flagsOf(program), { name: "--help", description: "show help", takesValue: false }],
+  };
 }
 
 /** The script for `shell`, or (with --profiles) the profile names, one a line. */

@@ -61,6 +61,8 @@ import {
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import { missingInstallPart, repointedLine } from "../config/install-paths.js";
+import type { Command } from "commander";
+import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface DoctorOptions {
   profile?: string;
@@ -70,6 +72,24 @@ export interface DoctorOptions {
   fix?: boolean;
   opCli?: string;
   opTimeout?: string;
+}
+
+export function newCmdDoctor(f: Factory, runF: RunF<DoctorOptions> = (options) => run(options, f.ctx)): Command {
+  return addOpOptions(
+    new f.commander.Command("doctor")
+      .description("check op, 1Password, each aws-op profile, its item, AWS STS and the cache; ✓ or ✗ with the fix")
+      .argument("[profile]", "check only this profile")
+      .option("--json", "print JSON")
+      .option("--offline", "skip the AWS STS check")
+      .option("--fix", "first point credential_process lines whose Node.js or aws-op is gone at this install"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op doctor\n  aws-op doctor work --offline\n  aws-op doctor --json\n  aws-op doctor --fix   (after a Node.js upgrade)",
+    )
+    .action(async (profile: string | undefined, flags: Partial<DoctorOptions>) =>
+      runWith(f, runF, commandOptions<DoctorOptions>(flags, { profile })),
+    );
 }
 
 export interface Check {

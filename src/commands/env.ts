@@ -5,12 +5,36 @@ import { credentialChainFor, resolveProfileFor, type Context } from "../context.
 import { UserError } from "../errors.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 import { ENV_FORMATS, formatEnvironment, isEnvFormat } from "../aws/env-format.js";
+import type { Command } from "commander";
+import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface EnvOptions {
   profile: string;
   format?: string;
   opTimeout?: string;
   opCli?: string;
+}
+
+export function newCmdEnv(
+  f: Factory,
+  runF: RunF<EnvOptions> = async (options) => {
+    f.ctx.stdout(await run(options, f.ctx));
+    return 0;
+  },
+): Command {
+  return addOpOptions(
+    new f.commander.Command("env")
+      .description("print the profile's credentials as environment variables for a shell")
+      .argument("<profile>", "the AWS profile")
+      .option("--format <format>", "sh, fish, powershell, cmd, dotenv or json (credential_process format)", "sh"),
+  )
+    .addHelpText(
+      "after",
+      '\nExamples:\n  eval "$(aws-op env work)"\n  aws-op env work --format fish | source\n  aws-op env work --format powershell | Invoke-Expression',
+    )
+    .action(async (profile: string, flags: Partial<EnvOptions>) =>
+      runWith(f, runF, commandOptions<EnvOptions>(flags, { profile })),
+    );
 }
 
 /** Returns the text to print on stdout. */

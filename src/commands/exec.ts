@@ -22,6 +22,8 @@ import { errnoCode, UserError } from "../errors.js";
 import { newAuthorizationToken, startCredentialServer } from "../server/credential-server.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 import { credentialVariables, regionVariables } from "../aws/env-format.js";
+import type { Command } from "commander";
+import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface ExecOptions {
   profile: string;
@@ -33,6 +35,36 @@ export interface ExecOptions {
   server?: boolean;
   opTimeout?: string;
   opCli?: string;
+}
+
+export function newCmdExec(f: Factory, runF: RunF<ExecOptions> = (options) => run(options, f.ctx)): Command {
+  return addOpOptions(
+    new f.commander.Command("exec")
+      .description("run a command (default: your shell) with the profile's credentials in its environment")
+      .argument("<profile>", "the AWS profile")
+      .argument("[command...]", "the command and its arguments, after --")
+      .option("--force", "run even inside another aws-op exec")
+      .option("--no-session", "give the long-term keys instead of a session (less safe)")
+      .option(
+        "--server",
+        "serve credentials that renew themselves from a loopback endpoint instead of fixed keys (long-running commands, containers)",
+      ),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec admin -- terraform plan\n  aws-op exec work --server -- terraform apply\n  aws-op exec work --server -- docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE",
+    )
+    .action(
+      async (
+        profile: string,
+        command: string[],
+        // commander names the negated flag --no-session "session" (true unless given).
+        { session, ...flags }: Partial<ExecOptions> & { session: boolean },
+      ) => {
+        const noSession = session ? undefined : true;
+        await runWith(f, runF, commandOptions<ExecOptions>(flags, { profile, command, noSession }));
+      },
+    );
 }
 
 /** The marker exec sets in the child, so that a nested exec can refuse. */

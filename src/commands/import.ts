@@ -29,6 +29,8 @@ import { resolveAwsFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { formatTable } from "../ui/table.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
+import type { Command } from "commander";
+import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface ImportOptions {
   profiles: string[];
@@ -40,6 +42,37 @@ export interface ImportOptions {
   json?: boolean;
   opCli?: string;
   opTimeout?: string;
+}
+
+export function newCmdImport(
+  f: Factory,
+  runF: RunF<ImportOptions> = async (options) => {
+    const outcomes = await run(options, f.ctx);
+    return outcomes.some((o) => o.status === "failed") ? 1 : 0;
+  },
+): Command {
+  return addOpOptions(
+    new f.commander.Command("import")
+      .description("move plain-text keys from ~/.aws/credentials into 1Password items")
+      .argument("[profiles...]", "the profiles to import")
+      .option("--all", "import every profile with plain-text keys")
+      .option("--vault <vault>", "1Password vault to create the items in (required)")
+      .option("--account <account>", "1Password account shorthand, sign-in address or ID")
+      .option("--dry-run", "show the plan and the file diffs (secrets masked); change nothing")
+      .option("--keep-plaintext", "leave the keys in the credentials file (they keep winning over credential_process)")
+      .option("--json", "print the results as JSON"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-op import --all --vault Private --dry-run
+  aws-op import --all --vault Private
+  aws-op import work personal --vault Private`,
+    )
+    .action(async (profiles: string[], flags: Partial<ImportOptions>) =>
+      runWith(f, runF, commandOptions<ImportOptions>(flags, { profiles })),
+    );
 }
 
 export type ImportStatus = "imported" | "reused" | "planned" | "skipped" | "failed";

@@ -11,9 +11,25 @@ import { credentialChainFor, readFilesFor, sessionCacheFor, type Context } from 
 import { UserError } from "../errors.js";
 import { formatTable } from "../ui/table.js";
 import { jsonForTerminal } from "../ui/terminal-text.js";
+import type { Command } from "commander";
+import { commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface ListOptions {
   json?: boolean;
+}
+
+export function newCmdList(
+  f: Factory,
+  runF: RunF<ListOptions> = async (options) => {
+    run(options, f.ctx);
+    return 0;
+  },
+): Command {
+  return new f.commander.Command("list")
+    .description("list the profiles served by aws-op, with their items and cached sessions")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  aws-op list\n  aws-op list --json")
+    .action(async (flags: Partial<ListOptions>) => runWith(f, runF, commandOptions<ListOptions>(flags)));
 }
 
 export interface ListedProfile {

@@ -19,6 +19,8 @@ import { startOneTimeRedirect } from "../browser/one-time-redirect.js";
 import { credentialChainFor, federationEndpointFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
+import type { Command } from "commander";
+import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface LoginOptions {
   profile?: string;
@@ -29,6 +31,32 @@ export interface LoginOptions {
   stdout?: boolean;
   opTimeout?: string;
   opCli?: string;
+}
+
+export function newCmdLogin(
+  f: Factory,
+  runF: RunF<LoginOptions> = async (options) => {
+    f.ctx.stdout(await run(options, f.ctx));
+    return 0;
+  },
+): Command {
+  return addOpOptions(
+    new f.commander.Command("login")
+      .description("open the AWS console in your browser, signed in with the profile's credentials")
+      .argument("[profile]", "the AWS profile (default: $AWS_PROFILE or default)")
+      .option("--region <region>", "the console's region (default: the profile's region)")
+      .option("--path <path>", "a console page to open, e.g. /s3/home")
+      .option("--destination <url>", "a complete https URL to open instead of a console page")
+      .option("--duration <duration>", "console session length: 15m to 12h for a role, 15m to 36h for a user")
+      .option("--stdout", "print the sign-in URL instead of opening a browser (it signs in whoever opens it)"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op login work\n  aws-op login admin --path /s3/home --duration 2h\n  aws-op login work --stdout | xclip -selection clipboard",
+    )
+    .action(async (profile: string | undefined, flags: Partial<LoginOptions>) =>
+      runWith(f, runF, commandOptions<LoginOptions>(flags, { profile })),
+    );
 }
 
 /** How long the one-time loopback address waits for the browser (AWS_OP_LOGIN_TIMEOUT, seconds). */

@@ -7,8 +7,50 @@ import { resolveProfileSettings, selectedProfileName, type AwsFiles, type Settin
 import { credentialChainFor, readFilesFor, type Context } from "../context.js";
 import type { Chain } from "../providers/chain.js";
 import { CachingProvider } from "../providers/cached.js";
+import type { Command } from "commander";
+import { addProfileOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export type ProcessOptions = SettingFlags;
+
+/**
+ * `aws-op process`'s command line, for argv that is not the plain credential_process form (the fast path,
+ * process-argv.ts, parses that one without commander and must agree with this definition).
+ */
+export function newCmdProcess(
+  f: Factory,
+  runF: RunF<ProcessOptions> = async (options) => {
+    await runCli(options, f.ctx);
+    return 0;
+  },
+): Command {
+  return addProfileOptions(
+    new f.commander.Command("process")
+      .description("print credentials for credential_process (one JSON document on stdout)")
+      .addHelpText(
+        "after",
+        `
+Examples:
+  In ~/.aws/config:
+    [profile work]
+    credential_process = "/usr/bin/node" "/usr/lib/node_modules/aws-op/dist/cli.js" process --profile work
+    op_vault = Work
+    op_item = AWS work
+
+  Without a profile:
+    aws-op process --vault Work --item "AWS work"`,
+      ),
+  ).action(async (flags: Partial<ProcessOptions>) => runWith(f, runF, commandOptions<ProcessOptions>(flags)));
+}
+
+/** What `process` does when commander parsed its argv: print the document, or tell the desktop of a failure. */
+async function runCli(options: ProcessOptions, ctx: Context): Promise<void> {
+  try {
+    ctx.stdout(await run(options, ctx));
+  } catch (error) {
+    await noticeFailure(options, error, ctx);
+    throw error;
+  }
+}
 
 /**
  * Returns the JSON document to print. With `indexArgv` (the argv of the plain credential_process form, see

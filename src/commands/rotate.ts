@@ -37,6 +37,8 @@ import { requireNotConnect } from "../onepassword/connect.js";
 import { ROTATE_NEEDS } from "../onepassword/version.js";
 import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
 import { formatTable } from "../ui/table.js";
+import type { Command } from "commander";
+import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface RotateOptions {
   profile: string;
@@ -46,6 +48,46 @@ export interface RotateOptions {
   olderThan?: string;
   opTimeout?: string;
   opCli?: string;
+}
+
+/** What `rotate`'s command line asks for: one profile's key, or (--all) every profile's. */
+export type RotateCommandOptions = (RotateOptions & { all?: never }) | (RotateAllOptions & { all: true });
+
+export function newCmdRotate(
+  f: Factory,
+  runF: RunF<RotateCommandOptions> = async (options) => {
+    if (options.all) return (await runAll(options, f.ctx)) ? 0 : 1;
+    await run(options, f.ctx);
+    return 0;
+  },
+): Command {
+  return addOpOptions(
+    new f.commander.Command("rotate")
+      .description("replace the access key in the profile's 1Password item with a new one, then delete the old key")
+      .argument("[profile]", "the AWS profile whose item holds the key")
+      .option("--all", "every profile with an item of its own, each item once, without questions (for cron)")
+      .option("--older-than <age>", "only a key at least this old, e.g. 90d")
+      .option("--dry-run", "show what would happen; change nothing")
+      .option("-y, --yes", "do not ask for confirmation"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op rotate work\n  aws-op rotate work --dry-run\n  aws-op rotate work --yes\n  aws-op rotate --all --older-than 90d    (cron: every key older than 90 days)",
+    )
+    .action(async (profile: string | undefined, { all, ...flags }: Partial<RotateOptions> & { all?: boolean }) => {
+      if (all === (profile !== undefined)) {
+        throw new UserError(all ? "Give a profile or --all, not both." : "rotate needs a profile (or --all).", {
+          hint: "aws-op rotate work, or aws-op rotate --all --older-than 90d",
+        });
+      }
+      await runWith(
+        f,
+        runF,
+        profile !== undefined
+          ? commandOptions<RotateOptions>(flags, { profile })
+          : { all: true, ...commandOptions<RotateAllOptions>(flags) },
+      );
+    });
 }
 
 /** AWS: a new access key can take a few seconds to be accepted everywhere. Try for up to 20 s. */

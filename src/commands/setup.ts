@@ -34,6 +34,8 @@ import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import type { Prompter } from "../ui/prompts.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
+import type { Command } from "commander";
+import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface SetupOptions {
   profile?: string;
@@ -53,6 +55,50 @@ export interface SetupOptions {
   dryRun?: boolean;
   yes?: boolean;
   offline?: boolean;
+}
+
+export function newCmdSetup(
+  f: Factory,
+  runF: RunF<SetupOptions> = async (options) => {
+    await run(options, f.ctx);
+    return 0;
+  },
+): Command {
+  return addOpOptions(
+    new f.commander.Command("setup")
+      .description("write or update [profile PROFILE] in ~/.aws/config to get its keys from a 1Password item")
+      .argument("[profile]", "the AWS profile to set up (asked for in a terminal when missing)")
+      .option("--vault <vault>", "1Password vault name or ID (op_vault)")
+      .option("--item <item>", "1Password item title or ID holding the access key (op_item)")
+      .option("--account <account>", "1Password account shorthand, sign-in address or ID (op_account)")
+      .option("--region <region>", "region to write into the profile")
+      .option("--mfa-serial <arn>", "ARN of the MFA device (op_mfa_serial)")
+      .option("--session-duration <duration>", 'STS session length, e.g. 1h, 12h, or "off" (op_session_duration)')
+      .option("--role-arn <arn>", "role to assume (op_role_arn)")
+      .option(
+        "--source-profile <profile>",
+        "aws-op profile whose keys assume the role; no item needed (op_source_profile)",
+      )
+      .option("--role-session-name <name>", "role session name (op_role_session_name)")
+      .option("--external-id <id>", "external ID for the role (op_external_id)")
+      .option("--role-duration <duration>", "role session length, 15m to 12h (op_role_duration)")
+      .option("--dry-run", "print the change as a diff; write nothing")
+      .option("-y, --yes", "write without asking for confirmation")
+      .option("--offline", "do not check the keys with AWS STS"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-op setup                                  (in a terminal: pick vault and item from lists)
+  aws-op setup work --vault Work --item "AWS work" --region eu-west-1
+  aws-op setup work --vault Work --item "AWS work" --mfa-serial arn:aws:iam::123456789012:mfa/alice
+  aws-op setup admin --role-arn arn:aws:iam::123456789012:role/Admin --source-profile work
+  aws-op setup work --dry-run                   (show the diff, write nothing)`,
+    )
+    .action(async (profile: string | undefined, flags: Partial<SetupOptions>) =>
+      runWith(f, runF, commandOptions<SetupOptions>(flags, { profile })),
+    );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,41 +2,36 @@
 // parsed without commander. Wherever the fast path answers, it must give exactly the options commander would;
 // anything unusual must fall back to commander.
 import fc from "fast-check";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import type * as ProcessCommand from "../../src/commands/process.js";
 import type { ProcessOptions } from "../../src/commands/process.js";
+import { parseArgv } from "./commands/argv-table.js";
 
+// The fast path calls process.ts's run itself (no commander, no newCmdProcess): recorded here.
 const received: ProcessOptions[] = [];
-vi.mock("../../src/commands/process.js", () => ({
+vi.mock("../../src/commands/process.js", async (importOriginal) => ({
+  ...(await importOriginal<typeof ProcessCommand>()),
   run: async (options: ProcessOptions) => {
     received.push({ ...options });
     return "";
   },
 }));
 
-const { buildProgram, fastProcessOptions, loadCommander, main } = await import("../../src/cli.js");
+const { fastProcessOptions, main } = await import("../../src/cli.js");
+const { newCmdProcess } = await import("../../src/commands/process.js");
 type Context = Parameters<typeof main>[1];
 
 function fakeContext(): Context {
   return { stdout: () => undefined, stderr: () => undefined } as unknown as Context;
 }
 
-/** The options commander hands to the `process` action for this argv (undefined: commander refused it). */
+/** The options commander hands to the `process` command's run for this argv (undefined: commander refused it). */
 async function commanderOptions(argv: string[]): Promise<ProcessOptions | undefined> {
-  received.length = 0;
-  const program = buildProgram(fakeContext(), { exitCode: 0 });
-  try {
-    await program.parseAsync(argv, { from: "user" });
-  } catch {
-    return undefined;
-  }
-  return received[0];
+  const parsed = await parseArgv(newCmdProcess, argv);
+  return parsed.error === undefined ? parsed.calls[0] : undefined;
 }
 
 describe("fastProcessOptions", () => {
-  beforeAll(async () => {
-    await loadCommander();
-  });
-
   it.each([
     [["process", "--profile", "work"], { profile: "work" }],
     [["process", "--profile=work"], { profile: "work" }],

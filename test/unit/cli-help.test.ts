@@ -1,21 +1,17 @@
 // `aws-op --help` and `aws-op <command> --help` show examples (issue: help with examples for every command).
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildProgram, loadCommander } from "../../src/cli.js";
+import { describe, expect, it } from "vitest";
+import { buildProgram } from "../../src/cli.js";
 import type { Context } from "../../src/context.js";
 
 async function helpOf(argv: string[]): Promise<string> {
   let out = "";
   const ctx = { stdout: (t: string) => void (out += t), stderr: () => undefined } as unknown as Context;
-  const program = buildProgram(ctx, { exitCode: 0 });
+  const { program } = await buildProgram(ctx);
   await expect(program.parseAsync([...argv, "--help"], { from: "user" })).rejects.toMatchObject({ exitCode: 0 });
   return out;
 }
 
 describe("help", () => {
-  beforeAll(async () => {
-    await loadCommander();
-  });
-
   it("aws-op --help shows examples (regression: only the commands had them)", async () => {
     const help = await helpOf([]);
     expect(help).toContain("Examples:");
