@@ -5,10 +5,14 @@
 // approval does not reach it (an approval prompt on every cold call). op is one process (facts), so it is ended by
 // its pid: at the timeout, and when SIGINT/SIGTERM/SIGHUP reach aws-op while op runs (then aws-op ends by that
 // signal). A Ctrl-C at the terminal reaches op directly as well, since it shares the foreground process group.
+// op_cli may name a wrapper that runs op as its own child (shims do): the processes it started are ended by pid
+// with it (process-tree.ts), and at the bound aws-op stops reading and answers, never waiting for pipes that a
+// survivor (where its descendants cannot be found) would hold open.
 import { spawn } from "node:child_process";
 import { isAbsolute } from "node:path";
 import { UserError } from "../errors.js";
 import { findExecutable } from "../executables.js";
+import { killTree } from "../process-tree.js";
 
 export interface OpResult {
   exitCode: number | null;
@@ -70,6 +74,12 @@ function notFound(cli: string): UserError {
   });
 }
 
+/**
+ * After op (or its wrapper) has exited, how long its pipes may stay open: op's last output is in the pipe already
+ * (a writer cannot exit with more than a pipe's capacity unread), so only something it left running holds them.
+ */
+const PIPE_DRAIN_MS = 1_000;
+
 export const runOp: OpRunner = (options) =>
   new Promise((resolve, reject) => {
     // By the absolute path found on PATH, never the bare name: the system's search would read an empty PATH entry
@@ -90,78 +100,96 @@ export const runOp: OpRunner = (options) =>
     track(child.pid);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    let timedOut = false;
-    let tooMuchOutput = false;
     let stdoutBytes = 0;
     let stderrBytes = 0;
+    let settled = false;
+    let exited = false;
+    let drain: NodeJS.Timeout | undefined;
+    /**
+     * Answer once, and stop reading: nothing waits for op's pipes to close after this. op_cli may be a wrapper that
+     * runs op as its child, and a grandchild that outlives a kill would hold them open for as long as it runs.
+     */
+    const settle = (answer: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(drain);
+      untrack(child.pid);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      answer();
+    };
+    /** End op (and whatever op_cli started) by pid, and answer at once. */
+    const stop = (error: UserError): void => {
+      // By pid only while op has not been reaped: after that its pid could be someone else's.
+      if (!exited) killOp(child.pid);
+      settle(() => reject(error));
+    };
     const timer = setTimeout(() => {
-      timedOut = true;
-      killOp(child.pid);
+      const seconds = Math.round(options.timeoutMs / 100) / 10;
+      stop(
+        new UserError(`The 1Password CLI did not answer within ${seconds} s and was stopped.`, {
+          hint: "If 1Password is waiting for your approval or to be unlocked, do that and try again. The limit is set by --op-timeout or AWS_OP_TIMEOUT (seconds).",
+        }),
+      );
     }, options.timeoutMs);
     child.stdout?.on("data", (chunk: Buffer) => {
       stdoutBytes += chunk.length;
-      if (stdoutBytes <= MAX_OP_STDOUT_BYTES) stdout.push(chunk);
-      else if (!tooMuchOutput) {
-        tooMuchOutput = true;
-        stdout.length = 0;
-        killOp(child.pid);
+      if (stdoutBytes <= MAX_OP_STDOUT_BYTES) {
+        stdout.push(chunk);
+        return;
       }
+      stdout.length = 0;
+      stop(
+        new UserError(
+          `The 1Password CLI printed more than ${MAX_OP_STDOUT_BYTES / 1024 / 1024} MB and was stopped; op's answers are far smaller.`,
+          {
+            hint: 'Check that op_cli / AWS_OP_CLI / --op-cli name the 1Password CLI ("op --version"), then try again.',
+          },
+        ),
+      );
     });
     child.stderr?.on("data", (chunk: Buffer) => {
       stderrBytes += chunk.length;
       if (stderrBytes <= MAX_OP_STDERR_BYTES) stderr.push(chunk);
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      untrack(child.pid);
-      if (error.code === "ENOENT") {
-        reject(notFound(options.cli));
-      } else if (error.code === "EACCES") {
-        reject(new UserError(`The 1Password CLI ("${options.cli}") could not be run: permission denied.`));
-      } else {
-        reject(
-          new UserError(`The 1Password CLI ("${options.cli}") could not be started: ${error.code ?? error.message}.`),
-        );
-      }
-    });
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      untrack(child.pid);
-      if (timedOut) {
-        const seconds = Math.round(options.timeoutMs / 100) / 10;
-        reject(
-          new UserError(`The 1Password CLI did not answer within ${seconds} s and was stopped.`, {
-            hint: "If 1Password is waiting for your approval or to be unlocked, do that and try again. The limit is set by --op-timeout or AWS_OP_TIMEOUT (seconds).",
-          }),
-        );
-        return;
-      }
-      if (tooMuchOutput) {
-        reject(
-          new UserError(
-            `The 1Password CLI printed more than ${MAX_OP_STDOUT_BYTES / 1024 / 1024} MB and was stopped; op's answers are far smaller.`,
-            {
-              hint: 'Check that op_cli / AWS_OP_CLI / --op-cli name the 1Password CLI ("op --version"), then try again.',
-            },
-          ),
-        );
-        return;
-      }
-      resolve({
-        exitCode,
-        signal,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8"),
+      settle(() => {
+        if (error.code === "ENOENT") {
+          reject(notFound(options.cli));
+        } else if (error.code === "EACCES") {
+          reject(new UserError(`The 1Password CLI ("${options.cli}") could not be run: permission denied.`));
+        } else {
+          reject(
+            new UserError(`The 1Password CLI ("${options.cli}") could not be started: ${error.code ?? error.message}.`),
+          );
+        }
       });
+    });
+    const answer = (exitCode: number | null, signal: NodeJS.Signals | null) =>
+      settle(() =>
+        resolve({
+          exitCode,
+          signal,
+          stdout: Buffer.concat(stdout).toString("utf8"),
+          stderr: Buffer.concat(stderr).toString("utf8"),
+        }),
+      );
+    child.on("close", answer);
+    child.on("exit", (exitCode, signal) => {
+      exited = true;
+      untrack(child.pid);
+      if (settled) return;
+      // The pipes normally close with op; if something op_cli started holds them, answer with what op printed.
+      // setImmediate: a busy event loop runs timers before it reads the pipes, and what is there is read first.
+      drain = setTimeout(() => setImmediate(() => answer(exitCode, signal)), PIPE_DRAIN_MS);
     });
   });
 
-/** By pid only: op shares aws-op's process group, so a group kill would end aws-op (and the AWS tool) too. */
+/**
+ * By pid only: op shares aws-op's process group, so a group kill would end aws-op (and the AWS tool) too. With it go
+ * the processes it started (op itself, when op_cli is a wrapper), also by pid (process-tree.ts).
+ */
 function killOp(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
+  if (pid !== undefined) killTree(pid);
 }
