@@ -7,6 +7,7 @@ import type { ChildRunner } from "./child.js";
 import type { IamApi } from "./aws/iam.js";
 import { configuredEndpoint } from "./aws/endpoints.js";
 import { federationEndpoint } from "./aws/federation.js";
+import { networkSettings, type NetworkSettings } from "./aws/network.js";
 import type { AwsEndpointOptions, StsApi } from "./aws/sts.js";
 import { cacheLocation } from "./cache/paths.js";
 import { SessionCache } from "./cache/session-cache.js";
@@ -90,17 +91,23 @@ export function itemLocatorFor(settings: ProfileSettings): ItemLocator {
   return itemLocatorOf({ item: settings.item, vault: settings.vault, account: settings.account });
 }
 
+/** Proxies and CA bundle of aws-op's own calls for a profile's settings (aws/network.ts). */
+export function networkFor(ctx: Context, settings: Pick<ProfileSettings, "caBundle">): NetworkSettings {
+  return networkSettings(ctx.env, ctx.home, settings.caBundle);
+}
+
 /**
- * Region and endpoint of aws-op's own STS or IAM calls for a profile's settings: AWS_ENDPOINT_URL_<SERVICE>,
- * AWS_ENDPOINT_URL and the profile's endpoint_url, as aws/endpoints.ts orders them.
+ * Region, endpoint and network of aws-op's own STS or IAM calls for a profile's settings: AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's services section and endpoint_url, as aws/endpoints.ts orders them; its
+ * proxies and CA bundle.
  */
 export function awsCallOptions(
   ctx: Context,
-  settings: Pick<ProfileSettings, "region" | "endpoints">,
+  settings: Pick<ProfileSettings, "region" | "endpoints" | "caBundle">,
   service: "STS" | "IAM" = "STS",
 ): AwsEndpointOptions {
   const endpoint = configuredEndpoint(service, ctx.env, settings.endpoints);
-  return { region: settings.region, ...(endpoint ? { endpoint } : {}) };
+  return { region: settings.region, ...(endpoint ? { endpoint } : {}), network: networkFor(ctx, settings) };
 }
 
 /** The federation endpoint of console sign-in for a profile's settings (AWS_ENDPOINT_URL_SIGNIN, ...). */
@@ -142,6 +149,7 @@ export function providerDepsFor(
   return {
     promptMfaCode: options.promptMfaCode,
     env: ctx.env,
+    home: ctx.home,
     now: ctx.now,
     runOp: ctx.runOp,
     sts: ctx.sts,

@@ -1,10 +1,20 @@
 // AWS SDK errors turned into messages that name the fix. Error texts from AWS can quote the request but never
 // the secret key; still, only the error code and AWS's short message are shown.
 import { UserError } from "../errors.js";
+import type { CaBundleRoute, ProxyRoute } from "./network.js";
 
-export interface AwsErrorContext {
-  operation: string;
+/** Where a call went, for its messages: the endpoint configured (if any), the URL called, proxy and CA bundle. */
+export interface CallSite {
+  /** The configured endpoint (AWS_ENDPOINT_URL ...), undefined for AWS's own. */
   endpoint?: string | undefined;
+  /** The URL called: the configured endpoint, else the SDK's default one (endpoints.ts defaultEndpoint). */
+  url?: string | undefined;
+  proxy?: ProxyRoute | undefined;
+  caBundle?: CaBundleRoute | undefined;
+}
+
+export interface AwsErrorContext extends CallSite {
+  operation: string;
   mfa?: boolean;
   roleArn?: string;
 }
@@ -13,6 +23,8 @@ interface SdkErrorShape {
   name?: string;
   code?: string;
   message?: string;
+  /** Node's ERR_PROXY_TUNNEL: the status the proxy answered the CONNECT with. */
+  statusCode?: number;
   $metadata?: { httpStatusCode?: number };
 }
 
@@ -47,6 +59,90 @@ const NETWORK_CODES = [
   "ENETUNREACH",
 ];
 
+/**
+ * Node's codes for a certificate it does not accept (OpenSSL's verify results, and the name check): the endpoint,
+ * or a TLS-inspecting proxy in front of it, shows a certificate that the trusted CAs do not vouch for.
+ */
+const CERTIFICATE_CODES = new Set([
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_NOT_YET_VALID",
+  "CERT_HAS_EXPIRED",
+  "CERT_REVOKED",
+  "CERT_CHAIN_TOO_LONG",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** A certificate that was not accepted, as a message naming the endpoint and what decides trust. */
+function certificateError(error: unknown, op: string, code: string, site: CallSite): UserError {
+  const url = site.url ?? site.endpoint;
+  const what =
+    code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "HOSTNAME_MISMATCH" ? "is not for that host" : "is not trusted";
+  const via = site.proxy ? ` (through the proxy ${site.proxy.shown})` : "";
+  const hint = site.caBundle
+    ? `aws-op trusts only the certificate authorities in ${site.caBundle.path} (${site.caBundle.source}): add the one that signs this certificate (a TLS-inspecting proxy's own CA, say), or correct ${site.caBundle.source === "AWS_CA_BUNDLE" ? "AWS_CA_BUNDLE" : "ca_bundle"}.`
+    : "A company proxy that inspects TLS, or a private endpoint, uses a certificate authority that Node.js does not trust (it does not read the system's certificate store). Set AWS_CA_BUNDLE, or ca_bundle in the profile, to the PEM file of that authority: the AWS CLI reads both, which is usually why `aws sts get-caller-identity` works while aws-op fails.";
+  return new UserError(`${op}: the certificate of ${url ?? "the endpoint"}${via} ${what} (${code}).`, {
+    hint,
+    cause: error,
+  });
+}
+
+/** A proxy that refused the tunnel, could not be reached or cut it, as a message naming it and its variable. */
+function proxyError(
+  error: unknown,
+  op: string,
+  facts: SdkErrorShape,
+  proxy: ProxyRoute,
+  url: string | undefined,
+): UserError | undefined {
+  const code = facts.code ?? facts.name ?? "";
+  const named = `the proxy ${proxy.shown} (from ${proxy.variable})`;
+  const host = url ? new URL(url).host : "the endpoint";
+  if (code === "ERR_PROXY_TUNNEL" && typeof facts.statusCode === "number") {
+    const status = facts.statusCode;
+    const hint =
+      status === 407
+        ? `The proxy wants credentials it did not get or did not accept: put them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT (percent-encode special characters).`
+        : status === 403
+          ? `The proxy does not let this computer reach ${host}: ask whoever runs it, or, if ${host} is reachable without it, add it to NO_PROXY.`
+          : `The proxy could not connect to ${host}: check your network, or add ${host} to NO_PROXY if it is reachable without the proxy.`;
+    return new UserError(`${op}: ${named} refused to connect to ${host} (HTTP ${status}).`, { hint, cause: error });
+  }
+  if (code === "ERR_PROXY_TUNNEL" || NETWORK_CODES.includes(code)) {
+    return new UserError(`${op}: could not reach AWS through ${named} (${code}).`, {
+      hint: `Check that the proxy runs and that ${proxy.variable} is right, or unset it (or list ${host} in NO_PROXY) to connect directly.`,
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * What the way to AWS says, for any call (the SDK's or the sign-in request): a proxy that refused or could not be
+ * reached, named with its variable (never its password); a certificate not trusted, named with the endpoint and
+ * what decides trust. Undefined for anything else.
+ */
+export function toNetworkError(error: unknown, op: string, site: CallSite): UserError | undefined {
+  const shape = asShape(error);
+  if (site.proxy) {
+    const refused = proxyError(error, op, shape, site.proxy, site.url ?? site.endpoint);
+    if (refused) return refused;
+  }
+  const code = shape.code ?? "";
+  return CERTIFICATE_CODES.has(code) ? certificateError(error, op, code, site) : undefined;
+}
+
 /** Does an error name say `code`? AWS names many errors both ways: "AccessDenied" and "AccessDeniedException". */
 export function isErrorNamed(name: string, code: string): boolean {
   return name === code || name === `${code}Exception`;
@@ -63,13 +159,13 @@ export function toServiceError(
   error: unknown,
   service: "STS" | "IAM",
   operation: string,
-  endpoint: string | undefined,
+  site: CallSite,
   specific: (facts: ServiceErrorFacts) => UserError | undefined,
 ): UserError {
   if (error instanceof UserError) return error;
   const facts = readSdkError(error);
   const op = `${service} ${operation}`;
-  const known = toCommonAwsError(error, op, endpoint, service) ?? specific({ ...facts, op });
+  const known = toCommonAwsError(error, op, site, service) ?? specific({ ...facts, op });
   return (
     known ?? new UserError(`${op} failed: ${facts.name}${facts.message ? `: ${facts.message}` : ""}.`, { cause: error })
   );
@@ -79,14 +175,11 @@ export function toServiceError(
  * The failures STS and IAM share: the network, time limits, the clock, throttling, rejected keys. Returns
  * undefined for anything service-specific. `op` names the call, e.g. "STS GetSessionToken".
  */
-function toCommonAwsError(
-  error: unknown,
-  op: string,
-  endpoint: string | undefined,
-  service: "STS" | "IAM",
-): UserError | undefined {
+function toCommonAwsError(error: unknown, op: string, site: CallSite, service: "STS" | "IAM"): UserError | undefined {
   const { name, code, message } = readSdkError(error);
-  const where = endpoint ? ` at ${endpoint}` : "";
+  const where = site.endpoint ? ` at ${site.endpoint}` : "";
+  const network = toNetworkError(error, op, site);
+  if (network) return network;
   if (name === "ResponseTooLargeError") {
     return new UserError(`${op}${where} sent an answer larger than 1 MB; it was not read.`, {
       hint: `AWS answers are a few kB: check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service} if you set them.`,
@@ -132,9 +225,7 @@ function toCommonAwsError(
 }
 
 export function toAwsError(error: unknown, context: AwsErrorContext): UserError {
-  return toServiceError(error, "STS", context.operation, context.endpoint, (facts) =>
-    toStsError(error, context, facts),
-  );
+  return toServiceError(error, "STS", context.operation, context, (facts) => toStsError(error, context, facts));
 }
 
 /** What STS alone says: rejected keys and MFA codes, denied calls, expired credentials, durations. */

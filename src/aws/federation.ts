@@ -11,8 +11,10 @@
 // are in no URL that a proxy could log. Time and answer size are bounded: nothing here may hang aws-op.
 import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
+import { toNetworkError, type CallSite } from "./aws-errors.js";
 import type { AwsCredentials } from "./credential-output.js";
 import { configuredEndpoint, type ProfileEndpointSettings } from "./endpoints.js";
+import type { NetworkSettings } from "./network.js";
 
 export interface Partition {
   name: "aws" | "aws-cn" | "aws-us-gov";
@@ -116,8 +118,8 @@ export interface SigninTokenRequest {
   /** Role credentials only: the console session's length in seconds (900..43200). */
   sessionDurationSeconds?: number | undefined;
   timeoutMs?: number;
-  /** The fetch to use (tests); default: the global fetch. */
-  fetch?: typeof fetch;
+  /** Proxies and CA bundle (network.ts), as for STS. */
+  network?: NetworkSettings | undefined;
 }
 
 /** The longest a getSigninToken call may take, connection included. */
@@ -147,39 +149,22 @@ function endpointHint(): string {
   return "Check your network connection and proxy settings, and AWS_ENDPOINT_URL_SIGNIN (a base URL: aws-op appends /federation) or AWS_ENDPOINT_URL if you set them.";
 }
 
-function unreachable(endpoint: string, error: unknown): UserError {
-  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
-  const name = (error as { name?: string } | undefined)?.name;
+function unreachable(endpoint: string, error: unknown, site: CallSite): UserError {
+  const network = toNetworkError(error, "AWS sign-in", site);
+  if (network) return network;
+  const shape = error as { code?: string; name?: string; cause?: { code?: string } } | undefined;
+  const name = shape?.name;
   if (name === "TimeoutError" || name === "AbortError") {
     return new UserError(`The AWS sign-in endpoint ${endpoint} did not answer in time.`, {
       hint: endpointHint(),
       cause: error,
     });
   }
-  const code = cause?.code ?? "network error";
+  const code = shape?.code ?? shape?.cause?.code ?? "network error";
   return new UserError(`Could not reach the AWS sign-in endpoint ${endpoint} (${code}).`, {
     hint: endpointHint(),
     cause: error,
   });
-}
-
-/** The body, read to at most `limit` bytes; undefined when it is longer. */
-async function readBounded(response: Response, limit: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function notASigninToken(endpoint: string, status: number, what: string): UserError {
@@ -204,24 +189,29 @@ export async function requestSigninToken(request: SigninTokenRequest): Promise<s
       sessionToken: credentials.sessionToken,
     }),
   );
-  const doFetch = request.fetch ?? fetch;
   const signal = AbortSignal.timeout(request.timeoutMs ?? FEDERATION_TIMEOUT_MS);
-  let response: Response;
+  const site: CallSite = { endpoint, url: endpoint };
+  let status: number;
   let body: string | undefined;
   try {
-    response = await doFetch(endpoint, {
+    // http.request follows no redirect: one would carry the credentials to wherever it points.
+    const { plainRequest } = await import("./transport.js");
+    const exchange = plainRequest({
+      url: endpoint,
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
       body: form.toString(),
-      // A redirect would carry the credentials to wherever it points.
-      redirect: "manual",
       signal,
+      maxBytes: FEDERATION_MAX_BODY_BYTES,
+      network: request.network,
     });
-    body = await readBounded(response, FEDERATION_MAX_BODY_BYTES);
+    site.proxy = exchange.route.proxy;
+    site.caBundle = exchange.route.caBundle;
+    ({ status, body } = await exchange.response);
   } catch (error) {
-    throw unreachable(endpoint, error);
+    if (error instanceof UserError) throw error;
+    throw unreachable(endpoint, error, site);
   }
-  const status = response.status;
   if (status === 400 || status === 401 || status === 403) {
     throw new UserError(`AWS sign-in refused the credentials (HTTP ${status} from ${endpoint}).`, {
       hint:

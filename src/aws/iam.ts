@@ -3,9 +3,10 @@
 // The endpoint is chosen as the AWS SDKs choose it (endpoints.ts).
 import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
-import { isErrorNamed, readSdkError, toServiceError } from "./aws-errors.js";
+import { isErrorNamed, readSdkError, toServiceError, type CallSite } from "./aws-errors.js";
 import { maskKeyId } from "./credential-output.js";
-import { limitResponseSize, sdkClientConfig, type CallerKeys } from "./sts.js";
+import type { NetworkSettings } from "./network.js";
+import { connectionFor, limitResponseSize, sdkClientConfig, type CallerKeys } from "./sts.js";
 
 export interface IamAccessKey {
   accessKeyId: string;
@@ -22,6 +23,8 @@ export interface NewAccessKey {
 export interface IamOptions {
   region: string;
   endpoint?: string;
+  /** Proxies and CA bundle (network.ts), as for STS. */
+  network?: NetworkSettings;
 }
 
 /** What rotate needs from IAM. Without `userName`, IAM acts on the user who owns the calling key. */
@@ -36,8 +39,8 @@ export interface IamApi {
 }
 
 /** IAM SDK errors as UserErrors that name the fix. Only the error code and AWS's short message are shown. */
-export function toIamError(error: unknown, operation: string, endpoint: string | undefined): UserError {
-  return toServiceError(error, "IAM", operation, endpoint, ({ name, message, op }) => {
+export function toIamError(error: unknown, operation: string, site: CallSite = {}): UserError {
+  return toServiceError(error, "IAM", operation, site, ({ name, message, op }) => {
     if (name === "InvalidClientTokenId") {
       return new UserError(`AWS rejected the access key from 1Password (${op}: InvalidClientTokenId).`, {
         hint: "The key in the item is deleted, deactivated or mistyped: fix the item (or create a key in the AWS console and store it) before rotating.",
@@ -84,15 +87,17 @@ async function callIam<T>(
   operation: string,
   call: (sdk: IamSdk, client: InstanceType<IamSdk["IAMClient"]>) => Promise<T>,
 ): Promise<T> {
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(sdkClientConfig(keys, options));
-  limitResponseSize(client);
+  const site: CallSite = { endpoint: options.endpoint };
+  let client: InstanceType<IamSdk["IAMClient"]> | undefined;
   try {
+    const [sdk, connection] = await Promise.all([import("@aws-sdk/client-iam"), connectionFor("IAM", options, site)]);
+    client = new sdk.IAMClient(sdkClientConfig(keys, options, connection));
+    limitResponseSize(client);
     return await call(sdk, client);
   } catch (error) {
-    throw toIamError(error, operation, options.endpoint);
+    throw toIamError(error, operation, site);
   } finally {
-    client.destroy();
+    client?.destroy();
   }
 }
 

@@ -1,17 +1,23 @@
-// STS calls. The AWS SDK is loaded lazily (dynamic import) so that the cached path never pays for it.
+// STS calls. The AWS SDK and the transport (proxies, CA bundles, kept-alive connections: transport.ts) are loaded
+// lazily (dynamic import) so that the cached path never pays for them.
 // aws-op's own clients always get explicit credentials: the default provider chain would read the caller's
 // AWS_PROFILE and run aws-op again.
+import type { Agent } from "node:http";
 import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
 import type { AwsCredentials } from "./credential-output.js";
-import { toAwsError, type AwsErrorContext } from "./aws-errors.js";
+import { toAwsError, type AwsErrorContext, type CallSite } from "./aws-errors.js";
+import { defaultEndpoint } from "./endpoints.js";
+import type { NetworkSettings } from "./network.js";
 
 export interface AwsEndpointOptions {
   region: string;
-  /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, for moto or a VPC endpoint. */
+  /** AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL / a services section, for moto or a VPC endpoint. */
   endpoint?: string;
   /** Give up on the whole call (every attempt and backoff) after this long; default STS_CALL_TIMEOUT_MS. */
   timeoutMs?: number;
+  /** Proxies and CA bundle (network.ts); absent: direct, with Node.js's trusted CAs. */
+  network?: NetworkSettings;
 }
 
 /** The credentials an STS or IAM call is signed with: long-term keys, or temporary ones with their session token. */
@@ -53,6 +59,11 @@ export interface StsApi {
     keys: CallerKeys,
     options: AwsEndpointOptions & { name: string; policy: string; durationSeconds: number },
   ): Promise<AwsCredentials & { federatedUserArn?: string }>;
+  /**
+   * Open `connections` connections to the endpoint now (while op runs), so that as many calls made at once each
+   * cost one round trip. Returns what closes those still unused: call it once the calls are made or cannot be.
+   */
+  warm?(options: AwsEndpointOptions, connections: number): () => void;
 }
 
 // Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s; the AWS
@@ -69,7 +80,15 @@ const REQUEST_HANDLER = {
  * Configuration for aws-op's own SDK clients: explicit credentials (never the default chain, which would read the
  * caller's AWS_PROFILE and run aws-op again), the endpoint if one is set, bounded time, 3 attempts.
  */
-export function sdkClientConfig(keys: CallerKeys, options: { region: string; endpoint?: string }) {
+export function sdkClientConfig(
+  keys: CallerKeys,
+  options: { region: string; endpoint?: string },
+  connection?: { agent: Agent; url: string },
+) {
+  // The run's agent (transport.ts) for the protocol of the URL called; the handler makes its own for the other.
+  const agentOption = connection
+    ? { [connection.url.startsWith("http:") ? "httpAgent" : "httpsAgent"]: connection.agent }
+    : {};
   return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -79,7 +98,7 @@ export function sdkClientConfig(keys: CallerKeys, options: { region: string; end
       ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}),
     },
     maxAttempts: 3,
-    requestHandler: REQUEST_HANDLER,
+    requestHandler: { ...REQUEST_HANDLER, ...agentOption },
   };
 }
 
@@ -153,7 +172,7 @@ type StsSdk = typeof import("@aws-sdk/client-sts");
 async function callSts<T>(
   keys: CallerKeys,
   options: AwsEndpointOptions,
-  errorContext: Omit<AwsErrorContext, "endpoint">,
+  errorContext: Omit<AwsErrorContext, keyof CallSite>,
   call: (
     sdk: StsSdk,
     client: InstanceType<StsSdk["STSClient"]>,
@@ -161,16 +180,35 @@ async function callSts<T>(
     startedAt: number,
   ) => Promise<T>,
 ): Promise<T> {
-  const sdk = await import("@aws-sdk/client-sts");
-  const client = new sdk.STSClient(sdkClientConfig(keys, options));
-  limitResponseSize(client);
+  const site: CallSite = { endpoint: options.endpoint };
+  let client: InstanceType<StsSdk["STSClient"]> | undefined;
   try {
+    const [sdk, connection] = await Promise.all([import("@aws-sdk/client-sts"), connectionFor("STS", options, site)]);
+    client = new sdk.STSClient(sdkClientConfig(keys, options, connection));
+    limitResponseSize(client);
     return await call(sdk, client, sendOptions(options), Date.now());
   } catch (error) {
-    throw toAwsError(error, { ...errorContext, endpoint: options.endpoint });
+    throw toAwsError(error, { ...errorContext, ...site });
   } finally {
-    client.destroy();
+    client?.destroy();
   }
+}
+
+/**
+ * The run's connection for a call (transport.ts: proxy, CA bundle, kept alive), loaded with the SDK; fills in
+ * `site` (the URL called, the proxy, the bundle) for the call's error messages.
+ */
+export async function connectionFor(
+  service: "STS" | "IAM",
+  options: AwsEndpointOptions,
+  site: CallSite,
+): Promise<{ agent: Agent; url: string }> {
+  const url = options.endpoint ?? defaultEndpoint(service, options.region);
+  site.url = url;
+  const route = (await import("./transport.js")).routeFor(url, options.network);
+  site.proxy = route.proxy;
+  site.caBundle = route.caBundle;
+  return { agent: route.agent, url };
 }
 
 /**
@@ -242,6 +280,7 @@ function withAccountOf(credentials: AwsCredentials, arn: string | undefined): Aw
 }
 
 export const sdkSts: StsApi = {
+  warm: warmSts,
   getSessionToken: (keys, options) =>
     callSts(
       keys,
@@ -325,4 +364,28 @@ export const sdkSts: StsApi = {
 /** Start loading the SDK now (while op runs, say), so that the first STS call does not wait for it. */
 export function preloadStsSdk(): void {
   void import("@aws-sdk/client-sts").catch(() => undefined);
+}
+
+/** sdkSts.warm: the transport loads meanwhile; released before it did, nothing is opened. */
+function warmSts(options: AwsEndpointOptions, connections: number): () => void {
+  let released = false;
+  let close: (() => void) | undefined;
+  const url = (() => {
+    try {
+      return options.endpoint ?? defaultEndpoint("STS", options.region);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (url) {
+    void import("./transport.js")
+      .then((transport) => {
+        if (!released) close = transport.warmConnections(url, options.network, connections);
+      })
+      .catch(() => undefined);
+  }
+  return () => {
+    released = true;
+    close?.();
+  };
 }

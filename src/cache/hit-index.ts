@@ -61,8 +61,8 @@ const NAMING_ENV = [
   "OP_CONNECT_HOST",
 ];
 
-/** Names whose values the index keeps only as a digest (never a token in a file). */
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|SESSION|KEY/i;
+/** Names whose values the index keeps only as a digest (never a token in a file; a proxy URL may hold a password). */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|SESSION|KEY|PROXY/i;
 
 const digestOf = (value: string): string => sha256Hex(`aws-op hit index\0${value}`);
 

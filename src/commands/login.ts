@@ -16,7 +16,7 @@ import {
 import { formatDuration, parseDurationSeconds, SESSION_MAX_SECONDS, SESSION_MIN_SECONDS } from "../aws/duration.js";
 import { openBrowser } from "../browser/open-browser.js";
 import { startOneTimeRedirect } from "../browser/one-time-redirect.js";
-import { credentialChainFor, federationEndpointFor, resolveProfileFor, type Context } from "../context.js";
+import { credentialChainFor, federationEndpointFor, networkFor, resolveProfileFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 import type { Command } from "commander";
@@ -112,6 +112,7 @@ export async function run(options: LoginOptions, ctx: Context): Promise<string> 
   const signinToken = await requestSigninToken({
     endpoint,
     credentials: toFederationCredentials(credentials),
+    network: networkFor(ctx, settings),
     // SessionDuration goes with role credentials only; a federation token's session lasts as long as the token.
     ...(isRole && durationSeconds !== undefined ? { sessionDurationSeconds: durationSeconds } : {}),
   });

@@ -206,6 +206,16 @@ export function profileFromConfigSection(sectionName: string): string | undefine
   return sectionName === "default" ? "default" : undefined;
 }
 
+/**
+ * The name of a `[services NAME]` section of the config file (botocore: a section name starting with "services",
+ * split like a profile's, exactly two words), else undefined. Profiles are tested first: "[profile x]" never is one.
+ */
+export function servicesFromConfigSection(sectionName: string): string | undefined {
+  if (sectionName.startsWith("profile") || !sectionName.startsWith("services")) return undefined;
+  const words = splitPosix(sectionName);
+  return words?.length === 2 ? words[1] : undefined;
+}
+
 /** The section must read back as itself: no line breaks, no spaces at either end (the parser trims them). */
 function requireSectionFor(profile: string, section: string): void {
   let names: string[] = [];

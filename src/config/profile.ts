@@ -5,12 +5,12 @@
 import { maskKeyId } from "../aws/credential-output.js";
 import { DEFAULT_OP_TIMEOUT_MS } from "../onepassword/client.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
-import type { ProfileEndpointSettings } from "../aws/endpoints.js";
+import type { ProfileEndpointSettings, ServicesSection } from "../aws/endpoints.js";
 import { errnoCode, UserError } from "../errors.js";
 import { MAX_AWS_FILE_BYTES, readRegularFile, type FileStamp } from "./bounded-read.js";
 import { homePath, isAbsolutePath } from "./home.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
-import { configSectionName, profileFromConfigSection } from "./names.js";
+import { configSectionName, profileFromConfigSection, servicesFromConfigSection } from "./names.js";
 import { sectionHeaderProblems as findHeaderProblems, type HeaderProblem } from "./section-headers.js";
 
 export interface AwsFilePaths {
@@ -23,7 +23,7 @@ export interface AwsFilePaths {
  * still relative would be read from the directory an AWS tool runs in (a repository could plant one), so it is
  * refused.
  */
-function configuredPath(variable: string, value: string, home: string): string {
+export function configuredPathOf(variable: string, value: string, home: string): string {
   const path = value === "~" || value.startsWith("~/") ? homePath(home, value.slice(2)) : value;
   if (!isAbsolutePath(path)) {
     throw new UserError(
@@ -39,10 +39,10 @@ function configuredPath(variable: string, value: string, home: string): string {
 export function awsFilePaths(env: NodeJS.ProcessEnv, home: string): AwsFilePaths {
   return {
     config: env.AWS_CONFIG_FILE
-      ? configuredPath("AWS_CONFIG_FILE", env.AWS_CONFIG_FILE, home)
+      ? configuredPathOf("AWS_CONFIG_FILE", env.AWS_CONFIG_FILE, home)
       : homePath(home, ".aws", "config"),
     credentials: env.AWS_SHARED_CREDENTIALS_FILE
-      ? configuredPath("AWS_SHARED_CREDENTIALS_FILE", env.AWS_SHARED_CREDENTIALS_FILE, home)
+      ? configuredPathOf("AWS_SHARED_CREDENTIALS_FILE", env.AWS_SHARED_CREDENTIALS_FILE, home)
       : homePath(home, ".aws", "credentials"),
   };
 }
@@ -291,18 +291,67 @@ export interface ProfileSettings {
   role?: RoleSettings;
   /** Another aws-op profile whose session is the source for the role. */
   sourceProfile?: string;
-  /** The profile's endpoint_url / ignore_configured_endpoint_urls, for aws/endpoints.ts. */
+  /** The profile's endpoint_url / ignore_configured_endpoint_urls / services section, for aws/endpoints.ts. */
   endpoints?: ProfileEndpointSettings;
+  /** ca_bundle: the profile's own, else its op_source_profile's (see caBundleOf); AWS_CA_BUNDLE wins over it. */
+  caBundle?: CaBundleSetting;
+}
+
+/** A ca_bundle key as written, and the profile it was read from (errors name both). */
+export interface CaBundleSetting {
+  path: string;
+  profile: string;
+}
+
+/**
+ * The `[services NAME]` section of the config file: the endpoint_url under each service key (`sts =` followed by
+ * indented `endpoint_url = ...`). Like botocore, the last section of that name counts, service keys are lower-cased
+ * (configparser) and the sub-section's keys are taken as written.
+ */
+export function readServicesSection(files: AwsFiles, name: string): ServicesSection {
+  const doc = files.config.doc;
+  const section = doc
+    .sectionNames()
+    .filter((s) => servicesFromConfigSection(s) === name)
+    .at(-1);
+  if (section === undefined) return { name, endpointUrls: {}, missingIn: files.config.path };
+  const endpointUrls: Record<string, string> = {};
+  for (const service of ["sts", "iam", "signin"]) {
+    const url = doc.getSubsection(section, service)?.endpoint_url;
+    if (url !== undefined) endpointUrls[service] = url;
+  }
+  return { name, endpointUrls };
 }
 
 /** The endpoint settings among a profile's values (lower-cased keys), as the SDKs read them. */
-export function endpointSettingsOf(values: Record<string, string>): ProfileEndpointSettings {
+export function endpointSettingsOf(values: Record<string, string>, files: AwsFiles): ProfileEndpointSettings {
+  const services = nonEmpty(values.services);
   return {
     ...(values.ignore_configured_endpoint_urls !== undefined
       ? { ignoreConfiguredEndpointUrls: values.ignore_configured_endpoint_urls }
       : {}),
     ...(values.endpoint_url !== undefined ? { endpointUrl: values.endpoint_url } : {}),
+    ...(services !== undefined ? { services: readServicesSection(files, services) } : {}),
   };
+}
+
+/**
+ * The CA bundle of a profile: its ca_bundle, else that of its op_source_profile (and so on). botocore reads
+ * ca_bundle from the profile the session selected and uses it for every client of the session, the STS calls of a
+ * role chain included (session.create_client); a source profile's own key is never read there. For an aws-op role
+ * profile the source's calls are aws-op's own too, and the source is a profile users also select by itself (with
+ * its own ca_bundle), so its key is the fallback: a trust anchor, never an identity. A loop ends the walk.
+ */
+export function caBundleOf(files: AwsFiles, profile: string): CaBundleSetting | undefined {
+  const seen = new Set<string>();
+  for (let name: string | undefined = profile; name !== undefined && !seen.has(name);) {
+    seen.add(name);
+    const values = readProfileValues(files, name);
+    const path = nonEmpty(values?.ca_bundle);
+    if (path !== undefined) return { path, profile: name };
+    name = nonEmpty(values?.op_source_profile);
+  }
+  return undefined;
 }
 
 /** The aws-op keys. All start with op_: AWS SDKs act on keys like role_arn by themselves. */
@@ -556,7 +605,9 @@ export function resolveProfileSettings({ env, files, flags }: ResolveOptions): P
     }
   }
   if (sourceProfile) settings.sourceProfile = sourceProfile;
-  const endpoints = endpointSettingsOf(v);
+  const endpoints = endpointSettingsOf(v, files);
   if (Object.keys(endpoints).length > 0) settings.endpoints = endpoints;
+  const caBundle = values ? caBundleOf(files, profile) : undefined;
+  if (caBundle) settings.caBundle = caBundle;
   return settings;
 }

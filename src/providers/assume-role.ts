@@ -4,7 +4,7 @@
 // tags, transitive tag keys and source identity: each changes what the role's credentials may do.
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import { ItemKeysProvider, type MfaCode } from "./item-keys.js";
-import { stsCallOptions, stsDescriptor, withAccountId } from "./provider.js";
+import { stsCallOptions, stsDescriptor, warmSts, withAccountId } from "./provider.js";
 import type { CredentialProvider, FetchBudget, ServedCredentials, StsDeps, StsTarget } from "./provider.js";
 
 export interface AssumeRoleOptions extends StsTarget {
@@ -46,6 +46,17 @@ export class AssumeRoleProvider implements CredentialProvider {
   }
 
   async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
+    // The connection for AssumeRole opens while the source's credentials are fetched (a session's calls reuse it,
+    // and AssumeRole then one of theirs: kept alive).
+    const release = warmSts(this.deps, this.options, budget, 1);
+    try {
+      return await this.assume(budget);
+    } finally {
+      release();
+    }
+  }
+
+  private async assume(budget: FetchBudget): Promise<ServedCredentials> {
     let keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
     let mfa: MfaCode | undefined;
     if (this.source instanceof ItemKeysProvider) {

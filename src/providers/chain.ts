@@ -3,6 +3,7 @@
 // `exec`, `doctor`, `setup`, `list`, `clear` and `rotate` take their providers, cache keys and item from it.
 import { DEFAULT_SESSION_SECONDS } from "../aws/duration.js";
 import { configuredEndpoint } from "../aws/endpoints.js";
+import { networkSettings, type NetworkSettings } from "../aws/network.js";
 import type { StsApi } from "../aws/sts.js";
 import type { SessionCache } from "../cache/session-cache.js";
 import type { ProfileSettings } from "../config/profile.js";
@@ -12,11 +13,13 @@ import { AssumeRoleProvider } from "./assume-role.js";
 import { CachingProvider } from "./cached.js";
 import { FederationTokenProvider, federatedUserName } from "./federation-token.js";
 import { ItemKeysProvider, opAccountIdentity, type ItemKeysDeps, type ItemSource } from "./item-keys.js";
-import type { CredentialProvider, ServedCredentials } from "./provider.js";
+import type { CredentialProvider, ServedCredentials, StsTarget } from "./provider.js";
 import { SessionTokenProvider } from "./session-token.js";
 
 export interface ProviderDeps {
   env: NodeJS.ProcessEnv;
+  /** The home directory (a CA bundle path may start with ~/). */
+  home: string;
   now: () => Date;
   runOp: OpContext["run"];
   sts: StsApi;
@@ -75,7 +78,10 @@ export function buildChain(
   deps: ProviderDeps,
   options: ChainOptions = {},
 ): Chain {
-  return build(settings, purpose, deps, [], options);
+  // One CA bundle for every call of the chain: the selected profile's (its own ca_bundle, else its source's), as
+  // botocore uses the session's for every client.
+  const network = networkSettings(deps.env, deps.home, settings.caBundle);
+  return build(settings, purpose, deps, [], options, network);
 }
 
 /** The credentials of the chain for these settings. */
@@ -93,21 +99,22 @@ function build(
   deps: ProviderDeps,
   chain: string[],
   options: ChainOptions,
+  network: NetworkSettings,
 ): Chain {
   const here = [...chain, settings.profile ?? "?"];
   if (settings.role) {
     // op_source_profile names where the role's keys come from; without it, the profile's own item.
     const below = purposeBelowRole(purpose);
     const source = settings.sourceProfile
-      ? build(loadSource(settings, deps, chain), below, deps, here, options)
+      ? build(loadSource(settings, deps, chain), below, deps, here, options, network)
       : undefined;
-    const base = source ?? buildItemChain(withoutRole(settings), below, deps, options);
-    return { ...base, ...withRole(settings, settings.role, base, deps) };
+    const base = source ?? buildItemChain(withoutRole(settings), below, deps, options, network);
+    return { ...base, ...withRole(settings, settings.role, base, deps, network) };
   }
   if (settings.sourceProfile && !settings.item) {
-    return build(loadSource(settings, deps, chain), purpose, deps, here, options);
+    return build(loadSource(settings, deps, chain), purpose, deps, here, options, network);
   }
-  return buildItemChain(settings, purpose, deps, options);
+  return buildItemChain(settings, purpose, deps, options, network);
 }
 
 /** What a role is assumed from: console sign-in with a role uses the role's credentials, assumed from a session. */
@@ -119,7 +126,13 @@ function purposeBelowRole(purpose: Purpose): Exclude<Purpose, "console"> {
  * The item's keys, exchanged for a cached session unless the purpose or the profile says no; for console sign-in,
  * for a cached federation token.
  */
-function buildItemChain(settings: ProfileSettings, purpose: Purpose, deps: ProviderDeps, options: ChainOptions): Chain {
+function buildItemChain(
+  settings: ProfileSettings,
+  purpose: Purpose,
+  deps: ProviderDeps,
+  options: ChainOptions,
+  network: NetworkSettings,
+): Chain {
   const item = new ItemKeysProvider(itemSourceOf(settings), {
     env: deps.env,
     now: deps.now,
@@ -133,7 +146,7 @@ function buildItemChain(settings: ProfileSettings, purpose: Purpose, deps: Provi
     const federation = new FederationTokenProvider(
       item,
       {
-        ...stsTarget(settings, deps),
+        ...stsTarget(settings, deps, network),
         durationSeconds:
           options.federationDurationSeconds ??
           (settings.sessionDuration === "off" ? DEFAULT_SESSION_SECONDS : settings.sessionDuration),
@@ -148,7 +161,7 @@ function buildItemChain(settings: ProfileSettings, purpose: Purpose, deps: Provi
   }
   const session = new SessionTokenProvider(
     item,
-    { ...stsTarget(settings, deps), durationSeconds: settings.sessionDuration },
+    { ...stsTarget(settings, deps, network), durationSeconds: settings.sessionDuration },
     deps,
   );
   return cachedChain(session, settings, deps, { item, itemSettings: settings });
@@ -159,6 +172,7 @@ function withRole(
   role: NonNullable<ProfileSettings["role"]>,
   base: Chain,
   deps: ProviderDeps,
+  network: NetworkSettings,
 ): Pick<Chain, "provider" | "cacheKey"> {
   if (base.provider.descriptor.kind === "role" && role.durationSeconds > CHAINED_ROLE_MAX_SECONDS) {
     throw new UserError(
@@ -169,7 +183,7 @@ function withRole(
   const assumed = new AssumeRoleProvider(
     base.provider,
     {
-      ...stsTarget(settings, deps),
+      ...stsTarget(settings, deps, network),
       roleArn: role.roleArn,
       roleSessionName: role.roleSessionName ?? defaultRoleSessionName(deps.userName),
       externalId: role.externalId,
@@ -193,8 +207,8 @@ function cachedChain(
   return { ...rest, provider: cached, cacheKey: cached.cacheKey };
 }
 
-function stsTarget(settings: ProfileSettings, deps: ProviderDeps): { region: string; endpoint: string | undefined } {
-  return { region: settings.region, endpoint: configuredEndpoint("STS", deps.env, settings.endpoints) };
+function stsTarget(settings: ProfileSettings, deps: ProviderDeps, network: NetworkSettings): StsTarget {
+  return { region: settings.region, endpoint: configuredEndpoint("STS", deps.env, settings.endpoints), network };
 }
 
 export function itemSourceOf(settings: ProfileSettings): ItemSource {

@@ -8,6 +8,7 @@ import type { CacheDescriptor } from "../cache/session-cache.js";
 import type { ItemKeysProvider } from "./item-keys.js";
 import {
   stsCallOptions,
+  warmSts,
   type CredentialProvider,
   type FetchBudget,
   type ServedCredentials,
@@ -44,6 +45,15 @@ export class FederationTokenProvider implements CredentialProvider {
   }
 
   async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
+    const release = warmSts(this.deps, this.options, budget, 1);
+    try {
+      return await this.federate(budget);
+    } finally {
+      release();
+    }
+  }
+
+  private async federate(budget: FetchBudget): Promise<ServedCredentials> {
     // The keys only: an MFA code would be wasted (and a prompt for one pointless).
     const fields = await this.item.readFields();
     const mfaSerial = this.item.source.mfaSerial ?? fields.mfaSerial;

@@ -13,7 +13,8 @@
 // 3. Add the purpose that needs it to `Purpose` in chain.ts and one branch in `buildChain`. Commands never build
 //    providers themselves: they ask buildChain (via credentialChainFor in context.ts) and call retrieve().
 import type { AwsCredentials } from "../aws/credential-output.js";
-import { STS_CALL_TIMEOUT_MS, type AwsEndpointOptions, type StsApi } from "../aws/sts.js";
+import type { NetworkSettings } from "../aws/network.js";
+import { STS_CALL_TIMEOUT_MS, type AwsEndpointOptions, type CallerKeys, type StsApi } from "../aws/sts.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 
 export interface ServedCredentials extends AwsCredentials {
@@ -53,10 +54,14 @@ export function mfaPromptTimeoutMs(startedAt: number, now: Date): number {
   return Math.max(1_000, startedAt + FETCH_BUDGET_MS - STS_MIN_BUDGET_MS - now.getTime());
 }
 
-/** Where and how an STS call of a provider goes: the profile's region, the endpoint from the environment. */
+/**
+ * Where and how an STS call of a provider goes: the profile's region, the configured endpoint (endpoints.ts), and
+ * the proxies and CA bundle of the run (network.ts: not part of any descriptor, as they change no answer).
+ */
 export interface StsTarget {
   region: string;
   endpoint: string | undefined;
+  network?: NetworkSettings | undefined;
 }
 
 /** What a provider that calls STS needs from the outside world. */
@@ -83,14 +88,40 @@ export function stsCallOptions(target: StsTarget, budget: FetchBudget, now: Date
   return {
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.network ? { network: target.network } : {}),
     timeoutMs: stsTimeoutMs(budget.startedAt, now),
   };
+}
+
+/**
+ * Open `connections` connections to the target's STS now, before op is asked for the keys (0.5-1.5 s), so that
+ * the calls made once the keys arrive cost one round trip each. Returns what closes those left unused (the calls
+ * were made, or op failed): call it in a finally.
+ */
+export function warmSts(deps: StsDeps, target: StsTarget, budget: FetchBudget, connections: number): () => void {
+  return deps.sts.warm?.(stsCallOptions(target, budget, deps.now()), connections) ?? (() => undefined);
 }
 
 /** A 12-digit AWS account ID, from text such as an item field ("1234-5678-9012" too); undefined for anything else. */
 export function normalizeAccountId(text: string | undefined): string | undefined {
   const digits = text?.replace(/[\s-]/g, "");
   return digits && /^\d{12}$/.test(digits) ? digits : undefined;
+}
+
+/**
+ * The account of the caller's keys, from one GetCallerIdentity (it needs no permission and no policy can deny
+ * it); undefined when the call fails: a missing AccountId only costs SDKs their account-based endpoints.
+ */
+export async function accountIdOfKeys(
+  keys: CallerKeys,
+  call: { sts: StsApi; target: StsTarget; budget: FetchBudget; now: () => Date },
+): Promise<string | undefined> {
+  try {
+    const identity = await call.sts.getCallerIdentity(keys, stsCallOptions(call.target, call.budget, call.now()));
+    return normalizeAccountId(identity.account);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -103,14 +134,6 @@ export async function withAccountId<T extends AwsCredentials>(
   call: { sts: StsApi; target: StsTarget; budget: FetchBudget; now: () => Date },
 ): Promise<T> {
   if (credentials.accountId) return credentials;
-  try {
-    const identity = await call.sts.getCallerIdentity(
-      credentials,
-      stsCallOptions(call.target, call.budget, call.now()),
-    );
-    const accountId = normalizeAccountId(identity.account);
-    return accountId ? { ...credentials, accountId } : credentials;
-  } catch {
-    return credentials;
-  }
+  const accountId = await accountIdOfKeys(credentials, call);
+  return accountId ? { ...credentials, accountId } : credentials;
 }

@@ -34,7 +34,7 @@ export interface FakeSts {
   requests: StsRequest[];
   /** The IAM user name of a long-term access key ID, for GetCallerIdentity (default u-<its last 4 characters>). */
   users: Map<string, string>;
-  /** Replace the reply logic (default: credentials for everyone). */
+  /** Replace the reply logic (default: credentials for everyone); `index` counts the requests of its action. */
   reply: (request: StsRequest, index: number) => StsReply;
   stop(): Promise<void>;
 }
@@ -120,7 +120,9 @@ export async function startFakeSts(): Promise<FakeSts> {
         ...(params.get("TokenCode") ? { tokenCode: params.get("TokenCode") ?? "" } : {}),
         ...(params.get("SerialNumber") ? { serialNumber: params.get("SerialNumber") ?? "" } : {}),
       };
-      const index = fake.requests.push(request) - 1;
+      // Numbered per action: a GetCallerIdentity that goes out alongside does not shift a script of attempts.
+      const index = fake.requests.filter((r) => r.action === request.action).length;
+      fake.requests.push(request);
       const reply = fake.reply(request, index);
       if (reply.kind === "hang") return; // never answer; stop() destroys the socket
       if (reply.kind === "huge") {

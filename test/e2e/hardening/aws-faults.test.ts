@@ -70,7 +70,7 @@ describe("AWS faults through process", () => {
     });
   };
 
-  /** The GetSessionToken requests (a fresh session is followed by one GetCallerIdentity for its AccountId). */
+  /** The GetSessionToken requests (a GetCallerIdentity for the session's AccountId goes out alongside). */
   const sessionRequests = () => sts.requests.filter((r) => r.action === "GetSessionToken");
 
   it("invalid or deactivated key (InvalidClientTokenId): one attempt, message names the key problem", async () => {
@@ -78,7 +78,7 @@ describe("AWS faults through process", () => {
     const result = await processCold();
     expectCleanFailure(result, /rejected the access key from 1Password.*InvalidClientTokenId/);
     expect(result.stderr).toMatch(/deleted, deactivated or mistyped/);
-    expect(sts.requests).toHaveLength(1);
+    expect(sessionRequests()).toHaveLength(1);
   });
 
   it("wrong MFA code (AccessDenied): says the MFA code was rejected and what to check", async () => {
@@ -87,7 +87,7 @@ describe("AWS faults through process", () => {
     const result = await processCold("mfa");
     expectCleanFailure(result, /AWS rejected the MFA code/);
     expect(result.stderr).toMatch(/op_mfa_serial/);
-    expect(sts.requests[0]?.serialNumber).toBe(SERIAL);
+    expect(sessionRequests()[0]?.serialNumber).toBe(SERIAL);
   });
 
   it("throttling twice then success: retried with backoff, credentials served after 3 attempts", async () => {
@@ -99,7 +99,7 @@ describe("AWS faults through process", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveProperty("AccessKeyId", sessionKeyFor(KEY.accessKeyId));
-    // Three GetSessionToken attempts (then the session's GetCallerIdentity, for its AccountId).
+    // Three GetSessionToken attempts (and the GetCallerIdentity alongside, for its AccountId).
     expect(sessionRequests()).toHaveLength(3);
   });
 
@@ -107,7 +107,7 @@ describe("AWS faults through process", () => {
     sts.reply = () => stsError(400, "Throttling", "Rate exceeded");
     const result = await processCold();
     expectCleanFailure(result, /AWS is throttling STS GetSessionToken \(gave up after 3 attempts\)/);
-    expect(sts.requests).toHaveLength(3);
+    expect(sessionRequests()).toHaveLength(3);
   });
 
   it("connection refused: clear message naming the endpoint", async () => {
@@ -127,8 +127,8 @@ describe("AWS faults through process", () => {
     expectCleanFailure(result, /AWS did not answer STS GetSessionToken .* in time/);
     // Per attempt 10 s, the whole call capped at 25 s (src/aws/sts.ts): never the 60 s kill, never a hang.
     expect(elapsed).toBeLessThan(40_000);
-    expect(sts.requests.length).toBeGreaterThanOrEqual(2);
-    expect(sts.requests.length).toBeLessThanOrEqual(3);
+    expect(sessionRequests().length).toBeGreaterThanOrEqual(2);
+    expect(sessionRequests().length).toBeLessThanOrEqual(3);
   }, 60_000);
 
   it("clock skew (SignatureDoesNotMatch: Signature expired): the message names the clock", async () => {
@@ -159,7 +159,7 @@ describe("AWS faults through process", () => {
     expectCleanFailure(result, /AWS denied STS GetSessionToken/);
     expect(result.stderr).toMatch(/permission for sts:GetSessionToken/);
     expect(result.stderr).toMatch(/op_session_duration = off/);
-    expect(sts.requests).toHaveLength(1);
+    expect(sessionRequests()).toHaveLength(1);
   });
 
   it("MFA code reuse: two sessions in one 30 s window send different codes; the second waits instead of failing", async () => {
@@ -217,10 +217,10 @@ describe("AWS faults through process", () => {
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
       expect(Date.now() - started).toBeLessThan(10_000);
-      const at = sts.requests[0]?.at ?? 0;
+      const at = sessionRequests()[0]?.at ?? 0;
       const seed = decodeBase32(SEED);
       const near = [-1, 0, 1].map((d) => hotp(seed, Math.floor(at / 30_000) + d));
-      expect(near).toContain(sts.requests[0]?.tokenCode);
+      expect(near).toContain(sessionRequests()[0]?.tokenCode);
     }, 30_000);
 
     it("clear --all removes the MFA state", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { configuredEndpoint } from "../../../src/aws/endpoints.js";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { STSClient } from "@aws-sdk/client-sts";
+import { configuredEndpoint, defaultEndpoint, type ServicesSection } from "../../../src/aws/endpoints.js";
 
 // The SDKs' order (service-specific endpoints): AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (else the profile's
 // ignore_configured_endpoint_urls) turns every configured endpoint off; otherwise AWS_ENDPOINT_URL_<SERVICE>, then
@@ -53,4 +55,51 @@ describe("configuredEndpoint (issue 13, item 12)", () => {
     );
     expect(configuredEndpoint("IAM", {})).toBeUndefined();
   });
+});
+
+describe("configuredEndpoint: the profile's services section", () => {
+  const services: ServicesSection = {
+    name: "corp",
+    endpointUrls: { sts: "https://vpce.sts.example", iam: "https://iam.corp.example" },
+  };
+  const profile = { services, endpointUrl: "https://profile.example" };
+  it("after the variables, before the profile's endpoint_url (the SDKs' order)", () => {
+    expect(configuredEndpoint("STS", {}, profile)).toBe("https://vpce.sts.example");
+    expect(configuredEndpoint("IAM", {}, profile)).toBe("https://iam.corp.example");
+    expect(configuredEndpoint("SIGNIN", {}, profile)).toBe("https://profile.example");
+    expect(configuredEndpoint("STS", { AWS_ENDPOINT_URL: "http://all" }, profile)).toBe("http://all");
+    expect(configuredEndpoint("STS", { AWS_ENDPOINT_URL_STS: "http://sts" }, profile)).toBe("http://sts");
+  });
+  it("ignore_configured_endpoint_urls turns it off too", () => {
+    expect(configuredEndpoint("STS", { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }, profile)).toBeUndefined();
+  });
+  it("a services name without its section fails, naming both, when the lookup gets that far (as botocore)", () => {
+    const missing = { services: { name: "corp", endpointUrls: {}, missingIn: "/home/a/.aws/config" } };
+    expect(() => configuredEndpoint("STS", {}, missing)).toThrow(
+      'The profile says "services = corp", but /home/a/.aws/config has no [services corp] section.',
+    );
+    expect(configuredEndpoint("STS", { AWS_ENDPOINT_URL_STS: "http://sts" }, missing)).toBe("http://sts");
+  });
+});
+
+describe("defaultEndpoint: what the SDK calls when nothing is configured", () => {
+  it.each(["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "cn-northwest-1", "us-gov-west-1"])(
+    "%s: the SDK's own endpoint rules agree",
+    (region) => {
+      for (const [service, Client] of [
+        ["STS", STSClient],
+        ["IAM", IAMClient],
+      ] as const) {
+        const client = new Client({ region, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+        const resolved = client.config.endpointProvider({
+          Region: region,
+          UseFIPS: false,
+          UseDualStack: false,
+          UseGlobalEndpoint: false,
+        } as never);
+        expect(`${defaultEndpoint(service, region)}/`).toBe(resolved.url.href);
+        client.destroy();
+      }
+    },
+  );
 });

@@ -15,18 +15,18 @@ describe("toIamError", () => {
     ["other", { name: "Weird", message: "odd" }, /IAM CreateAccessKey failed: Weird: odd/],
   ];
   it.each(cases)("%s becomes a UserError naming the fix", (_name, error, message) => {
-    const mapped = toIamError(error, "CreateAccessKey", "http://x");
+    const mapped = toIamError(error, "CreateAccessKey", { endpoint: "http://x" });
     expect(mapped).toBeInstanceOf(UserError);
     expect(`${mapped.message} ${mapped.hint ?? ""}`).toMatch(message);
   });
 
   it("passes a UserError through unchanged", () => {
     const original = new UserError("already clear");
-    expect(toIamError(original, "ListAccessKeys", undefined)).toBe(original);
+    expect(toIamError(original, "ListAccessKeys")).toBe(original);
   });
 
   it("names the IAM permissions needed when access is denied", () => {
-    expect(toIamError({ name: "AccessDenied" }, "ListAccessKeys", undefined).hint).toMatch(
+    expect(toIamError({ name: "AccessDenied" }, "ListAccessKeys").hint).toMatch(
       /iam:ListAccessKeys, iam:CreateAccessKey/,
     );
   });

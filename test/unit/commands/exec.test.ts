@@ -187,7 +187,7 @@ describe("exec --server", () => {
       expect(world.events).toEqual([
         "op item get",
         "sts GetSessionToken AKIALONGTERM00000001",
-        "sts GetCallerIdentity ASIASESSION000000001",
+        "sts GetCallerIdentity AKIALONGTERM00000001",
       ]);
       for (let i = 0; i < 3; i++) answers.push(await (await ask()).json());
     });

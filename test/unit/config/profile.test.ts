@@ -259,3 +259,67 @@ describe("listProfileNames", () => {
     expect(listProfileNames(f)).toEqual(["default", "a", "b c", "d"]);
   });
 });
+
+describe("services sections and ca_bundle", () => {
+  const SERVICES = [
+    "[profile work]",
+    "op_item = AWS work",
+    "services = corp",
+    "",
+    "[services corp]",
+    "sts =",
+    "  endpoint_url = https://vpce-1.sts.eu-west-1.vpce.amazonaws.com",
+    "iam =",
+    "  endpoint_url = https://iam.corp.example",
+    "",
+  ].join("\n");
+
+  it("reads the endpoint_url of each service in the profile's [services NAME] section", () => {
+    expect(resolve(SERVICES, { profile: "work" }).endpoints?.services).toEqual({
+      name: "corp",
+      endpointUrls: {
+        sts: "https://vpce-1.sts.eu-west-1.vpce.amazonaws.com",
+        iam: "https://iam.corp.example",
+      },
+    });
+  });
+
+  it("a services name without its section is recorded as missing, in the config file", () => {
+    const settings = resolve("[profile work]\nop_item = x\nservices = nowhere\n", { profile: "work" });
+    expect(settings.endpoints?.services).toMatchObject({
+      name: "nowhere",
+      missingIn: expect.stringMatching(/config$/),
+    });
+  });
+
+  it("a quoted section name is read as botocore splits it; [profile services x] is a profile, not a section", () => {
+    const text =
+      '[profile work]\nop_item = x\nservices = my corp\n\n[services "my corp"]\nsts =\n  endpoint_url = https://a\n';
+    expect(resolve(text, { profile: "work" }).endpoints?.services?.endpointUrls).toEqual({ sts: "https://a" });
+  });
+
+  it("ca_bundle: the profile's own, else its op_source_profile's (a loop ends the walk)", () => {
+    const text = [
+      "[profile base]",
+      "op_item = x",
+      "ca_bundle = /etc/base.pem",
+      "[profile admin]",
+      "op_role_arn = arn:aws:iam::123456789012:role/a",
+      "op_source_profile = base",
+      "[profile own]",
+      "op_role_arn = arn:aws:iam::123456789012:role/a",
+      "op_source_profile = base",
+      "ca_bundle = /etc/own.pem",
+      "[profile l1]",
+      "op_item = x",
+      "op_source_profile = l2",
+      "[profile l2]",
+      "op_item = x",
+      "op_source_profile = l1",
+      "",
+    ].join("\n");
+    expect(resolve(text, { profile: "admin" }).caBundle).toEqual({ path: "/etc/base.pem", profile: "base" });
+    expect(resolve(text, { profile: "own" }).caBundle).toEqual({ path: "/etc/own.pem", profile: "own" });
+    expect(resolve(text, { profile: "l1" }).caBundle).toBeUndefined();
+  });
+});

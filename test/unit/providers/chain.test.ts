@@ -60,6 +60,7 @@ function harness(options: { item?: string; cache?: boolean } = {}): Harness {
   const profiles: Record<string, ProfileSettings> = {};
   const deps: ProviderDeps = {
     env: {},
+    home: "/nonexistent-home",
     now: () => new Date(clock.now),
     runOp: op.run,
     sts,
@@ -391,11 +392,11 @@ describe("getCredentials: roles", () => {
 });
 
 describe("AccountId: from the item, the assumed-role ARN, else one GetCallerIdentity on the cold path", () => {
-  it("a session learns its account with one GetCallerIdentity (its own keys), cached with it", async () => {
+  it("a session learns its account with one GetCallerIdentity (the item's keys, alongside GetSessionToken), cached with it", async () => {
     const h = harness();
     const first = await getCredentials(settings(), h.deps);
     expect(first).toMatchObject({ source: "sts", accountId: "123456789012" });
-    expect(h.identityCalls).toEqual(["ASIASESSION000000001"]);
+    expect(h.identityCalls).toEqual(["AKIALONGTERM00000001"]);
     const warm = await getCredentials(settings(), h.deps);
     expect(warm).toMatchObject({ source: "cache", accountId: "123456789012" });
     // The warm path adds nothing: no op call, no STS call of any kind.
@@ -428,8 +429,8 @@ describe("AccountId: from the item, the assumed-role ARN, else one GetCallerIden
       accountId: "210987654321",
     });
     expect(await getCredentials(role, h.deps)).toMatchObject({ accountId: "210987654321" });
-    // Only the source session asked (for its own entry).
-    expect(h.identityCalls).toEqual(["ASIASESSION000000001"]);
+    // Only the source session asked (for its own entry), with the item's keys.
+    expect(h.identityCalls).toEqual(["AKIALONGTERM00000001"]);
   });
 
   it("long-term keys without an account field carry none: no call is added to every use", async () => {
@@ -693,5 +694,120 @@ describe("purpose console (login)", () => {
     h.profiles.base = settings({ profile: "base" });
     const alias = settings({ profile: "alias", item: undefined, sourceProfile: "base" });
     expect(buildChain(alias, "console", h.deps).provider.descriptor.kind).toBe("federation");
+  });
+});
+
+describe("the cold path's round trips: connections opened while op runs, GetCallerIdentity alongside", () => {
+  /** The harness with an event log of op calls, warmed connections, releases and each STS call's start and end. */
+  function logged(options: { item?: string } = {}) {
+    const h = harness(options);
+    const events: string[] = [];
+    const { sts, deps } = { sts: h.deps.sts, deps: h.deps };
+    const runOp = deps.runOp;
+    deps.runOp = async (o) => {
+      events.push("op");
+      return runOp(o);
+    };
+    const timed =
+      <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        events.push(`${name} start`);
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          return await call(...args);
+        } finally {
+          events.push(`${name} end`);
+        }
+      };
+    deps.sts = {
+      ...sts,
+      getSessionToken: timed("GetSessionToken", sts.getSessionToken),
+      getCallerIdentity: timed("GetCallerIdentity", sts.getCallerIdentity),
+      assumeRole: timed("AssumeRole", sts.assumeRole),
+      warm: (target, connections) => {
+        events.push(`warm ${connections} ${target.region}`);
+        return () => events.push("release");
+      },
+    };
+    return { h, events };
+  }
+
+  it("a session: 2 connections opened before op, both calls under way at once, the connections released after", async () => {
+    const { h, events } = logged();
+    await getCredentials(settings(), h.deps);
+    expect(events).toEqual([
+      "warm 2 eu-west-1",
+      "op",
+      "GetSessionToken start",
+      "GetCallerIdentity start",
+      "GetSessionToken end",
+      "GetCallerIdentity end",
+      "release",
+    ]);
+  });
+
+  it("a role from a session: AssumeRole's connection too, and after the session only AssumeRole", async () => {
+    const { h, events } = logged();
+    h.profiles.base = settings({ profile: "base" });
+    await getCredentials(roleVia("admin", "base", "arn:aws:iam::123456789012:role/admin"), h.deps);
+    expect(events).toEqual([
+      "warm 1 eu-west-1",
+      "warm 2 eu-west-1",
+      "op",
+      "GetSessionToken start",
+      "GetCallerIdentity start",
+      "GetSessionToken end",
+      "GetCallerIdentity end",
+      "release",
+      "AssumeRole start",
+      "AssumeRole end",
+      "release",
+    ]);
+  });
+
+  it("op fails: the connections are released at once and nothing is called", async () => {
+    const { h, events } = logged();
+    h.deps.runOp = async () => {
+      events.push("op");
+      return {
+        exitCode: 1,
+        signal: null,
+        stdout: "",
+        stderr: "[ERROR] 2026/11/25 12:00:00 authorization prompt dismissed\n",
+      };
+    };
+    await expect(getCredentials(settings(), h.deps)).rejects.toThrow();
+    expect(events).toEqual(["warm 2 eu-west-1", "op", "release"]);
+  });
+
+  it("a cached session opens nothing", async () => {
+    const { h, events } = logged();
+    await getCredentials(settings(), h.deps);
+    events.length = 0;
+    expect(await getCredentials(settings(), h.deps)).toMatchObject({ source: "cache" });
+    expect(events).toEqual([]);
+  });
+
+  it("the item's account field: GetSessionToken alone", async () => {
+    const item = itemJson([{ id: "acct", type: "STRING", label: "aws_account_id", value: "210987654321" }]);
+    const { h, events } = logged({ item });
+    await getCredentials(settings(), h.deps);
+    expect(events.filter((e) => e.startsWith("GetCallerIdentity"))).toEqual([]);
+  });
+
+  it("the run's network settings (the selected profile's CA bundle) reach every STS call, and no cache key", async () => {
+    const h = harness();
+    h.deps.env = { HTTPS_PROXY: "http://proxy.example:3128" };
+    h.profiles.base = settings({ profile: "base" });
+    const caBundle = { path: "/etc/corp-ca.pem", profile: "admin" };
+    const role = { ...roleVia("admin", "base", "arn:aws:iam::123456789012:role/admin"), caBundle };
+    const chain = buildChain(role, "session", h.deps);
+    const { caBundle: _none, ...without } = role;
+    expect(chain.cacheKey).toBe(buildChain(without, "session", { ...h.deps, env: {} }).cacheKey);
+    await chain.provider.retrieve();
+    expect(h.sts.calls.map((c) => c.op)).toEqual(["GetSessionToken", "AssumeRole"]);
+    for (const call of h.sts.calls) {
+      expect(call.params.network).toMatchObject({ env: { HTTPS_PROXY: "http://proxy.example:3128" }, caBundle });
+    }
   });
 });

@@ -33,6 +33,7 @@ function setup(opMs: number) {
   const op = opInMemory(JSON.parse(ITEM) as FakeItem, { beforeAnswer: () => void (clock.now += opMs) });
   const deps: ProviderDeps = {
     env: {},
+    home: "/nonexistent-home",
     now: () => new Date(clock.now),
     runOp: op.run,
     sts,
