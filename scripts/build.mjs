@@ -12,7 +12,8 @@
 // dist/package.json marks dist/*.js as CommonJS; the vendor files are .mjs.
 import { build } from "esbuild";
 import { builtinModules } from "node:module";
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 // ESM bundles of CommonJS dependencies still call require() for Node built-ins: requireShim gives them one.
@@ -21,6 +22,22 @@ import { fakeOpBuildOptions, requireShim } from "../test/fake-op/build-options.m
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+// What this build of aws-op's own code is: a digest of its sources and version. The hit index records it, so that an
+// entry written by another build (an upgrade that resolves profiles differently) is never served by this one.
+const buildId = (() => {
+  const hash = createHash("sha256").update(`${version}\0`);
+  const files = readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files)
+    hash
+      .update(`${file.slice(root.length)}\0`)
+      .update(readFileSync(file))
+      .update("\0");
+  return hash.digest("hex").slice(0, 16);
+})();
 
 /** Packages that src/ must load with `await import()`, and how each exposes its API (cjs: as `default`). */
 const LAZY_PACKAGES = {
@@ -113,12 +130,13 @@ const ownBundle = {
   minify: true,
   legalComments: "linked",
   logLevel: "warning",
+  define: { AWS_OP_BUILD: JSON.stringify(buildId) },
 };
 await build({
   ...ownBundle,
   entryPoints: [join(root, "src/cli.ts")],
   outfile: join(staging, "main.js"),
-  define: { AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
+  define: { ...ownBundle.define, AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
   // import.meta.url is dist/cli.js's: the path that setup writes into credential_process lines and doctor checks,
   // and what makes src/cli.ts start itself (dist/cli.js loads this file only to run it).
   banner: {

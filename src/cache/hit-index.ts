@@ -20,7 +20,9 @@
 // (or after it) is not indexed; the next run after that indexes it. The last change is the later of mtime and
 // ctime: `cp -p`, `touch -d`, rsync or a restored backup set mtime back, but every change sets ctime to the current
 // time, and nothing but the system clock can set it back. Values of variables whose names suggest a secret
-// (OP_SERVICE_ACCOUNT_TOKEN, say) are kept only as a digest.
+// (OP_SERVICE_ACCOUNT_TOKEN, say) are kept only as a digest. An entry also records the build of aws-op that wrote it:
+// resolution is a function of those inputs for one build, and another build (an upgrade, a downgrade) may resolve
+// the same files differently (refuse a profile this one served, say), so it never serves another build's entries.
 import { readFileSync, rmSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import type { FileStamp } from "../config/bounded-read.js";
@@ -35,6 +37,10 @@ export const HIT_INDEX_DIRECTORY = "index";
 
 /** Above any file system's timestamp granularity (FAT's 2 s included). */
 export const RACY_MARGIN_MS = 3_000;
+
+declare const AWS_OP_BUILD: string | undefined;
+/** This build of aws-op (a digest of its sources, set by scripts/build.mjs); "source" when run from src/. */
+export const HIT_INDEX_BUILD = typeof AWS_OP_BUILD === "string" ? AWS_OP_BUILD : "source";
 
 /** An entry is a few hundred bytes. */
 const MAX_ENTRY_BYTES = 64 * 1024;
@@ -73,6 +79,8 @@ interface IndexedFile {
 
 export interface HitIndexEntry {
   version: 1;
+  /** The build of aws-op that wrote it (HIT_INDEX_BUILD). */
+  build: string;
   argv: string[];
   /** The cache directory the session is in. */
   root: string;
@@ -102,6 +110,7 @@ function isHitIndexEntry(value: unknown): value is HitIndexEntry {
   const v = value as Record<string, unknown>;
   return (
     v.version === 1 &&
+    typeof v.build === "string" &&
     Array.isArray(v.argv) &&
     v.argv.every((a) => typeof a === "string") &&
     typeof v.root === "string" &&
@@ -171,6 +180,8 @@ export interface Lookup {
 /** Do this process's inputs equal the ones the entry was made from? */
 function inputsMatch(entry: HitIndexEntry, lookup: Lookup, root: string): boolean {
   const { argv, env } = lookup;
+  if (entry.build !== HIT_INDEX_BUILD) return false;
+
   if (entry.root !== root || entry.home !== lookup.home || entry.argv.length !== argv.length) return false;
   for (let i = 0; i < argv.length; i++) if (entry.argv[i] !== argv[i]) return false;
   for (const [name, value] of Object.entries(entry.env)) if ((env[name] ?? null) !== value) return false;
@@ -311,6 +322,7 @@ export function writeHitIndex(write: IndexWrite): void {
   }
   const entry: HitIndexEntry = {
     version: 1,
+    build: HIT_INDEX_BUILD,
     argv: [...write.argv],
     root: write.root,
     home: inputs.home,

@@ -3,7 +3,13 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HIT_INDEX_DIRECTORY, RACY_MARGIN_MS, indexedSession, recordResolution } from "../../../src/cache/hit-index.js";
+import {
+  HIT_INDEX_BUILD,
+  HIT_INDEX_DIRECTORY,
+  RACY_MARGIN_MS,
+  indexedSession,
+  recordResolution,
+} from "../../../src/cache/hit-index.js";
 import { entryToCredentials } from "../../../src/cache/session-cache.js";
 import { formatCredentialProcessOutput } from "../../../src/aws/credential-output.js";
 import { run as clear } from "../../../src/commands/clear.js";
@@ -227,6 +233,20 @@ describe("process: the hit index", () => {
     expect(served(w.ctx)).toBeUndefined();
     writeFileSync(entryFile!, good);
     expect(served(w.ctx)).toBeDefined();
+  });
+
+  it("an entry written by another build of aws-op (an upgrade may resolve the same files differently) is not served", async () => {
+    const w = world();
+    const fetched = await run({ profile: "work" }, w.ctx, ARGV);
+    const [entryFile] = indexFiles(w);
+    const good = readFileSync(entryFile!, "utf8");
+    expect(JSON.parse(good)).toMatchObject({ build: HIT_INDEX_BUILD });
+    writeFileSync(entryFile!, good.replace(`"build":"${HIT_INDEX_BUILD}"`, `"build":"an-older-build"`));
+    expect(served(w.ctx)).toBeUndefined();
+    // The full CLI resolves again and writes the entry for this build.
+    expect(await run({ profile: "work" }, w.ctx, ARGV)).toBe(fetched);
+    expect(readFileSync(entryFile!, "utf8")).toBe(good);
+    expect(served(w.ctx)).toBe(fetched);
   });
 
   it("clear --all removes the index; clearing one profile leaves entries that lead nowhere (not served)", async () => {
