@@ -28,6 +28,7 @@ import { InternalError, UserError } from "./errors.js";
 import { buildCredentialProcessLine } from "./config/command-line.js";
 import { stableNodePath } from "./config/install-paths.js";
 import { buildChain, type Chain, type ChainOptions, type ProviderDeps, type Purpose } from "./providers/chain.js";
+import { escapeForTerminal } from "./ui/terminal-text.js";
 
 export interface Context {
   env: NodeJS.ProcessEnv;
@@ -154,7 +155,8 @@ export function providerDepsFor(
     runOp: ctx.runOp,
     sts: ctx.sts,
     cache: sessionCacheFor(ctx),
-    warn: (message) => ctx.stderr(`${message}\n`),
+    // Warnings quote paths and item text (an MFA serial): their control characters are escaped.
+    warn: (message) => ctx.stderr(`${escapeForTerminal(message)}\n`),
     sleep: ctx.sleep,
     // A source profile inherits the op executable and timeout flags, not the item flags.
     loadProfile: (name) =>

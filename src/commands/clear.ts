@@ -9,6 +9,7 @@ import { clearHitIndex } from "../cache/hit-index.js";
 import { clearMfaState } from "../cache/mfa-state.js";
 import type { Command } from "commander";
 import { commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { escapeForTerminal } from "../ui/terminal-text.js";
 
 export interface ClearOptions {
   profile?: string;
@@ -60,6 +61,8 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
     // A profile that no longer resolves can still have entries recorded under its name.
   }
   const count = clearSessionsFor(cache, { profile: options.profile, ...(item ? { item } : {}) });
-  ctx.stderr(`Removed ${count} cached session${count === 1 ? "" : "s"} for profile "${options.profile}".\n`);
+  ctx.stderr(
+    `Removed ${count} cached session${count === 1 ? "" : "s"} for profile "${escapeForTerminal(options.profile)}".\n`,
+  );
   return count;
 }

@@ -588,7 +588,7 @@ function repairInstallPaths(options: DoctorOptions, ctx: Context): void {
   for (const repair of repairs) {
     writeAwsFile(repair.file, repair.text);
     ctx.stderr(
-      `${c.green("✓")} Pointed credential_process of ${repair.profiles.map((p) => `[${p}]`).join(", ")} at this aws-op in ${repair.file.path}.\n`,
+      `${c.green("✓")} ${escapeForTerminal(`Pointed credential_process of ${repair.profiles.map((p) => `[${p}]`).join(", ")} at this aws-op in ${repair.file.path}.`)}\n`,
     );
   }
 }

@@ -24,6 +24,7 @@ import { mfaCodePrompter } from "../ui/mfa-prompt.js";
 import { credentialVariables, regionVariables } from "../aws/env-format.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { escapeForTerminal } from "../ui/terminal-text.js";
 
 export interface ExecOptions {
   profile: string;
@@ -200,14 +201,14 @@ function releaseChildConfig(
   }
   if (changed) {
     ctx.stderr(
-      `aws-op: the command changed its copy of the AWS config, ${written.path}, not ${userConfig}. The copy is kept: take what you need from it, then remove ${written.dir}.\n`,
+      `${escapeForTerminal(`aws-op: the command changed its copy of the AWS config, ${written.path}, not ${userConfig}. The copy is kept: take what you need from it, then remove ${written.dir}.`)}\n`,
     );
     return;
   }
   try {
     rmSync(written.dir, { recursive: true, force: true });
   } catch (error) {
-    ctx.stderr(`aws-op: could not remove ${written.dir} (${errnoCode(error) ?? "error"}).\n`);
+    ctx.stderr(`${escapeForTerminal(`aws-op: could not remove ${written.dir} (${errnoCode(error) ?? "error"}).`)}\n`);
   }
 }
 
@@ -279,7 +280,8 @@ export async function run(options: ExecOptions, ctx: Context): Promise<number> {
       return served;
     },
     onRetrieveError: (_error, message) => {
-      if (message !== lastReported) ctx.stderr(`aws-op: ${message}\n`);
+      // On the command's terminal, while it runs: the message quotes item and profile names.
+      if (message !== lastReported) ctx.stderr(`aws-op: ${escapeForTerminal(message)}\n`);
       lastReported = message;
     },
   });

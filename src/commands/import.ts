@@ -453,7 +453,9 @@ function report(job: ImportJob, outcomes: ImportOutcome[], preview: EditedDocume
     }
   }
   if (outcomes.length === 0) {
-    ctx.stdout(`Nothing to import: ${files.credentials.path} holds no plain-text access keys.\n`);
+    ctx.stdout(
+      `${escapeForTerminal(`Nothing to import: ${files.credentials.path} holds no plain-text access keys.`)}\n`,
+    );
   } else {
     ctx.stdout(
       formatTable(

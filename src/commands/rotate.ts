@@ -39,6 +39,7 @@ import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type O
 import { formatTable } from "../ui/table.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { escapeForTerminal } from "../ui/terminal-text.js";
 
 export interface RotateOptions {
   profile: string;
@@ -182,7 +183,7 @@ export async function run(options: RotateOptions, ctx: Context): Promise<RotateO
   clearCachedSessions(r);
   await deleteOldKey(r, newKeys);
   ctx.stdout(
-    `Rotated the access key of IAM user ${r.userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).\n`,
+    `${escapeForTerminal(`Rotated the access key of IAM user ${r.userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).`)}\n`,
   );
   return "rotated";
 }
@@ -230,7 +231,8 @@ async function openProfile(options: RotateOptions, ctx: Context): Promise<Rotati
     locator: itemLocatorFor(settings),
     iamCall: awsCallOptions(ctx, settings, "IAM"),
     stsCall: awsCallOptions(ctx, settings),
-    say: (text: string) => ctx.stderr(`${text}\n`),
+    // Item titles, user names, profile names: their control characters are escaped.
+    say: (text: string) => ctx.stderr(`${escapeForTerminal(text)}\n`),
   };
   // An op too old to take a template on `item edit` would fail at the write, after CreateAccessKey.
   await requireOpVersion(target.op, ROTATE_NEEDS);
@@ -316,7 +318,7 @@ async function finishInterruptedRotation(r: Rotation, journalOldKeyId: string): 
   }
   recordJournal(r, undefined);
   r.ctx.stdout(
-    `Finished an interrupted rotation of IAM user ${r.userName} in 1Password item "${r.item.title}": ${maskKeyId(journalOldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).\n`,
+    `${escapeForTerminal(`Finished an interrupted rotation of IAM user ${r.userName} in 1Password item "${r.item.title}": ${maskKeyId(journalOldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).`)}\n`,
   );
   return "finished";
 }
@@ -573,7 +575,7 @@ export async function runAll(options: RotateAllOptions, ctx: Context): Promise<b
         continue;
       }
       rotatedBy.set(identity, profile);
-      ctx.stderr(`aws-op rotate ${profile}:\n`);
+      ctx.stderr(`aws-op rotate ${escapeForTerminal(profile)}:\n`);
       const outcome = await run(
         {
           profile,
@@ -588,7 +590,9 @@ export async function runAll(options: RotateAllOptions, ctx: Context): Promise<b
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       failed = true;
-      ctx.stderr(`aws-op: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
+      ctx.stderr(
+        `aws-op: ${escapeForTerminal(error.message)}\n${error.hint ? `  ${escapeForTerminal(error.hint)}\n` : ""}`,
+      );
       rows.push([profile, item, `failed: ${error.message}`]);
     }
   }

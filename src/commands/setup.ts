@@ -389,7 +389,7 @@ async function write(
   }
   if (interactive && !options.yes) {
     ctx.stderr(colourDiff(patch, c));
-    if (!(await (await ask()).confirm(`Write these changes to ${files.config.path}?`, true))) {
+    if (!(await (await ask()).confirm(`Write these changes to ${escapeForTerminal(files.config.path)}?`, true))) {
       say("Nothing was written.");
       return;
     }

@@ -5,6 +5,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
 import { UserError } from "../errors.js";
+import { escapeForTerminal } from "./terminal-text.js";
 
 export interface TerminalPromptOptions {
   platform: NodeJS.Platform;
@@ -100,7 +101,8 @@ export async function askMfaCodeOnTerminal(
   options: TerminalPromptOptions,
 ): Promise<string> {
   const answer = await readLineFromTerminal(
-    `aws-op: MFA code for ${serialNumber} (1Password item "${item}" has no one-time password): `,
+    // The serial and the item name come from the item and the config: their control characters are escaped.
+    `aws-op: MFA code for ${escapeForTerminal(serialNumber)} (1Password item "${escapeForTerminal(item)}" has no one-time password): `,
     options,
   );
   const code = answer.trim();
