@@ -1,6 +1,6 @@
 // What both entries of the CLI take from the process: the cached path's entry (src/cli-cached.ts, dist/cli.js) and
 // the full CLI (src/cli.ts, dist/main.js). Only they use it: core modules get all of this through the Context.
-import { readFileSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import { homeDirectory } from "./config/home.js";
 import { errnoCode } from "./errors.js";
 
@@ -45,24 +45,9 @@ export function exitAfterStdout(code: number): void {
   else process.exit(code);
 }
 
-/**
- * TEST ONLY, not a setting: AWS_OP_TEST_CLOCK_OFFSET_FILE names a file holding milliseconds to add to aws-op's
- * clock, read at every look at the clock, so an end-to-end test can move a running `exec --server` across a
- * session's refresh point without waiting for it. Only aws-op's own decisions (is a cached session fresh?) see the
- * offset; AWS and the SDKs keep the real time.
- */
+/** aws-op's clock. (Tests move it from outside, with a preload: test/helpers/clock-hook.mjs.) */
 export function processClock(): () => Date {
-  const offsetFile = process.env.AWS_OP_TEST_CLOCK_OFFSET_FILE;
-  if (!offsetFile) return () => new Date();
-  return () => {
-    let offset = 0;
-    try {
-      offset = Number(readFileSync(offsetFile, "utf8").trim()) || 0;
-    } catch {
-      // No file yet: no offset.
-    }
-    return new Date(Date.now() + offset);
-  };
+  return () => new Date();
 }
 
 /**

@@ -1,6 +1,6 @@
 // `aws-op exec --server` end to end: the built CLI serves a loopback credentials endpoint to the command it runs;
 // boto3, the JS SDK v3 (default chain) and the AWS CLI v1 find it through AWS_CONTAINER_CREDENTIALS_FULL_URI and
-// call moto with what it serves. A test-only clock offset (AWS_OP_TEST_CLOCK_OFFSET_FILE) moves a running exec
+// call moto with what it serves. A test-only clock offset (test/helpers/clock.ts, a preload) moves a running exec
 // across a session's refresh point. The secret scan covers the children's environment (their shims log it) and
 // the endpoint's answers the children print. The second block runs every client (AWS CLI v1 and v2, boto3, the JS,
 // Go and Ruby SDKs) in one child with a [default] that holds bob's credentials: each must act as the profile asked
@@ -14,6 +14,7 @@ import { createIamUserWithKey, requireTools, startAliceWorld, type Moto, canConn
 import { awsConfig, callerArn } from "../helpers/alice-world.js";
 import { cliPath, credentialProcessLine, spawnAsync, type RunResult, type Sandbox } from "../helpers/sandbox.js";
 import { buildGoClient, RUBY_CLIENT } from "../helpers/sdk-clients.js";
+import { clockOffsetEnv } from "../helpers/clock.js";
 import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws", "python3"]);
@@ -286,7 +287,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     const dir = makeTempDir("aws-op-server-refresh-");
     const clock = join(dir, "clock-offset");
     const running = server("work", ["node", join(scripts, "asker.mjs"), dir, "10"], {
-      AWS_OP_TEST_CLOCK_OFFSET_FILE: clock,
+      ...clockOffsetEnv(clock),
     });
     await waitForFile(join(dir, "ready"));
     const opBefore = sandbox.opCalls().length;
@@ -329,7 +330,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
       const pty = spawnPty(
         process.execPath,
         [cliPath, "exec", "typed", "--server", "--", "node", join(scripts, "asker.mjs"), dir],
-        { cols: 400, rows: 24, env: sandbox.env({ AWS_OP_TEST_CLOCK_OFFSET_FILE: clock }) as Record<string, string> },
+        { cols: 400, rows: 24, env: sandbox.env(clockOffsetEnv(clock)) as Record<string, string> },
       );
       let typed = false;
       pty.onData((data) => {
@@ -384,7 +385,7 @@ describe.skipIf(!tools.available)("aws-op exec --server end to end", () => {
     const opBefore = sandbox.opCalls().length;
     moto.resetCalls();
     const running = server("typed-admin", ["node", join(scripts, "asker.mjs"), dir, "5"], {
-      AWS_OP_TEST_CLOCK_OFFSET_FILE: clock,
+      ...clockOffsetEnv(clock),
     });
     await waitForFile(join(dir, "ready"));
     const ready = JSON.parse(readFileSync(join(dir, "ready"), "utf8")) as { firstExpiration: string };

@@ -2,7 +2,17 @@
 // dist/ and the documents and nothing else, and `npm install -g ./aws-op-X.tgz` into a temporary prefix gives an
 // `aws-op` that serves credentials to the AWS CLI (every package it uses at run time is bundled into dist/, so the
 // install fetches nothing). `npm install -g .` from the copy (prepare) works as well.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../fake-op/fixture.js";
@@ -91,6 +101,31 @@ describe.skipIf(!tools.available)("aws-op as an npm package", () => {
     expect(files.some((f) => f.startsWith("package/dist/vendor/") && f.endsWith(".mjs"))).toBe(true);
     // What the tests use (the fake op, the demo) is not the product.
     expect(files.filter((f) => /test-dist|fake-op|\.ts$/.test(f))).toEqual([]);
+  });
+
+  it("no test hook is reachable in the packed dist/: no variable the tests or the fake op read, no test switch", async () => {
+    expect(tarball).toBeDefined();
+    // Every hook name the tests, the benchmark and the fake op use, found in their sources (so a new one is covered).
+    const names = new Set<string>();
+    for (const dir of ["test", "bench", "scripts"]) {
+      for (const file of readdirSync(join(repoRoot, dir), { recursive: true }) as string[]) {
+        if (!/\.(ts|mts|mjs|cjs|js)$/.test(file)) continue;
+        const text = readFileSync(join(repoRoot, dir, file), "utf8");
+        for (const [name] of text.matchAll(/\b(?:AWS_OP_TEST_[A-Z0-9_]+|FAKE_OP_[A-Z0-9_]+)\b/g)) names.add(name);
+      }
+    }
+    expect(names).toContain("AWS_OP_TEST_CLOCK_OFFSET_FILE");
+    const unpacked = join(work, "unpacked");
+    mkdirSync(unpacked);
+    expect((await spawnAsync("tar", ["-xzf", tarball, "-C", unpacked], process.env)).status).toBe(0);
+    const dist = join(unpacked, "package", "dist");
+    const found: string[] = [];
+    for (const file of readdirSync(dist, { recursive: true }) as string[]) {
+      if (!statSync(join(dist, file)).isFile()) continue;
+      const text = readFileSync(join(dist, file), "utf8");
+      for (const name of [...names, "AWS_OP_TEST", "FAKE_OP_"]) if (text.includes(name)) found.push(`${file}: ${name}`);
+    }
+    expect(found).toEqual([]);
   });
 
   it("the tarball installs with npm install -g into a new prefix and its aws-op serves the AWS CLI", async () => {
