@@ -1,43 +1,11 @@
 // The interactive `aws-op setup` in a real terminal (a pty): the built CLI asks for the profile, then lists the
 // vaults and items from the fake op; typing filters the lists, Enter picks, and the diff is confirmed.
 import { readFileSync } from "node:fs";
-import { spawn, type IPty } from "@lydell/node-pty";
+import { spawn } from "@lydell/node-pty";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureFakeOpBuilt, makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
 import { cliPath, createSandbox, type Sandbox } from "../helpers/sandbox.js";
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
-
-class Terminal {
-  raw = "";
-  private exit: Promise<number>;
-  constructor(readonly pty: IPty) {
-    pty.onData((data) => (this.raw += data));
-    this.exit = new Promise((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
-  }
-  /** Everything shown so far, without escape sequences. */
-  screen(): string {
-    return this.raw.replace(ANSI, "");
-  }
-  async waitFor(text: string | RegExp, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const found = (): boolean => (typeof text === "string" ? this.screen().includes(text) : text.test(this.screen()));
-    while (!found()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${this.screen()}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  async type(keys: string): Promise<void> {
-    for (const key of keys) {
-      this.pty.write(key);
-      await new Promise((r) => setTimeout(r, 15));
-    }
-  }
-  exitCode(): Promise<number> {
-    return this.exit;
-  }
-}
+import { Terminal } from "../helpers/terminal.js";
 
 describe("interactive aws-op setup in a terminal", () => {
   let sandbox: Sandbox;

@@ -1,3 +1,40 @@
+// Terminals in tests: what one shows (a program in a pty, typed at like a person would) and what must never reach one.
+import type { IPty } from "@lydell/node-pty";
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
+
+/** A program in a pseudo-terminal (@lydell/node-pty): what it showed, keys typed at it, its exit code. */
+export class Terminal {
+  raw = "";
+  private exit: Promise<number>;
+  constructor(readonly pty: IPty) {
+    pty.onData((data) => (this.raw += data));
+    this.exit = new Promise((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  }
+  /** Everything shown so far, without escape sequences. */
+  screen(): string {
+    return this.raw.replace(ANSI, "");
+  }
+  async waitFor(text: string | RegExp, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const found = (): boolean => (typeof text === "string" ? this.screen().includes(text) : text.test(this.screen()));
+    while (!found()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${this.screen()}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  async type(keys: string): Promise<void> {
+    for (const key of keys) {
+      this.pty.write(key);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+  exitCode(): Promise<number> {
+    return this.exit;
+  }
+}
+
 // What a terminal must never receive from text aws-op did not write: control characters other than line breaks
 // (C0, DEL, C1) and bidirectional overrides. Returns the first such character's code, or undefined.
 export function firstControlCharacter(text: string): number | undefined {
