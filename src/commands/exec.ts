@@ -1,6 +1,7 @@
-// `aws-op exec PROFILE [-- COMMAND [ARGS...]]`: run a command (default: the user's shell) with the profile's
-// credentials in its environment, like `aws-vault exec`. The secret reaches the child only through the environment,
-// never argv. Inherited variables that could make the child resolve another identity are removed.
+// `aws-op exec [PROFILE] [-- COMMAND [ARGS...]]`: run a command (default: the user's shell) with the profile's
+// credentials in its environment, like `aws-vault exec`; without a profile, one is picked from a list in a terminal
+// (ui/profile-picker.ts). The secret reaches the child only through the environment, never argv. Inherited
+// variables that could make the child resolve another identity are removed.
 // With --server the child gets no keys at all, but the address and token of a loopback credentials endpoint
 // (src/server/) that serves the profile's sessions and renews them while the command runs, and a profile of its own
 // that holds no credentials (config/server-child-profile.ts), so that no SDK takes [default]'s instead.
@@ -17,17 +18,19 @@ import {
   childProfileConfig,
   type ChildProfileConfig,
 } from "../config/server-child-profile.js";
-import { credentialChainFor, resolveProfileFor, type Context } from "../context.js";
+import { credentialChainFor, readFilesFor, resolveProfileFor, type Context } from "../context.js";
 import { errnoCode, UserError } from "../errors.js";
 import { newAuthorizationToken, startCredentialServer } from "../server/credential-server.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
+import { pickProfile } from "../ui/profile-picker.js";
 import { credentialVariables, regionVariables } from "../aws/env-format.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
 
 export interface ExecOptions {
-  profile: string;
+  /** Absent: picked in a terminal (ui/profile-picker.ts), never $AWS_PROFILE. */
+  profile?: string;
   /** The command and its arguments; empty: the user's shell. */
   command: string[];
   force?: boolean;
@@ -42,7 +45,7 @@ export function newCmdExec(f: Factory, runF: RunF<ExecOptions> = (options) => ru
   return addOpOptions(
     new f.commander.Command("exec")
       .description("run a command (default: your shell) with the profile's credentials in its environment")
-      .argument("<profile>", "the AWS profile")
+      .argument("[profile]", "the AWS profile (in a terminal, picked from a list when absent)")
       .argument("[command...]", "the command and its arguments, after --")
       .option("--force", "run even inside another aws-op exec")
       .option("--no-session", "give the long-term keys instead of a session (less safe)")
@@ -53,19 +56,52 @@ export function newCmdExec(f: Factory, runF: RunF<ExecOptions> = (options) => ru
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec admin -- terraform plan\n  aws-op exec work --server -- terraform apply\n  aws-op exec work --server -- docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE",
+      "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec -- terraform plan   (pick the profile from a list)\n  aws-op exec admin -- terraform plan\n  aws-op exec work --server -- terraform apply\n  aws-op exec work --server -- docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE",
     )
     .action(
       async (
-        profile: string,
-        command: string[],
+        first: string | undefined,
+        rest: string[],
         // commander names the negated flag --no-session "session" (true unless given).
         { session, ...flags }: Partial<ExecOptions> & { session: boolean },
+        self: Command,
       ) => {
         const noSession = session ? undefined : true;
+        // `exec -- aws s3 ls`: commander drops the "--", so "aws" would pass for the profile.
+        const named = first !== undefined && operandsBeforeDoubleDash(self) !== 0;
+        const profile = named ? first : undefined;
+        const command = named || first === undefined ? rest : [first, ...rest];
         await runWith(f, runF, commandOptions<ExecOptions>(flags, { profile, command, noSession }));
       },
     );
+}
+
+/**
+ * How many of the command's operands came before a "--" in the argv commander parsed (undefined: no "--"), read
+ * off commander's rawArgs (kept by every commander release, though not in its types), walking the command's own
+ * options as commander does: an option that takes a value consumes the next word unless written --option=value.
+ */
+export function operandsBeforeDoubleDash(command: Command): number | undefined {
+  let root = command;
+  while (root.parent) root = root.parent;
+  const raw: unknown = (root as unknown as { rawArgs?: unknown }).rawArgs;
+  if (!Array.isArray(raw)) return undefined;
+  const words = raw.filter((w): w is string => typeof w === "string");
+  // The program's own options take no value (--debug, --version, --help): the first other word names the command.
+  const start = words.findIndex((w) => !w.startsWith("-"));
+  if (start < 0 || words[start] !== command.name()) return undefined;
+  let operands = 0;
+  for (let i = start + 1; i < words.length; i++) {
+    const word = words[i] ?? "";
+    if (word === "--") return operands;
+    if (word.length > 1 && word.startsWith("-")) {
+      const option = command.options.find((o) => o.long === word || o.short === word);
+      if (option && (option.required || option.optional)) i++;
+      continue;
+    }
+    operands++;
+  }
+  return undefined;
 }
 
 /** The marker exec sets in the child, so that a nested exec can refuse. */
@@ -228,13 +264,19 @@ export function serverMfaPrompter(
 }
 
 /** Runs the command; returns the exit code aws-op should exit with. */
-export async function run(options: ExecOptions, ctx: Context): Promise<number> {
+export async function run(given: ExecOptions, ctx: Context): Promise<number> {
   const outer = ctx.env[MARKER_VARIABLE];
-  if (outer && !options.force) {
+  if (outer && !given.force) {
     throw new UserError(`This shell already runs inside "aws-op exec ${outer}".`, {
       hint: "Exit that shell first, or pass --force to nest (the inner profile's credentials replace the outer ones).",
     });
   }
+  const options = {
+    ...given,
+    profile:
+      given.profile ??
+      (await pickProfile(readFilesFor(ctx), ctx, { command: "exec", usage: "aws-op exec PROFILE -- COMMAND" })),
+  };
   const { files, flags, settings } = resolveProfileFor(ctx, options);
   // --no-session as in aws-vault: no GetSessionToken. A role is then assumed straight from the long-term keys.
   const purpose = options.noSession ? "no-session" : "session";

@@ -1,6 +1,7 @@
 // `aws-op list`: the profiles aws-op serves (those with op_item or op_source_profile), where their keys live, and
 // until when a cached session can serve them. Reads only the AWS files and the cache: no op call, no network.
 import {
+  isAwsOpProfile,
   listProfileNames,
   readProfileValues,
   resolveProfileSettings,
@@ -76,7 +77,7 @@ export function listProfiles(ctx: Context): ListedProfile[] {
   const result: ListedProfile[] = [];
   for (const profile of listProfileNames(files)) {
     const values = readProfileValues(files, profile) ?? {};
-    if (!values.op_item?.trim() && !values.op_source_profile?.trim()) continue;
+    if (!isAwsOpProfile(values)) continue;
     let sessionCachedUntil: string | null = null;
     let error: string | null = null;
     try {

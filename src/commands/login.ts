@@ -4,6 +4,8 @@
 // federation endpoint turns them into a sign-in token (aws/federation.ts). The sign-in URL is a bearer credential:
 // with --stdout it is the only thing printed; otherwise the browser gets a one-time loopback URL that redirects to
 // it once (browser/), so it is on no command line and in no log.
+// Which profile: the one named, else $AWS_PROFILE (or $AWS_DEFAULT_PROFILE), else [default] when it is an aws-op
+// profile (as AWS tools do), else one picked from a list in a terminal (ui/profile-picker.ts).
 import {
   CONSOLE_SESSION_MAX_SECONDS,
   CONSOLE_SESSION_MIN_SECONDS,
@@ -16,9 +18,18 @@ import {
 import { formatDuration, parseDurationSeconds, SESSION_MAX_SECONDS, SESSION_MIN_SECONDS } from "../aws/duration.js";
 import { openBrowser } from "../browser/open-browser.js";
 import { startOneTimeRedirect } from "../browser/one-time-redirect.js";
-import { credentialChainFor, federationEndpointFor, networkFor, resolveProfileFor, type Context } from "../context.js";
+import { isAwsOpProfile, readProfileValues, type AwsFiles } from "../config/profile.js";
+import {
+  credentialChainFor,
+  federationEndpointFor,
+  networkFor,
+  readFilesFor,
+  resolveProfileFor,
+  type Context,
+} from "../context.js";
 import { UserError } from "../errors.js";
 import { mfaCodePrompter } from "../ui/mfa-prompt.js";
+import { pickProfile } from "../ui/profile-picker.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 
@@ -43,7 +54,10 @@ export function newCmdLogin(
   return addOpOptions(
     new f.commander.Command("login")
       .description("open the AWS console in your browser, signed in with the profile's credentials")
-      .argument("[profile]", "the AWS profile (default: $AWS_PROFILE or default)")
+      .argument(
+        "[profile]",
+        "the AWS profile (default: $AWS_PROFILE, else default if it is an aws-op profile, else picked from a list in a terminal)",
+      )
       .option("--region <region>", "the console's region (default: the profile's region)")
       .option("--path <path>", "a console page to open, e.g. /s3/home")
       .option("--destination <url>", "a complete https URL to open instead of a console page")
@@ -89,9 +103,21 @@ function browserWaitMs(env: NodeJS.ProcessEnv): number {
   return Math.round(seconds * 1000);
 }
 
+/**
+ * The profile to sign in with when none is named: $AWS_PROFILE or $AWS_DEFAULT_PROFILE (undefined: resolved as
+ * every profile command resolves it), else [default] when aws-op serves it, else picked in a terminal.
+ */
+async function loginProfile(options: LoginOptions, ctx: Context, files: AwsFiles): Promise<string | undefined> {
+  if (options.profile) return options.profile;
+  if (ctx.env.AWS_PROFILE?.trim() || ctx.env.AWS_DEFAULT_PROFILE?.trim()) return undefined;
+  if (isAwsOpProfile(readProfileValues(files, "default") ?? {})) return "default";
+  return pickProfile(files, ctx, { command: "login", usage: "aws-op login PROFILE" });
+}
+
 /** Returns the text for stdout: the sign-in URL under --stdout, else nothing. */
 export async function run(options: LoginOptions, ctx: Context): Promise<string> {
-  const { files, flags, settings } = resolveProfileFor(ctx, options);
+  const profile = await loginProfile(options, ctx, readFilesFor(ctx));
+  const { files, flags, settings } = resolveProfileFor(ctx, { ...options, profile });
   const region = settings.region;
   // Everything that can be checked without 1Password is checked first.
   const destination = consoleDestination(region, { path: options.path, destination: options.destination });

@@ -374,6 +374,11 @@ export const OP_KEYS = [
   "op_source_profile",
 ] as const;
 
+/** The profiles aws-op serves: those with op_item or op_source_profile (list, the profile picker). */
+export function isAwsOpProfile(values: Record<string, string>): boolean {
+  return nonEmpty(values.op_item) !== undefined || nonEmpty(values.op_source_profile) !== undefined;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;

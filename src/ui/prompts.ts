@@ -1,11 +1,15 @@
 // Interactive questions, on stderr (stdout stays clean for --json and diffs), through @inquirer/prompts: arrow
 // keys to move, typing to filter lists. Commands receive a Prompter, so tests can answer without a terminal.
 import type { Readable, Writable } from "node:stream";
+import { UserError } from "../errors.js";
 
 export interface PromptChoice {
   value: string;
   name: string;
+  /** Shown under the list for the highlighted choice. */
   description?: string;
+  /** Shown as the answer once picked (default: the name). */
+  short?: string;
 }
 
 export interface Prompter {
@@ -28,11 +32,26 @@ export function filterChoices(choices: PromptChoice[], term: string | undefined)
   });
 }
 
+/**
+ * A question answered with Ctrl-C changes nothing and ends aws-op with 130 (128 + SIGINT), as a shell reports it.
+ * @inquirer/prompts rejects with an ExitPromptError then (it holds the terminal in raw mode: no signal comes).
+ */
+async function cancellable<T>(question: Promise<T>): Promise<T> {
+  try {
+    return await question;
+  } catch (error) {
+    if (error instanceof Error && error.name === "ExitPromptError") {
+      throw new UserError("Cancelled.", { exitCode: 130, cause: error });
+    }
+    throw error;
+  }
+}
+
 /** A Prompter on a terminal: `input` is the keyboard, `output` the screen (stderr). */
 export function terminalPrompter(input: Readable, output: Writable): Prompter {
   const context = { input, output, clearPromptOnDone: false };
   const prompts = import("@inquirer/prompts");
-  return {
+  const prompter: Prompter = {
     async search(message, choices) {
       const { search } = await prompts;
       return search<string>(
@@ -63,5 +82,11 @@ export function terminalPrompter(input: Readable, output: Writable): Prompter {
       const { confirm } = await prompts;
       return confirm({ message, default: defaultValue }, context);
     },
+  };
+  return {
+    search: (message, choices) => cancellable(prompter.search(message, choices)),
+    select: (message, choices) => cancellable(prompter.select(message, choices)),
+    input: (message, options) => cancellable(prompter.input(message, options)),
+    confirm: (message, defaultValue) => cancellable(prompter.confirm(message, defaultValue)),
   };
 }

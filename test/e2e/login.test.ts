@@ -256,6 +256,18 @@ describe.skipIf(!tools.available)("aws-op login end to end", () => {
     });
   });
 
+  it("no profile named: AWS_PROFILE as before; without it (and no aws-op [default]) and no terminal, an error naming the profiles", async () => {
+    const named = await sandbox.run(["login", "--stdout"], { env: { AWS_PROFILE: "work" } });
+    expect(named.status).toBe(0);
+    expect(parseSigninUrl(named.stdout).searchParams.get("SigninToken")).toBe(federation.tokens.at(-1));
+    const opCalls = sandbox.opCalls().length;
+    const none = await sandbox.run(["login", "--stdout"]);
+    expect(none.status).toBe(1);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toContain("aws-op login needs a profile; the aws-op profiles are: work, admin, mfa.");
+    expect(sandbox.opCalls().length).toBe(opCalls);
+  });
+
   it("the secret scan: sign-in tokens only on stdout of login --stdout, session secrets only in the cache", () => {
     for (const token of federation.tokens) canaries.signinTokens.add(token);
     for (const request of federation.requests) {

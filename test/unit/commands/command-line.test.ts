@@ -60,6 +60,15 @@ describe("newCmdExec", () => {
       { profile: "work", command: ["aws", "s3", "ls", "--debug"], force: true, noSession: true, ...OP_OPTIONS },
     ],
     [["exec", "work", "--server", "--", "terraform"], { profile: "work", command: ["terraform"], server: true }],
+    [["exec", "work", "aws", "s3", "ls"], { profile: "work", command: ["aws", "s3", "ls"] }],
+    // No profile: picked in a terminal. commander drops the "--", so "aws" must not pass for the profile.
+    [["exec"], { command: [] }],
+    [["exec", "--", "aws", "s3", "ls"], { command: ["aws", "s3", "ls"] }],
+    [["--debug", "exec", "--", "aws"], { command: ["aws"] }],
+    [["exec", "--force", "--", "aws"], { command: ["aws"], force: true }],
+    [["exec", ...OP, "--", "aws", "--", "x"], { command: ["aws", "--", "x"], ...OP_OPTIONS }],
+    [["exec", "--op-timeout=30", "--", "work"], { command: ["work"], opTimeout: "30" }],
+    [["exec", "--op-timeout", "30", "work", "--", "aws"], { profile: "work", command: ["aws"], opTimeout: "30" }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdExec, argv)).toEqual(options);
   });
@@ -69,6 +78,7 @@ describe("newCmdEnv", () => {
   it.each<[string[], object]>([
     [["env", "work"], { profile: "work", format: "sh" }],
     [["env", "work", "--format", "fish", ...OP], { profile: "work", format: "fish", ...OP_OPTIONS }],
+    [["env", "--format", "json"], { format: "json" }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdEnv, argv)).toEqual(options);
   });
