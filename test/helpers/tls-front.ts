@@ -90,7 +90,11 @@ export async function startTlsFront(upstream: string): Promise<TlsFront> {
     const forward = request(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // Hop-by-hop headers are the upstream's (moto closes each connection): the front keeps its own alive.
+        const headers = { ...answer.headers };
+        delete headers.connection;
+        delete headers["keep-alive"];
+        res.writeHead(answer.statusCode ?? 502, headers);
         answer.pipe(res);
       },
     );
