@@ -9,6 +9,7 @@ import { cpus, loadavg, platform, arch, totalmem } from "node:os";
 import { join } from "node:path";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem } from "../test/fake-op/fixture.js";
 import { measureWarmEndpoint } from "./endpoint.js";
+import { measureNetwork } from "./network.js";
 import { createIamUserWithKey, findExecutable, requireTools, startMoto, type Moto } from "../test/helpers/moto.js";
 import {
   cliPath,
@@ -30,11 +31,23 @@ const COUNTS = {
   sequentialAwsCalls: 50,
   concurrent: 20,
   concurrentRounds: 3,
+  /** Cold runs of each profile with STS one RTT away; warm pairs with the network variables set. */
+  networkCold: 8,
+  networkWarmPairs: 30,
 };
+/** The round-trip time to STS of the network rows (--rtt=MS). */
+const DEFAULT_RTT_MS = 100;
 /** A realistic `op` call (0.5-1.5 s in real use). */
 const REALISTIC_OP_LATENCY_MS = 800;
 /** Issue 14: on every supported Node.js, against `node -e 0` of the same Node.js. */
-const TARGETS = { warmWallRatio: 1.1, warmMemoryRatio: 1.1, coldOwnRatio: 1.5 };
+const TARGETS = {
+  warmWallRatio: 1.1,
+  warmMemoryRatio: 1.1,
+  coldOwnRatio: 1.5,
+  /** Network rows, op at 800 ms: aws-op's own cost at most this many RTT plus this many ms. */
+  networkUser: { rtts: 1, ms: 150 },
+  networkRole: { rtts: 2, ms: 200 },
+};
 
 const VAULT = "Bench";
 const ITEM = "AWS bench";
@@ -157,6 +170,12 @@ async function setUp(): Promise<Setup> {
       `credential_process = ${credentialProcessLine("bench")}`,
       `op_vault = ${VAULT}`,
       `op_item = ${ITEM}`,
+      "",
+      "[profile benchrole]",
+      "region = us-east-1",
+      `credential_process = ${credentialProcessLine("benchrole")}`,
+      "op_source_profile = bench",
+      "op_role_arn = arn:aws:iam::123456789012:role/bench",
       "",
       "[profile recipe]",
       "region = us-east-1",
@@ -430,6 +449,22 @@ export async function runBenchmark(argv: string[]): Promise<number> {
     }
     if (wants("concurrent")) progress("concurrent cold runs");
     const concurrent = wants("concurrent") ? await measureConcurrent(setup) : undefined;
+    const rtt = Number(argv.find((a) => a.startsWith("--rtt="))?.slice("--rtt=".length) ?? DEFAULT_RTT_MS);
+    if (wants("network")) progress(`network: STS ${rtt} ms away through HTTPS_PROXY, AWS_CA_BUNDLE set`);
+    const network = wants("network")
+      ? await measureNetwork(
+          {
+            moto: setup.moto,
+            sandbox: setup.sandbox,
+            userArgs: setup.processArgs,
+            roleArgs: ["process", "--profile", "benchrole"],
+            opLatencyMs: REALISTIC_OP_LATENCY_MS,
+            coldRuns: COUNTS.networkCold,
+            warmPairs: COUNTS.networkWarmPairs,
+          },
+          rtt,
+        )
+      : undefined;
     if (wants("endpoint")) progress("exec --server endpoint, warm requests");
     const endpoint = wants("endpoint") ? await measureWarmEndpoint(setup.sandbox, "bench") : undefined;
     const loadAfter = loadavg();
@@ -485,6 +520,35 @@ export async function runBenchmark(argv: string[]): Promise<number> {
         `min ${ms(wall.min)}, max ${ms(wall.max)}; op calls ${concurrent.map((r) => r.opCalls).join("/")}, STS calls ${concurrent.map((r) => r.stsCalls).join("/")}`,
         "",
       ]);
+    }
+
+    const limitMs = (target: { rtts: number }, n: NonNullable<typeof network>) => target.rtts * n.rttMs;
+    if (network) {
+      const label = (what: string) => `${what} (RTT ${network.rttMs} ms, op ${REALISTIC_OP_LATENCY_MS} ms)`;
+      for (const [name, r, target] of [
+        ["user profile", network.user, TARGETS.networkUser],
+        ["role profile", network.role, TARGETS.networkRole],
+      ] as const) {
+        rows.push(statRow(label(`aws-op process, cold, ${name}, via proxy, wall`), r.wall, ms));
+        rows.push(statRow("  of which the op test double alone", r.opDoubleWall, ms));
+        rows.push(statRow("  of which moto's own time (counting proxy)", r.stsServerWall, ms));
+        rows.push(
+          statRow(
+            "  aws-op's own cost (wall - op double - node -e 0)",
+            r.ownWall,
+            ms,
+            `limit ${limitMs(target, network)} ms + CPU; target ≤ ${limitMs(target, network) + target.ms} ms`,
+          ),
+        );
+      }
+      rows.push(
+        statRow(
+          "aws-op process, warm, HTTPS_PROXY + AWS_CA_BUNDLE set, wall",
+          network.warmWall,
+          ms,
+          versus(network.warmWall, network.floorWall),
+        ),
+      );
     }
 
     if (endpoint) {
@@ -544,6 +608,38 @@ export async function runBenchmark(argv: string[]): Promise<number> {
         name: `${COUNTS.concurrent} concurrent cold runs: 1 op call and 1 STS call`,
         ok: concurrent.every((r) => r.opCalls === 1 && r.stsCalls === 1),
         detail: concurrent.map((r) => `${r.opCalls}/${r.stsCalls}`).join(", "),
+      });
+    }
+
+    if (network) {
+      for (const [name, r, target, expected] of [
+        ["user", network.user, TARGETS.networkUser, { GetSessionToken: 1, GetCallerIdentity: 1 }],
+        ["role", network.role, TARGETS.networkRole, { GetSessionToken: 1, GetCallerIdentity: 1, AssumeRole: 1 }],
+      ] as const) {
+        const limit = limitMs(target, network) + target.ms;
+        checks.push({
+          name: `network, ${name} profile: own cost ≤ ${target.rtts} RTT + ${target.ms} ms (${limit} ms)`,
+          ok: r.ownWall.median <= limit,
+          detail: `${ms(r.ownWall.median)} (wall ${ms(r.wall.median)}, op double ${ms(r.opDoubleWall.median)}, moto ${ms(r.stsServerWall.median)}; ${r.connections.join("/")} connections)`,
+        });
+        checks.push({
+          name: `network, ${name} profile: STS calls per run ${JSON.stringify(expected)}`,
+          ok: r.calls.every(
+            (c) => JSON.stringify(Object.entries(c).sort()) === JSON.stringify(Object.entries(expected).sort()),
+          ),
+          detail: r.calls.map((c) => JSON.stringify(c)).join(" "),
+        });
+      }
+      const warmRatio = ratio(network.warmWall.median, network.floorWall.median);
+      checks.push({
+        name: `network, warm with HTTPS_PROXY and AWS_CA_BUNDLE: ≤ ${TARGETS.warmWallRatio.toFixed(2)}× node -e 0`,
+        ok: warmRatio <= TARGETS.warmWallRatio,
+        detail: `${warmRatio.toFixed(2)}×`,
+      });
+      checks.push({
+        name: "network, warm: no op call and no STS call",
+        ok: network.warmOpCalls === 0 && network.warmStsCalls === 0,
+        detail: `${network.warmOpCalls} op calls, ${network.warmStsCalls} STS calls`,
       });
     }
 
@@ -617,6 +713,7 @@ export async function runBenchmark(argv: string[]): Promise<number> {
           ...(viaAwsOp && viaRecipe ? { sequentialViaAwsOp: viaAwsOp, sequentialViaRecipe: viaRecipe } : {}),
           ...(concurrent ? { concurrent } : {}),
           ...(endpoint ? { endpointWarmRequestMs: endpoint.warmRequestMs, endpointOpCalls: endpoint.opCalls } : {}),
+          ...(network ? { network } : {}),
         },
         ratios: {
           ...(warm

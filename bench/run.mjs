@@ -1,7 +1,7 @@
 // `npm run bench`: bundles bench/main.ts (which reuses the test helpers: fake op store, moto with a counting
 // proxy, sandbox HOME) with esbuild and runs it once per Node.js: every Node that .ci/run installed under
 // .tmp/node-MAJOR (else the Node running this), or the ones named with --node=24 / --node=/path/to/node (repeatable).
-// Each run measures aws-op against `node -e 0` of its own Node.js; the warm and cold rows run on every Node, the AWS CLI
+// Each run measures aws-op against `node -e 0` of its own Node.js; the warm, cold and network rows run on every Node, the AWS CLI
 // rows (sequential, concurrent: their time is the AWS CLI's and op's) and the exec --server endpoint on the last one
 // only. Prints one table per Node,
 // then the summary across them; writes bench/results/<time>.json with every sample.
@@ -71,7 +71,7 @@ let exitCode = 0;
 for (const [index, node] of nodes.entries()) {
   const last = index === nodes.length - 1;
   const only = passOn.find((a) => a.startsWith("--only="));
-  const sections = only || last ? [] : ["--only=warm,cold"];
+  const sections = only || last ? [] : ["--only=warm,cold,network"];
   const out = join(cacheDir, `result-${index}.json`);
   rmSync(out, { force: true });
   const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
@@ -99,6 +99,9 @@ const rows = [
     "cold own cost",
     "cold own ratio",
     "own, op 800 ms",
+    "net user own",
+    "net role own",
+    "net warm ratio",
   ],
 ];
 for (const run of runs) {
@@ -116,6 +119,9 @@ for (const run of runs) {
     `${fmt(r.coldOwnWallMs?.median)} ms`,
     `${fmt(run.ratios.coldOwnToFloor, 2)}×`,
     `${fmt(run.ratios.coldRealisticOpOwnToFloor, 2)}×`,
+    `${fmt(r.network?.user.ownWall.median)} ms`,
+    `${fmt(r.network?.role.ownWall.median)} ms`,
+    `${fmt(r.network ? r.network.warmWall.median / r.network.floorWall.median : undefined, 2)}×`,
   ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
