@@ -366,26 +366,51 @@ export function preloadStsSdk(): void {
   void import("@aws-sdk/client-sts").catch(() => undefined);
 }
 
-/** sdkSts.warm: the transport loads meanwhile; released before it did, nothing is opened. */
+/**
+ * sdkSts.warm. It starts once op has been started (its spawn is a few microtasks away; loading node:https first
+ * would hold it up), opens the connections, then primes the SDK; released before that, nothing is opened.
+ */
 function warmSts(options: AwsEndpointOptions, connections: number): () => void {
   let released = false;
   let close: (() => void) | undefined;
-  const url = (() => {
-    try {
-      return options.endpoint ?? defaultEndpoint("STS", options.region);
-    } catch {
-      return undefined;
-    }
-  })();
-  if (url) {
-    void import("./transport.js")
-      .then((transport) => {
-        if (!released) close = transport.warmConnections(url, options.network, connections);
-      })
-      .catch(() => undefined);
-  }
+  const url = options.endpoint ?? defaultEndpoint("STS", options.region);
+  const start = setImmediate(() => {
+    void (async () => {
+      const transport = await import("./transport.js");
+      if (released) return;
+      close = transport.warmConnections(url, options.network, connections);
+      await primeStsSdk(options);
+    })().catch(() => undefined);
+  });
   return () => {
     released = true;
+    clearImmediate(start);
     close?.();
   };
+}
+
+/** What the primed call throws where a request would go out. */
+class PrimedOnly extends Error {
+  override readonly name = "PrimedOnly";
+}
+
+/**
+ * Run one GetCallerIdentity through an STS client whose request handler sends nothing (it throws PrimedOnly), with
+ * placeholder keys: the SDK's first call loads and compiles its middleware, endpoint rules and signer and reads its
+ * shared configuration (20-30 ms of CPU), which then happens while op runs instead of after it.
+ */
+async function primeStsSdk(options: AwsEndpointOptions): Promise<void> {
+  const sdk = await import("@aws-sdk/client-sts");
+  const client = new sdk.STSClient({
+    ...sdkClientConfig({ accessKeyId: "AKIAAWSOPPRIMEONLY00", secretAccessKey: "prime-only" }, options),
+    maxAttempts: 1,
+    requestHandler: { handle: () => Promise.reject(new PrimedOnly()) },
+  });
+  try {
+    await client.send(new sdk.GetCallerIdentityCommand({}));
+  } catch {
+    // PrimedOnly, as intended.
+  } finally {
+    client.destroy();
+  }
 }

@@ -182,6 +182,22 @@ describe("early connections", () => {
     await until(() => front.open() === 0);
   });
 
+  it("sdkSts.warm opens the connections and primes the SDK without sending anything; released, they close", async () => {
+    const release = sdkSts.warm?.({ region: "us-east-1", endpoint: front.url, network: network(env) }, 2);
+    await until(() => front.open() === 2);
+    // The primed GetCallerIdentity runs through a handler that sends nothing.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(front.requests()).toBe(0);
+    release?.();
+    await until(() => front.open() === 0);
+  });
+
+  it("released at once, sdkSts.warm opens nothing", async () => {
+    sdkSts.warm?.({ region: "us-east-1", endpoint: front.url, network: network(env) }, 2)();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(front.connections()).toBe(0);
+  });
+
   it("one that failed is replaced by the request's own connection", async () => {
     const release = warmConnections(front.url, network({ ...env, HTTPS_PROXY: "http://127.0.0.1:1" }), 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
