@@ -158,6 +158,22 @@ describe.skipIf(!tools.available)("aws-op process: the cached path", () => {
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
   });
 
+  it("with HTTPS_PROXY and AWS_CA_BUNDLE set, a warm run stays on the cached path: no node:https, no proxy, no CA read", async () => {
+    await sandbox.filesSettled();
+    const reference = await sandbox.run(["process", "--profile", "work"]);
+    expect(reference.status).toBe(0);
+    // Neither is an input of the hit index (they select no credentials): the entry written without them serves. A
+    // proxy that does not answer and a bundle that does not exist would fail any call that used them.
+    const { result, loaded, opRuns } = await processWithLoadLog("network", ["process", "--profile", "work"], {
+      HTTPS_PROXY: "http://user:secret-proxy-password@127.0.0.1:9",
+      AWS_CA_BUNDLE: join(hooksDir, "no-such-bundle.pem"),
+    });
+    expect(opRuns).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(JSON.parse(reference.stdout));
+    expect(forbiddenIn(loaded)).toEqual([]);
+    expect(loaded.filter((line) => /(^| |node:)(https|tls|http|net)$/.test(line))).toEqual([]);
+  });
+
   it("a warm run through the AWS CLI's argv forms (--profile=NAME, AWS_PROFILE) stays on the cached path", async () => {
     await sandbox.filesSettled();
     for (const [args, env] of [
