@@ -196,6 +196,17 @@ function readCaBundle(bundle: CaBundleRoute, home: string): Buffer {
   return pem;
 }
 
+/**
+ * Did Node take the agent's proxyEnv (22.21+, 24.5+)? Older releases ignore the option, and the calls would go
+ * direct. Node keeps the parsed proxy under an internal symbol; where it is not there, the version decides, so that
+ * a renamed symbol in a later Node.js is no false alarm.
+ */
+function understandsProxyEnv(agent: http.Agent): boolean {
+  if (Object.getOwnPropertySymbols(agent).some((s) => s.description === "kProxyConfig")) return true;
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  return major > 24 || (major === 24 && minor >= 5) || (major === 22 && minor >= 21);
+}
+
 /** How a call to `endpoint` goes: the run's agent for its protocol, proxy and CA bundle. */
 export function routeFor(endpoint: string, network: NetworkSettings | undefined): Route {
   const protocol = new URL(endpoint).protocol === "http:" ? "http:" : "https:";
@@ -213,6 +224,13 @@ export function routeFor(endpoint: string, network: NetworkSettings | undefined)
       ...(ca ? { ca } : {}),
       ...(proxyEnv ? { proxyEnv } : {}),
     } as http.AgentOptions);
+    if (proxy && !understandsProxyEnv(agent)) {
+      agent.close();
+      throw new UserError(
+        `${proxy.variable} is set, but Node.js ${process.version} cannot use a proxy: aws-op's calls would bypass it.`,
+        { hint: "Run aws-op on Node.js 22.21, 24.5 or later (aws-op uses Node's own proxy support)." },
+      );
+    }
     agents.set(key, agent);
   }
   return { agent, ...(proxy ? { proxy } : {}), ...(caBundle ? { caBundle } : {}) };
