@@ -45,6 +45,10 @@ export type OpRunner = (options: RunOpOptions) => Promise<OpResult>;
 const runningOps = new Set<number>();
 const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+function isForwardedSignal(signal: NodeJS.Signals): signal is (typeof FORWARDED_SIGNALS)[number] {
+  return (FORWARDED_SIGNALS as readonly NodeJS.Signals[]).includes(signal);
+}
+
 function onSignal(signal: NodeJS.Signals): void {
   for (const pid of runningOps) killOp(pid);
   runningOps.clear();
@@ -178,6 +182,13 @@ export const runOp: OpRunner = (options) =>
     child.on("close", answer);
     child.on("exit", (exitCode, signal) => {
       exited = true;
+      if (!settled && signal !== null && isForwardedSignal(signal) && runningOps.has(child.pid ?? -1)) {
+        // op ended by a terminal signal that aws-op did not send: a Ctrl-C at the terminal reaches the whole
+        // foreground process group, and op's exit can be handled before aws-op's own SIGINT (which is then lost
+        // with the handler that untrack removes). The user interrupted both: aws-op ends by that signal too.
+        onSignal(signal);
+        return;
+      }
       untrack(child.pid);
       if (settled) return;
       // The pipes normally close with op; if something op_cli started holds them, answer with what op printed.

@@ -1,7 +1,7 @@
 // Every failure of the 1Password CLI, as the fake op produces it with the real CLI's texts, reaches the AWS tool as
 // exit 1, nothing on stdout (the credential_process protocol), and one or two plain lines on stderr naming the fix.
 import { spawn } from "node:child_process";
-import { chmodSync, symlinkSync } from "node:fs";
+import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -242,6 +242,22 @@ describe("aws-op process when op fails", () => {
       expect(await closed).toBe("SIGINT");
       expect(await waitForProcessToEnd(call.pid)).toBe(true);
       expect(await waitForEnvProcessesToEnd("FAKE_OP_STORE", sandbox.store.storePath)).toEqual([]);
+    },
+  );
+
+  it.runIf(hasProc)(
+    "op ended by Ctrl-C before aws-op sees its own SIGINT: aws-op ends by SIGINT too (not an op failure)",
+    async () => {
+      // The order in which op's exit and aws-op's SIGINT are handled is up to the scheduler (the test above, under
+      // load, saw op's exit first): an op_cli that ends itself by SIGINT stands for that order, every time.
+      const bin = makeTempDir("aws-op-interrupted-op-");
+      const op = join(bin, "op");
+      writeFileSync(op, "#!/bin/sh\nkill -INT $$\nsleep 5\n");
+      chmodSync(op, 0o755);
+      const result = await sandbox.run(["process", "--profile", "work"], { env: { AWS_OP_CLI: op } });
+      expect(result.signal).toBe("SIGINT");
+      expect(result.stdout).toBe("");
+      expect(result.stderr).not.toMatch(/bug|1Password CLI/);
     },
   );
 
