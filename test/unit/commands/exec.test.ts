@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -320,6 +320,8 @@ describe("exec --server", () => {
     expect(world.stderr.join("")).toBe(
       `aws-op: the command changed its copy of the AWS config, ${path}, not ${world.ctx.env.AWS_CONFIG_FILE ?? ""}. The copy is kept: take what you need from it, then remove ${dirname(path)}.\n`,
     );
+    // What the user would do: the test leaves nothing behind.
+    rmSync(dirname(path), { recursive: true });
   });
 
   it("removes the copy when the command cannot start", async () => {
