@@ -117,7 +117,7 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
     const again = await sandbox.run(["doctor", "--fix", "--offline"]);
     expect(again.stderr).toContain("Nothing to fix");
     expect(readFileSync(sandbox.configPath, "utf8")).toBe(after);
-  });
+  }, 90_000); // a dozen runs in a row, five of them the AWS CLI (Python): over 30 s on a loaded machine
 
   it("setup writes a link on PATH that resolves to the running Node.js rather than its versioned path", async () => {
     sandbox.writeConfig(HEAD.join("\n"));

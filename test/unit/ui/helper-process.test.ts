@@ -4,7 +4,7 @@
 // processes; the bounds are generous (they are what is tested, not speed).
 import { describe, expect, it } from "vitest";
 import { runHelper } from "../../../src/ui/helper-process.js";
-import { hasProc, processesWithEnv } from "../../helpers/processes.js";
+import { hasProc, processesWithEnv, waitForEnvProcessesToEnd } from "../../helpers/processes.js";
 
 /** Runs `script` in sh as a helper, with a marker in its environment that finds whatever it left behind. */
 async function run(script: string, timeoutMs: number) {
@@ -15,7 +15,10 @@ async function run(script: string, timeoutMs: number) {
       env: { PATH: process.env.PATH, AWS_OP_TEST_MARKER: marker },
       timeoutMs,
     });
-    return { result, ms: Date.now() - started, leftovers: processesWithEnv("AWS_OP_TEST_MARKER", marker) };
+    const ms = Date.now() - started;
+    // SIGKILL takes effect asynchronously (on a loaded machine, after the answer): what was killed is gone within
+    // moments, what was missed runs on (the helpers here sleep 30 s).
+    return { result, ms, leftovers: await waitForEnvProcessesToEnd("AWS_OP_TEST_MARKER", marker) };
   } finally {
     for (const pid of processesWithEnv("AWS_OP_TEST_MARKER", marker)) process.kill(pid, "SIGKILL");
   }
