@@ -12,32 +12,19 @@
 // dist/package.json marks dist/*.js as CommonJS; the vendor files are .mjs.
 import { build } from "esbuild";
 import { builtinModules } from "node:module";
-import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 // ESM bundles of CommonJS dependencies still call require() for Node built-ins: requireShim gives them one.
 import { fakeOpBuildOptions, requireShim } from "../test/fake-op/build-options.mjs";
+import { cachedPathOnly, ownBundle, sourceBuildId } from "./bundle-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
-// What this build of aws-op's own code is: a digest of its sources and version. The hit index records it, so that an
-// entry written by another build (an upgrade that resolves profiles differently) is never served by this one.
-const buildId = (() => {
-  const hash = createHash("sha256").update(`${version}\0`);
-  const files = readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-  for (const file of files)
-    hash
-      .update(`${file.slice(root.length)}\0`)
-      .update(readFileSync(file))
-      .update("\0");
-  return hash.digest("hex").slice(0, 16);
-})();
+// What this build of aws-op's own code is (bundle-options.mjs): the hit index records it.
+const buildId = sourceBuildId(root, version);
 
 /** Packages that src/ must load with `await import()`, and how each exposes its API (cjs: as `default`). */
 const LAZY_PACKAGES = {
@@ -120,23 +107,11 @@ await build({
     },
   ],
 });
-/** What both of aws-op's own bundles are: one minified CommonJS file each (see the header). */
-const ownBundle = {
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  mainFields: ["module", "main"],
-  minify: true,
-  legalComments: "linked",
-  logLevel: "warning",
-  define: { AWS_OP_BUILD: JSON.stringify(buildId) },
-};
 await build({
-  ...ownBundle,
+  ...ownBundle(buildId),
   entryPoints: [join(root, "src/cli.ts")],
   outfile: join(staging, "main.js"),
-  define: { ...ownBundle.define, AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
+  define: { ...ownBundle(buildId).define, AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
   // import.meta.url is dist/cli.js's: the path that setup writes into credential_process lines and doctor checks,
   // and what makes src/cli.ts start itself (dist/cli.js loads this file only to run it).
   banner: {
@@ -164,30 +139,12 @@ await build({
   ],
 });
 await build({
-  ...ownBundle,
+  ...ownBundle(buildId),
   entryPoints: [join(root, "src/cli-cached.ts")],
   outfile: join(staging, "cli.js"),
   banner: { js: `#!/usr/bin/env node\n"use strict";` },
-  plugins: [
-    {
-      name: "cached-path-only",
-      setup(b) {
-        b.onResolve({ filter: /.*/ }, (args) => {
-          // The full CLI, loaded for anything but a cache hit.
-          if (args.kind === "require-call" && args.path === "./cli.js" && args.importer.endsWith("cli-cached.ts")) {
-            return { path: "./main.js", external: true };
-          }
-          // What src/ loads with `await import()` is never needed on the (synchronous) cached path: left out.
-          if (args.kind === "dynamic-import") return { path: args.path, namespace: "not-on-cached-path" };
-          return undefined;
-        });
-        b.onLoad({ filter: /.*/, namespace: "not-on-cached-path" }, (args) => ({
-          contents: `throw new Error(${JSON.stringify(`${args.path} is not part of dist/cli.js: the cached path never loads it`)});`,
-          loader: "js",
-        }));
-      },
-    },
-  ],
+  // The full CLI, loaded for anything but a cache hit, is the file next to it.
+  plugins: [cachedPathOnly({ path: "./main.js", external: true })],
 });
 writeFileSync(join(staging, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 chmodSync(join(staging, "cli.js"), 0o755);
