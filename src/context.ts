@@ -25,8 +25,8 @@ import type { OpRunner } from "./onepassword/run-op.js";
 import { itemLocatorOf } from "./providers/item-keys.js";
 import type { Prompter } from "./ui/prompts.js";
 import { InternalError, UserError } from "./errors.js";
-import { buildCredentialProcessLine } from "./config/command-line.js";
-import { stableNodePath } from "./config/install-paths.js";
+import { buildCredentialProcessLine, type AwsOpProgram } from "./config/command-line.js";
+import { stableExecutablePath, stableNodePath, type PathHolder } from "./config/install-paths.js";
 import { buildChain, type Chain, type ChainOptions, type ProviderDeps, type Purpose } from "./providers/chain.js";
 import { escapeForTerminal } from "./ui/terminal-text.js";
 
@@ -49,10 +49,15 @@ export interface Context {
   /** The terminal prompter (on stderr), built on first use; ask only when stdin and stderr are terminals. */
   prompter: () => Promise<Prompter>;
   userName: string;
-  /** Absolute path of the Node.js binary running aws-op (process.execPath), for the credential_process line. */
+  /**
+   * Absolute path of the program running aws-op (process.execPath), for the credential_process line: the Node.js
+   * binary, or the single executable itself (isExecutable).
+   */
   execPath?: string;
-  /** Absolute path of the running CLI script (dist/cli.js), for the credential_process line. */
+  /** Absolute path of the running CLI script (dist/cli.js), for the credential_process line; not in the executable. */
   cliPath?: string;
+  /** aws-op runs as a single executable (scripts/build-exe.mjs): execPath is all a credential_process line needs. */
+  isExecutable?: boolean;
 }
 
 export function sessionCacheFor(ctx: Context): SessionCache {
@@ -64,21 +69,38 @@ export function readFilesFor(ctx: Context): AwsFiles {
   return readAwsFiles(awsFilePaths(ctx.env, ctx.home));
 }
 
-/** The credential_process line for a profile, with the paths of the running Node.js and aws-op. */
-export function credentialProcessLineFor(ctx: Context, profile: string): string {
+/**
+ * What the credential_process lines that this aws-op writes start it with: its Node.js and CLI script (the npm
+ * package), or the single executable. `what` names the action for the error when neither is known.
+ */
+export function awsOpProgramFor(ctx: Context, what: string): AwsOpProgram {
+  if (ctx.isExecutable && ctx.execPath) {
+    // An `aws-op` link on PATH to the executable outlives the versioned download it points at (install-paths.ts).
+    return { executablePath: stableExecutablePath(ctx.execPath, ctx.env.PATH, ctx.platform, pathHolderFor(ctx)) };
+  }
   if (!ctx.execPath || !ctx.cliPath) {
-    throw new UserError("aws-op cannot tell where it is installed, so it cannot write credential_process.", {
-      hint: "Run aws-op through its installed script (dist/cli.js).",
+    throw new UserError(`aws-op cannot tell where it is installed, so it cannot ${what}.`, {
+      hint: "Run aws-op through its installed script (dist/cli.js) or its single executable.",
     });
   }
-  return buildCredentialProcessLine({ nodePath: nodePathFor(ctx, ctx.execPath), cliPath: ctx.cliPath, profile });
+  return { nodePath: nodePathFor(ctx, ctx.execPath), cliPath: ctx.cliPath };
+}
+
+/** The credential_process line for a profile, with the paths of the running aws-op (and its Node.js). */
+export function credentialProcessLineFor(ctx: Context, profile: string): string {
+  return buildCredentialProcessLine({ ...awsOpProgramFor(ctx, "write credential_process"), profile });
 }
 
 /** The path of the running Node.js to write into credential_process lines (setup, doctor --fix). */
-export function nodePathFor(ctx: Context, execPath: string): string {
+function nodePathFor(ctx: Context, execPath: string): string {
   // A link on PATH to this Node.js (Homebrew's /opt/homebrew/bin/node) outlives the versioned path it points at,
   // when no one else can re-point it.
-  return stableNodePath(execPath, ctx.env.PATH, ctx.platform, { uid: process.getuid?.(), home: ctx.home });
+  return stableNodePath(execPath, ctx.env.PATH, ctx.platform, pathHolderFor(ctx));
+}
+
+/** Who may hold a link that goes into credential_process: the user running aws-op (and root). */
+function pathHolderFor(ctx: Context): PathHolder {
+  return { uid: process.getuid?.(), home: ctx.home };
 }
 
 /** How op runs for these settings (op_cli and the timeout resolved by resolveOpSettings). */

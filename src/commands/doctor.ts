@@ -1,12 +1,13 @@
 // `aws-op doctor [PROFILE]`: an ordered checklist, each line ✓ or ✗ with its fix. Exit code 0 only when every
 // check passes. Checks: op found (2.x, and its version against what each command needs), 1Password signed in
 // (skipped through 1Password Connect, which cannot answer whoami), the AWS files (profile names and section headers
-// every AWS client reads alike, no duplicates), then per aws-op profile: settings readable,
-// credential_process runnable (absolute node and script paths that exist), no static keys shadowing it, the item
-// and its fields, the access key's age (IAM ListAccessKeys; "!" past 90 days, a warning that does not fail; unless
-// --offline), STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
-// `--fix` first points credential_process lines whose Node.js or cli.js is gone (a Node.js upgrade under nvm, fnm,
-// Volta or Homebrew, aws-op moved) at this install: it shows the diff, changes only those lines, writes atomically.
+// every AWS client reads alike, no duplicates), then per aws-op profile: settings readable, credential_process
+// runnable (absolute paths that exist: Node.js and the script, or the single executable), no static keys shadowing
+// it, the item and its fields, the access key's age (IAM ListAccessKeys; "!" past 90 days, a warning that does not
+// fail; unless --offline), STS GetCallerIdentity (unless --offline); last the cache directory's privacy.
+// `--fix` first points credential_process lines whose Node.js, cli.js or executable is gone (a Node.js upgrade
+// under nvm, fnm, Volta or Homebrew, aws-op moved) at this install: it shows the diff, changes only those lines,
+// writes atomically.
 import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
@@ -37,10 +38,10 @@ import {
 } from "../config/profile.js";
 import {
   awsCallOptions,
+  awsOpProgramFor,
   credentialChainFor,
   itemLocatorFor,
   opContextFor,
-  nodePathFor,
   readFilesFor,
   type Context,
 } from "../context.js";
@@ -68,7 +69,7 @@ export interface DoctorOptions {
   profile?: string;
   json?: boolean;
   offline?: boolean;
-  /** Point credential_process lines whose Node.js or cli.js is gone at this install, before checking. */
+  /** Point credential_process lines whose Node.js, cli.js or executable is gone at this install, before checking. */
   fix?: boolean;
   opCli?: string;
   opTimeout?: string;
@@ -176,7 +177,9 @@ function checkLine(ctx: Context, files: AwsFiles, profile: string): { ok: boolea
       fix: setup,
     };
   }
-  const [program, script] = parsed.argv;
+  const [program, second] = parsed.argv;
+  // The npm package's line names Node.js and the CLI script; the single executable's names the executable alone.
+  const script = second?.endsWith(".js") ? second : undefined;
   if (!program || !isAbsolute(program)) {
     return {
       ok: false,
@@ -188,14 +191,14 @@ function checkLine(ctx: Context, files: AwsFiles, profile: string): { ok: boolea
   if (!isExecutableFile(program)) {
     return {
       ok: false,
-      detail: `${program} does not exist or is not executable (Node.js upgraded or moved?)`,
+      detail: `${program} does not exist or is not executable (${script ? "Node.js" : "aws-op"} upgraded or moved?)`,
       fix: repoint,
     };
   }
-  if (script && script.endsWith(".js") && !existsSync(script)) {
+  if (script && !existsSync(script)) {
     return { ok: false, detail: `${script} does not exist (aws-op moved or was uninstalled?)`, fix: repoint };
   }
-  return { ok: true, detail: parsed.argv.slice(0, 2).join(" ") };
+  return { ok: true, detail: script ? `${program} ${script}` : program };
 }
 
 /** Every section header must mean the same section to botocore and the JS, Go, Java and Ruby SDKs. */
@@ -543,12 +546,7 @@ interface InstallRepair {
 
 /** The edits --fix makes: in each AWS file, the credential_process lines of `profiles` whose install is gone. */
 export function planInstallRepairs(ctx: Context, files: AwsFiles, profiles: string[]): InstallRepair[] {
-  if (!ctx.execPath || !ctx.cliPath) {
-    throw new UserError("aws-op cannot tell where it is installed, so it cannot repair credential_process.", {
-      hint: "Run aws-op through its installed script (dist/cli.js).",
-    });
-  }
-  const install = { nodePath: nodePathFor(ctx, ctx.execPath), cliPath: ctx.cliPath };
+  const install = awsOpProgramFor(ctx, "repair credential_process");
   const repairs: InstallRepair[] = [];
   for (const [file, sectionOf] of [
     [files.config, configSectionName],

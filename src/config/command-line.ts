@@ -63,12 +63,22 @@ export function quoteWord(value: string, what: string): string {
   return `"${value}"`;
 }
 
-export interface CredentialProcessParts {
-  /** Absolute path of the Node.js binary. */
-  nodePath: string;
-  /** Absolute path of the aws-op CLI script (dist/cli.js). */
-  cliPath: string;
-  profile: string;
+/**
+ * What a credential_process line starts aws-op with: Node.js and the npm package's CLI script, or the single
+ * executable (Node.js's single executable application), which is both.
+ */
+export type AwsOpProgram = { nodePath: string; cliPath: string } | { executablePath: string };
+
+export type CredentialProcessParts = AwsOpProgram & { profile: string };
+
+/** The absolute paths that start aws-op, each with what it is called in messages. */
+function programPaths(program: AwsOpProgram): [path: string, what: string][] {
+  return "executablePath" in program
+    ? [[program.executablePath, "The aws-op executable path"]]
+    : [
+        [program.nodePath, "The Node.js path"],
+        [program.cliPath, "The aws-op script path"],
+      ];
 }
 
 /** Why a profile name cannot go on the line safely, or undefined if it can. */
@@ -115,13 +125,14 @@ function isAbsolutePath(path: string): boolean {
   return path.startsWith("/") || isWindowsPath(path);
 }
 
-/** `NODE CLI process --profile NAME`, the same argument list under shlex, sh -c, cmd.exe and the Windows split. */
+/**
+ * `NODE CLI process --profile NAME` (or `EXECUTABLE process --profile NAME`), the same argument list under shlex,
+ * sh -c, cmd.exe and the Windows split.
+ */
 export function buildCredentialProcessLine(parts: CredentialProcessParts): string {
   requireQuotableProfileName(parts.profile);
-  for (const [path, what] of [
-    [parts.nodePath, "The Node.js path"],
-    [parts.cliPath, "The aws-op script path"],
-  ] as const) {
+  const paths = programPaths(parts);
+  for (const [path, what] of paths) {
     if (!isAbsolutePath(path)) throw new UserError(`${what} "${path}" is not absolute.`);
     const reason = unsafeQuotingReason(path);
     if (reason !== undefined) {
@@ -131,7 +142,7 @@ export function buildCredentialProcessLine(parts: CredentialProcessParts): strin
     }
   }
   const profile = quoteWord(parts.profile, "The profile name");
-  return `${pathWord(parts.nodePath)} ${pathWord(parts.cliPath)} process --profile ${profile}`;
+  return `${paths.map(([path]) => pathWord(path)).join(" ")} process --profile ${profile}`;
 }
 
 /**

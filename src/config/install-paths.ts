@@ -1,11 +1,16 @@
-// Where this aws-op and its Node.js live, for the credential_process lines that setup writes and doctor --fix
-// repairs. The lines name both by absolute path (GUI apps and IDEs do not have the user's PATH), and those paths break
+// Where this aws-op and its Node.js live (or the single executable, which is both), for the credential_process lines
+// that setup writes and doctor --fix repairs. The lines name both by absolute path (GUI apps and IDEs do not have the user's PATH), and those paths break
 // when nvm, fnm, Volta or Homebrew replace a Node.js version: Homebrew's process.execPath is a versioned Cellar path,
 // while /opt/homebrew/bin/node, a link to it, stays. So a link on PATH that resolves to the running Node.js is
 // preferred to process.execPath, but only a link that no one else can re-point (see isPathHeldBy).
 import { accessSync, constants, existsSync, lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, relative, sep } from "node:path";
-import { buildCredentialProcessLine, parseCredentialProcessLine, quoteWord } from "./command-line.js";
+import {
+  buildCredentialProcessLine,
+  parseCredentialProcessLine,
+  quoteWord,
+  type AwsOpProgram,
+} from "./command-line.js";
 
 function realPath(path: string): string | undefined {
   try {
@@ -94,17 +99,17 @@ export function isPathHeldBy(path: string, holder: PathHolder): boolean {
 /**
  * The path to write for the running Node.js (`execPath`): the first `node` on `pathVariable` that is a symbolic
  * link resolving to the same file and held by the user or root all the way down (isPathHeldBy), else `execPath`
- * itself. Where there is no uid to check against (Windows), never a link.
+ * itself. Where there is no uid to check against (Windows), never a link. `name` is what the link is called.
  */
 export function stableNodePath(
   execPath: string,
   pathVariable: string | undefined,
   platform: NodeJS.Platform,
   holder: PathHolder,
+  name = platform === "win32" ? "node.exe" : "node",
 ): string {
   const target = realPath(execPath);
   if (!target || holder.uid === undefined) return execPath;
-  const name = platform === "win32" ? "node.exe" : "node";
   for (const dir of (pathVariable ?? "").split(platform === "win32" ? ";" : delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;
     const candidate = join(dir, name);
@@ -119,6 +124,20 @@ export function stableNodePath(
   return execPath;
 }
 
+/**
+ * The same for the single executable (an `aws-op` link on PATH): Linux gives a program its real path
+ * (/proc/self/exe), so `~/.local/bin/aws-op`, a link to a versioned download, would otherwise be written as the
+ * download's path, which the next version replaces.
+ */
+export function stableExecutablePath(
+  execPath: string,
+  pathVariable: string | undefined,
+  platform: NodeJS.Platform,
+  holder: PathHolder,
+): string {
+  return stableNodePath(execPath, pathVariable, platform, holder, platform === "win32" ? "aws-op.exe" : "aws-op");
+}
+
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -128,28 +147,41 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** What is gone from an aws-op credential_process line: its Node.js, its cli.js, or nothing (undefined). */
-export function missingInstallPart(line: string, platform: NodeJS.Platform): "node" | "cli.js" | undefined {
+/**
+ * The words of an aws-op credential_process line that start aws-op: those before `process` or the first option.
+ * Two for the npm package's line (Node.js, then the CLI script), one for the single executable's (or `aws-op`).
+ */
+function programWords(argv: readonly string[]): readonly string[] {
+  const end = argv.findIndex((word) => word === "process" || word.startsWith("-"));
+  return argv.slice(0, end === -1 ? argv.length : end);
+}
+
+/**
+ * What is gone from an aws-op credential_process line: its Node.js or cli.js (the npm package's line), its
+ * executable (the single executable's line), or nothing (undefined).
+ */
+export function missingInstallPart(
+  line: string,
+  platform: NodeJS.Platform,
+): "node" | "cli.js" | "executable" | undefined {
   const parsed = parseCredentialProcessLine(line, platform);
   if (!parsed?.isAwsOp) return undefined;
-  const [program, script] = parsed.argv;
-  if (program && isAbsolute(program) && !isExecutable(program)) return "node";
+  const [program, script] = programWords(parsed.argv);
+  if (program && isAbsolute(program) && !isExecutable(program)) return script === undefined ? "executable" : "node";
   if (script && isAbsolute(script) && script.endsWith(".js") && !existsSync(script)) return "cli.js";
   return undefined;
 }
 
 /**
- * The line with its Node.js and cli.js replaced by this install's, every other word kept. For the line setup
- * writes (`NODE CLI process --profile NAME`) that is exactly what setup would write now.
+ * The line with the words that start aws-op (its Node.js and cli.js, or its executable) replaced by the running
+ * install's, every other word kept. For the line setup writes (`PROGRAM process --profile NAME`) that is exactly
+ * what setup would write now.
  */
-export function repointedLine(
-  line: string,
-  platform: NodeJS.Platform,
-  install: { nodePath: string; cliPath: string },
-): string | undefined {
+export function repointedLine(line: string, platform: NodeJS.Platform, install: AwsOpProgram): string | undefined {
   const parsed = parseCredentialProcessLine(line, platform);
-  if (!parsed?.isAwsOp || parsed.argv.length < 3) return undefined;
-  const rest = parsed.argv.slice(2);
+  if (!parsed?.isAwsOp) return undefined;
+  const rest = parsed.argv.slice(programWords(parsed.argv).length);
+  if (rest.length === 0) return undefined;
   if (rest.length === 3 && rest[0] === "process" && rest[1] === "--profile" && rest[2] !== undefined) {
     return buildCredentialProcessLine({ ...install, profile: rest[2] });
   }

@@ -1,5 +1,5 @@
 // aws-op list, doctor and clear against a temp HOME, the fake op and a fake STS.
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { firstControlCharacter } from "../../helpers/terminal.js";
@@ -410,6 +410,46 @@ describe("aws-op doctor", () => {
       expect(called).toBe(false);
       expect(t.out()).not.toContain("access key age");
     });
+  });
+
+  it("checks a single executable's line by its one path: ✓ while it runs, ✗ naming aws-op once it is gone", async () => {
+    const t = context();
+    const exe = join(t.home, "aws-op");
+    writeFileSync(exe, "", { mode: 0o755 });
+    const line = (path: string) => buildCredentialProcessLine({ executablePath: path, profile: "w" });
+    writeFileSync(
+      t.configPath,
+      `[profile w]\ncredential_process = ${line(exe)}\nop_vault = Work\nop_item = AWS work\n`,
+    );
+    await doctor({ offline: true, profile: "w" }, t.ctx);
+    expect(t.out()).toContain(`✓ [w] credential_process runnable: ${exe}\n`);
+    writeFileSync(t.configPath, `[profile w]\ncredential_process = ${line("/gone/aws-op")}\nop_item = AWS work\n`);
+    expect(await doctor({ offline: true, profile: "w" }, t.ctx)).toBe(1);
+    expect(t.out()).toContain(
+      "✗ [w] credential_process runnable: /gone/aws-op does not exist or is not executable (aws-op upgraded or moved?)",
+    );
+  });
+
+  it("--fix from the single executable points a line whose Node.js or executable is gone at the executable", async () => {
+    const t = context();
+    t.ctx.execPath = join(t.home, "aws-op");
+    writeFileSync(t.ctx.execPath, "", { mode: 0o755 });
+    delete t.ctx.cliPath;
+    t.ctx.isExecutable = true;
+    const kept = `${process.execPath} ${join(t.home, "cli.js")} process --profile kept`;
+    writeFileSync(
+      t.configPath,
+      [
+        "[profile npm]\ncredential_process = /gone/node /gone/cli.js process --profile npm\n",
+        "[profile exe]\ncredential_process = /gone/aws-op process --profile exe\n",
+        `[profile kept]\ncredential_process = ${kept}\n`,
+      ].join("\n"),
+    );
+    await doctor({ fix: true, offline: true }, t.ctx);
+    const doc = parseIni(readFileSync(t.configPath, "utf8"));
+    expect(doc.get("profile npm", "credential_process")).toBe(`${t.ctx.execPath} process --profile npm`);
+    expect(doc.get("profile exe", "credential_process")).toBe(`${t.ctx.execPath} process --profile exe`);
+    expect(doc.get("profile kept", "credential_process")).toBe(kept);
   });
 
   it("flags a credential_process line without absolute paths", async () => {

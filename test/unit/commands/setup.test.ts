@@ -60,6 +60,16 @@ describe("aws-op setup", () => {
     expect(t.err()).not.toContain(KEY);
   });
 
+  it("run from the single executable, writes `EXECUTABLE process --profile NAME`: no Node.js on the line", async () => {
+    const t = makeContext({ store: store() });
+    t.ctx.execPath = "/opt/aws-op/aws-op-linux-x64";
+    delete t.ctx.cliPath;
+    t.ctx.isExecutable = true;
+    await run({ profile: "work", vault: "Work", item: "AWS work", offline: true }, t.ctx);
+    const doc = parseIni(readFileSync(t.configPath, "utf8"));
+    expect(doc.get("profile work", "credential_process")).toBe("/opt/aws-op/aws-op-linux-x64 process --profile work");
+  });
+
   it("is idempotent: a second run leaves one identical block and every other byte as it was", async () => {
     const t = makeContext({ store: store() });
     writeFileSync(t.configPath, EXISTING);

@@ -220,6 +220,23 @@ describe("credential_process line", () => {
     expect(() => requireQuotableProfileName(profile)).toThrow(why);
   });
 
+  it("the single executable's line is its path alone, then process --profile NAME", () => {
+    expect(buildCredentialProcessLine({ executablePath: "/usr/local/bin/aws-op", profile: "work" })).toBe(
+      "/usr/local/bin/aws-op process --profile work",
+    );
+    const spaced = buildCredentialProcessLine({ executablePath: "/home/Ann Lee/bin/aws-op", profile: "a b" });
+    expect(spaced).toBe('/"home/Ann Lee/bin/aws-op" process --profile "a b"');
+    const expected = ["/home/Ann Lee/bin/aws-op", "process", "--profile", "a b"];
+    expect(referencePosix(spaced)).toEqual(expected);
+    expect(referenceWindows(spaced)).toEqual(expected);
+    expect(referenceOldGoValue(spaced)).toBe(spaced);
+    expect(parseCredentialProcessLine(spaced, "linux")).toEqual({ argv: expected, isAwsOp: true, profile: "a b" });
+    expect(() => buildCredentialProcessLine({ executablePath: "aws-op", profile: "w" })).toThrow(
+      'The aws-op executable path "aws-op" is not absolute.',
+    );
+    expect(() => buildCredentialProcessLine({ executablePath: "/a$b/aws-op", profile: "w" })).toThrow(UserError);
+  });
+
   it("refuses a relative node path and a path with a double quote", () => {
     expect(() => buildCredentialProcessLine({ nodePath: "node", cliPath: "/c.js", profile: "w" })).toThrow(
       "not absolute",

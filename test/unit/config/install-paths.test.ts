@@ -5,7 +5,14 @@
 import { chmodSync, lchownSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { isPathHeldBy, stableNodePath, type PathHolder } from "../../../src/config/install-paths.js";
+import {
+  isPathHeldBy,
+  missingInstallPart,
+  repointedLine,
+  stableExecutablePath,
+  stableNodePath,
+  type PathHolder,
+} from "../../../src/config/install-paths.js";
 import { makeTempDir } from "../../helpers/temp-dirs.js";
 
 const NOBODY = 65534;
@@ -111,11 +118,63 @@ describe.skipIf(!isRoot)("the node link aws-op writes into credential_process", 
     expect(isPathHeldBy(join(homes, "node"), { uid: 0, home })).toBe(false);
   });
 
+  it("the single executable: takes an aws-op link to it on PATH the same way, never a node link", () => {
+    const exe = join(root, "versions/v24/bin/node");
+    const shared = dir(join(root, "shared"), 0o1777);
+    link(exe, join(shared, "aws-op"), NOBODY);
+    const bin = dir(join(root, "home/.local/bin"));
+    link(exe, join(bin, "node"));
+    expect(stableExecutablePath(exe, `${shared}:${bin}`, "linux", holder)).toBe(exe);
+    link(exe, join(bin, "aws-op"));
+    expect(stableExecutablePath(exe, `${shared}:${bin}`, "linux", holder)).toBe(join(bin, "aws-op"));
+  });
+
   it("refuses a node binary that others can write, and never writes a link where there is no uid (Windows)", () => {
     const bin = dir(join(root, "opt/bin"));
     link(node, join(bin, "node"));
     expect(stableNodePath(node, bin, "linux", { ...holder, uid: undefined })).toBe(node);
     chmodSync(node, 0o777);
     expect(isPathHeldBy(join(bin, "node"), holder)).toBe(false);
+  });
+});
+
+describe("the install a credential_process line names, and the line pointed at this one", () => {
+  let dir: string;
+  let node: string;
+  let cli: string;
+  let exe: string;
+
+  beforeEach(() => {
+    dir = makeTempDir("aws-op-install-");
+    [node, cli, exe] = ["node", "cli.js", "aws-op"].map((name) => join(dir, name)) as [string, string, string];
+    for (const path of [node, cli, exe]) writeFileSync(path, "#!/bin/sh\n", { mode: 0o755 });
+  });
+
+  it.each([
+    ["the npm package's Node.js", () => `/gone/node ${cli} process --profile w`, "node"],
+    ["the npm package's cli.js", () => `${node} /gone/cli.js process --profile w`, "cli.js"],
+    ["the single executable", () => "/gone/aws-op process --profile w", "executable"],
+    ["nothing (npm package)", () => `${node} ${cli} process --profile w`, undefined],
+    ["nothing (single executable)", () => `${exe} process --profile w`, undefined],
+  ])("missingInstallPart finds %s gone", (_what, line, part) => {
+    expect(missingInstallPart(line(), "linux")).toBe(part);
+  });
+
+  it("repointedLine turns either kind of line into this install's, keeping the words after the program", () => {
+    const toExe = { executablePath: "/usr/local/bin/aws-op" };
+    const toNpm = { nodePath: "/usr/bin/node", cliPath: "/opt/aws-op/dist/cli.js" };
+    expect(repointedLine("/gone/node /gone/cli.js process --profile w", "linux", toExe)).toBe(
+      "/usr/local/bin/aws-op process --profile w",
+    );
+    expect(repointedLine("/gone/aws-op process --profile w", "linux", toNpm)).toBe(
+      "/usr/bin/node /opt/aws-op/dist/cli.js process --profile w",
+    );
+    expect(repointedLine('/gone/aws-op --debug process --profile "a b"', "linux", toNpm)).toBe(
+      '/usr/bin/node /opt/aws-op/dist/cli.js --debug process --profile "a b"',
+    );
+    expect(repointedLine("/gone/node /gone/cli.js process --profile w --region eu-west-1", "linux", toExe)).toBe(
+      "/usr/local/bin/aws-op process --profile w --region eu-west-1",
+    );
+    expect(repointedLine("/opt/other-tool --profile w", "linux", toExe)).toBeUndefined();
   });
 });
