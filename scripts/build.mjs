@@ -10,9 +10,10 @@
 // - The packages src/ loads with `await import()` (commander, AWS SDK, prompts, lock library) are ES module bundles in
 //   dist/vendor/, which dist/cli.js imports at run time: the cached path never reads them.
 // dist/package.json marks dist/*.js as CommonJS; the vendor files are .mjs.
+import { spawnSync } from "node:child_process";
 import { build } from "esbuild";
 import { builtinModules } from "node:module";
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 // ESM bundles of CommonJS dependencies still call require() for Node built-ins: requireShim gives them one.
@@ -22,6 +23,18 @@ import { cachedPathOnly, ownBundle, sourceBuildId } from "./bundle-options.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+/** The commit dist/ is built from, for `aws-op --version` ("-dirty" with uncommitted changes; none outside git). */
+function gitCommit() {
+  const git = (...args) => spawnSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  // Only this project's own repository: a copy of it inside another one (an unpacked tarball) has no commit.
+  const top = git("rev-parse", "--show-toplevel");
+  if (top.status !== 0 || realpathSync(top.stdout.trim()) !== realpathSync(root)) return undefined;
+  const head = git("rev-parse", "--short=12", "HEAD");
+  if (head.status !== 0) return undefined;
+  const changed = git("status", "--porcelain", "--untracked-files=no");
+  return `${head.stdout.trim()}${changed.status === 0 && changed.stdout.trim() !== "" ? "-dirty" : ""}`;
+}
+const commit = gitCommit();
 
 // What this build of aws-op's own code is (bundle-options.mjs): the hit index records it.
 const buildId = sourceBuildId(root, version);
@@ -111,7 +124,12 @@ await build({
   ...ownBundle(buildId),
   entryPoints: [join(root, "src/cli.ts")],
   outfile: join(staging, "main.js"),
-  define: { ...ownBundle(buildId).define, AWS_OP_VERSION: JSON.stringify(version), "import.meta.url": "__awsOpModuleUrl" },
+  define: {
+    ...ownBundle(buildId).define,
+    AWS_OP_VERSION: JSON.stringify(version),
+    ...(commit ? { AWS_OP_COMMIT: JSON.stringify(commit) } : {}),
+    "import.meta.url": "__awsOpModuleUrl",
+  },
   // import.meta.url is dist/cli.js's: the path that setup writes into credential_process lines and doctor checks,
   // and what makes src/cli.ts start itself (dist/cli.js loads this file only to run it).
   banner: {

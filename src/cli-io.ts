@@ -50,6 +50,11 @@ export function processClock(): () => Date {
   return () => new Date();
 }
 
+/** Is this process aws-op's single executable (a Node.js single executable application, scripts/build-exe.mjs)? */
+export function isSingleExecutable(): boolean {
+  return process.getBuiltinModule("node:sea").isSea();
+}
+
 /**
  * node:os, loaded on first use: loading it costs about a sixth of what a cache hit adds to Node.js start-up
  * (issue 14), and a hit with HOME set on Linux or macOS needs none of it.

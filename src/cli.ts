@@ -16,13 +16,18 @@ import type { Factory } from "./commands/factory.js";
 import type { Context } from "./context.js";
 import { InternalError, UserError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
+import { versionText } from "./version.js";
 import * as processCommand from "./commands/process.js";
-import { exitAfterStdout, processClock, processHome, processUserName, writeStdout } from "./cli-io.js";
+import {
+  exitAfterStdout,
+  isSingleExecutable,
+  processClock,
+  processHome,
+  processUserName,
+  writeStdout,
+} from "./cli-io.js";
 import { fastProcessOptions } from "./process-argv.js";
 import { escapeForTerminal } from "./ui/terminal-text.js";
-
-declare const AWS_OP_VERSION: string | undefined;
-const VERSION = typeof AWS_OP_VERSION === "string" ? AWS_OP_VERSION : "0.0.0-dev";
 
 export function createContext(): Context {
   // Children (op, exec'd commands) get the environment exactly as aws-op received it.
@@ -66,7 +71,7 @@ export function createContext(): Context {
       return (userName ??= processUserName());
     },
     execPath: process.execPath,
-    cliPath: fileURLToPath(import.meta.url),
+    ...(isSingleExecutable() ? { isExecutable: true } : { cliPath: fileURLToPath(import.meta.url) }),
   };
 }
 
@@ -144,7 +149,15 @@ export async function buildProgram(
   const factory: Factory = { commander: await loadCommander(), ctx, exitCode: 0 };
   const program = new factory.commander.Command("aws-op")
     .description("Serve AWS credentials from 1Password to every AWS tool through credential_process.")
-    .version(VERSION, "-V, --version")
+    .version(
+      versionText({
+        isExecutable: !!ctx.isExecutable,
+        nodeVersion: process.version,
+        platform: ctx.platform,
+        arch: process.arch,
+      }),
+      "-V, --version",
+    )
     .option("--debug", "show stack traces on errors")
     .exitOverride()
     .configureOutput({

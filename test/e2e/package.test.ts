@@ -138,7 +138,10 @@ describe.skipIf(!tools.available)("aws-op as an npm package", () => {
     expect(existsSync(join(prefix, "lib", "node_modules", "aws-op", "node_modules"))).toBe(false);
     const version = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
     const shown = await sandbox.exec(bin, ["--version"]);
-    expect(shown.stdout.trim()).toBe(version.version);
+    // The build, the Node.js running it and the commit (none: the packed copy is not a git checkout).
+    expect(shown.stdout.trim()).toBe(
+      `${version.version} (npm package, Node.js ${process.version} ${process.platform}-${process.arch}, commit unknown)`,
+    );
 
     sandbox.writeConfig(
       [
