@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "test-dist/", "node_modules/", "bench/results/", "coverage/", ".tmp/"] },
+  { ignores: ["dist/", "dist-exe/", "test-dist/", "node_modules/", "bench/results/", "coverage/", ".tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
