@@ -1,6 +1,5 @@
 // `aws-op clear [PROFILE | --all]`: delete cached sessions (and assumed-role credentials); --all also the MFA state
 // and the hit index (an entry whose session is gone is simply not served).
-import { UserError } from "../errors.js";
 import { sessionCacheFor, readFilesFor, type Context } from "../context.js";
 import { resolveProfileSettings } from "../config/profile.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
@@ -8,13 +7,11 @@ import { itemIdentityOf } from "../providers/chain.js";
 import { clearHitIndex } from "../cache/hit-index.js";
 import { clearMfaState } from "../cache/mfa-state.js";
 import type { Command } from "commander";
-import { commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { requireProfilesOrAll, runWith, type Factory, type RunF } from "./factory.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
 
-export interface ClearOptions {
-  profile?: string;
-  all?: boolean;
-}
+/** One profile's sessions, or (--all) every session: never both, never all by default (see newCmdClear). */
+export type ClearOptions = { profile: string; all?: never } | { all: true; profile?: never };
 
 export function newCmdClear(
   f: Factory,
@@ -28,9 +25,14 @@ export function newCmdClear(
     .argument("[profile]", "the profile whose cached sessions to delete")
     .option("--all", "delete every cached session")
     .addHelpText("after", "\nExamples:\n  aws-op clear work\n  aws-op clear --all")
-    .action(async (profile: string | undefined, flags: Partial<ClearOptions>) =>
-      runWith(f, runF, commandOptions<ClearOptions>(flags, { profile })),
-    );
+    .action(async (profile: string | undefined, { all }: { all?: boolean }) => {
+      requireProfilesOrAll(
+        "clear",
+        { named: profile !== undefined, all },
+        "aws-op clear work   |   aws-op clear --all",
+      );
+      await runWith(f, runF, profile !== undefined ? { profile } : { all: true });
+    });
 }
 
 /** Returns the number of entries removed. */
@@ -43,11 +45,6 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
     clearHitIndex(cache.root);
     ctx.stderr(`Removed ${count} cached session${count === 1 ? "" : "s"}.\n`);
     return count;
-  }
-  if (!options.profile) {
-    throw new UserError("Name a profile to clear, or pass --all.", {
-      hint: "aws-op clear work   |   aws-op clear --all",
-    });
   }
   let item: ItemIdentity | undefined;
   try {

@@ -8,7 +8,7 @@ import { listProfileNames } from "../config/profile.js";
 import { readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
 import type { Command } from "commander";
-import { commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { runWith, type Factory, type RunF } from "./factory.js";
 
 export const COMPLETION_SHELLS = ["bash", "zsh", "fish"] as const;
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
@@ -37,10 +37,8 @@ export interface CompletionSpec {
 /** Flags whose value is a profile name. */
 export const PROFILE_FLAGS = ["--profile", "--source-profile"];
 
-export interface CompletionOptions {
-  shell?: string;
-  profiles?: boolean;
-}
+/** The script for a shell, or (--profiles, which the scripts run) the profile names. */
+export type CompletionOptions = { shell: CompletionShell; profiles?: never } | { profiles: true; shell?: never };
 
 export function newCmdCompletion(f: Factory, runF?: RunF<CompletionOptions>): Command {
   const command: Command = new f.commander.Command("completion")
@@ -60,9 +58,15 @@ Examples:
     f.ctx.stdout(run(options, completionSpecOf(command.parent ?? command), f.ctx));
     return 0;
   };
-  return command.action(async (shell: string | undefined, flags: Partial<CompletionOptions>) =>
-    runWith(f, runF ?? runCompletion, commandOptions<CompletionOptions>(flags, { shell })),
-  );
+  return command.action(async (shell: string | undefined, { profiles }: { profiles?: boolean }) => {
+    if (profiles) return runWith(f, runF ?? runCompletion, { profiles });
+    if (!isCompletionShell(shell)) {
+      throw new UserError(`Which shell? Say bash, zsh or fish${shell ? ` (not "${shell}")` : ""}.`, {
+        hint: "For example: aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op",
+      });
+    }
+    return runWith(f, runF ?? runCompletion, { shell });
+  });
 }
 
 /** What the completion scripts complete, read off the program so that they cannot drift from it. */
@@ -100,11 +104,6 @@ export function run(options: CompletionOptions, spec: CompletionSpec, ctx: Conte
       .join("");
   }
   const shell = options.shell;
-  if (!isCompletionShell(shell)) {
-    throw new UserError(`Which shell? Say bash, zsh or fish${shell ? ` (not "${shell}")` : ""}.`, {
-      hint: "For example: aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op",
-    });
-  }
   if (shell === "bash") return bashScript(spec);
   if (shell === "zsh") return zshScript(spec);
   return fishScript(spec);

@@ -7,6 +7,7 @@
 import type * as Commander from "commander";
 import type { Command } from "commander";
 import type { Context } from "../context.js";
+import { UserError } from "../errors.js";
 
 export interface Factory {
   /** commander, already loaded. */
@@ -60,4 +61,17 @@ export function commandOptions<T extends object>(
     if (value !== undefined) options[key] = value;
   }
   return options as T;
+}
+
+/**
+ * What a command that changes things acts on: exactly what the user named, the profiles given or --all, never both
+ * and never everything by default. Refused on the command line, before anything is read or changed.
+ */
+export function requireProfilesOrAll(
+  command: string,
+  given: { named: boolean; all: boolean | undefined },
+  hint: string,
+): void {
+  if (given.all && given.named) throw new UserError("Give a profile or --all, not both.", { hint });
+  if (!given.all && !given.named) throw new UserError(`aws-op ${command} needs a profile (or --all).`, { hint });
 }

@@ -30,7 +30,7 @@ import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { formatTable } from "../ui/table.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import type { Command } from "commander";
-import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { addOpOptions, commandOptions, requireProfilesOrAll, runWith, type Factory, type RunF } from "./factory.js";
 
 export interface ImportOptions {
   profiles: string[];
@@ -70,9 +70,14 @@ Examples:
   aws-op import --all --vault Private
   aws-op import work personal --vault Private`,
     )
-    .action(async (profiles: string[], flags: Partial<ImportOptions>) =>
-      runWith(f, runF, commandOptions<ImportOptions>(flags, { profiles })),
-    );
+    .action(async (profiles: string[], flags: Partial<ImportOptions>) => {
+      requireProfilesOrAll(
+        "import",
+        { named: profiles.length > 0, all: flags.all },
+        "aws-op import work --vault Private   |   aws-op import --all --vault Private",
+      );
+      await runWith(f, runF, commandOptions<ImportOptions>(flags, { profiles }));
+    });
 }
 
 export type ImportStatus = "imported" | "reused" | "planned" | "skipped" | "failed";
@@ -231,11 +236,6 @@ function requireDestination(options: ImportOptions, ctx: Context): Destination {
   if (!vault) {
     throw new UserError("Missing --vault: the 1Password vault to put the keys in.", {
       hint: "aws-op import --all --vault Private",
-    });
-  }
-  if (!options.all && options.profiles.length === 0) {
-    throw new UserError("Name the profiles to import, or pass --all.", {
-      hint: "aws-op import work --vault Private   |   aws-op import --all --vault Private",
     });
   }
   // Written into the config of every profile: refused before any item is created if a client would misread it.

@@ -38,7 +38,7 @@ import { ROTATE_NEEDS } from "../onepassword/version.js";
 import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type OpItem } from "../onepassword/item.js";
 import { formatTable } from "../ui/table.js";
 import type { Command } from "commander";
-import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { addOpOptions, commandOptions, requireProfilesOrAll, runWith, type Factory, type RunF } from "./factory.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
 
 export interface RotateOptions {
@@ -76,11 +76,11 @@ export function newCmdRotate(
       "\nExamples:\n  aws-op rotate work\n  aws-op rotate work --dry-run\n  aws-op rotate work --yes\n  aws-op rotate --all --older-than 90d    (cron: every key older than 90 days)",
     )
     .action(async (profile: string | undefined, { all, ...flags }: Partial<RotateOptions> & { all?: boolean }) => {
-      if (all === (profile !== undefined)) {
-        throw new UserError(all ? "Give a profile or --all, not both." : "rotate needs a profile (or --all).", {
-          hint: "aws-op rotate work, or aws-op rotate --all --older-than 90d",
-        });
-      }
+      requireProfilesOrAll(
+        "rotate",
+        { named: profile !== undefined, all },
+        "aws-op rotate work, or aws-op rotate --all --older-than 90d",
+      );
       await runWith(
         f,
         runF,

@@ -1,5 +1,7 @@
 // argv -> options for every command (the GitHub CLI's TestNewCmdX), one table per command: argv in, the options its
 // run receives (or the refusal) out, parsed by the real commander with run replaced by a recorder (argv-table.ts).
+// Each command's table has every flag, what no argument means, and every refused combination: a command that changes
+// things (rotate, clear, import) acts on exactly what was named, and with no target it runs nothing.
 // test/unit/cli-fast-path.test.ts covers the fast path of `process`, which parses its argv without commander.
 import { describe, expect, it } from "vitest";
 import { newCmdClear } from "../../../src/commands/clear.js";
@@ -13,10 +15,17 @@ import { newCmdLogin } from "../../../src/commands/login.js";
 import { newCmdProcess } from "../../../src/commands/process.js";
 import { newCmdRotate } from "../../../src/commands/rotate.js";
 import { newCmdSetup } from "../../../src/commands/setup.js";
-import { optionsOf } from "./argv-table.js";
+import { optionsOf, refusalOf, type NewCmdWithRun } from "./argv-table.js";
 
 const OP = ["--op-cli", "/mnt/c/op.exe", "--op-timeout", "30"];
 const OP_OPTIONS = { opCli: "/mnt/c/op.exe", opTimeout: "30" };
+
+/** Each argv is refused with a message holding the text, and the command's run is not called. */
+function refuses<T>(newCmd: NewCmdWithRun<T>, table: [string[], string][]): void {
+  it.each(table)("%j is refused: %s", async (argv, message) => {
+    expect((await refusalOf(newCmd, argv)).message).toContain(message);
+  });
+}
 
 describe("newCmdProcess", () => {
   it.each<[string[], object]>([
@@ -38,9 +47,15 @@ describe("newCmdProcess", () => {
       ],
       { item: "AWS", vault: "V", account: "my", mfaSerial: "arn", sessionDuration: "2h", ...OP_OPTIONS },
     ],
+    // No flag: the profile is $AWS_PROFILE or default, as for every AWS tool.
+    [["process"], {}],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdProcess, argv)).toEqual(options);
   });
+  refuses(newCmdProcess, [
+    [["process", "work"], "too many arguments for 'process'"],
+    [["process", "--profile"], "option '--profile <name>' argument missing"],
+  ]);
 });
 
 describe("newCmdClear", () => {
@@ -50,6 +65,13 @@ describe("newCmdClear", () => {
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdClear, argv)).toEqual(options);
   });
+  refuses(newCmdClear, [
+    [["clear"], "aws-op clear needs a profile (or --all)."],
+    // Regression: cleared every session although one profile was named.
+    [["clear", "work", "--all"], "Give a profile or --all, not both."],
+    [["clear", "--all", "work"], "Give a profile or --all, not both."],
+    [["clear", "work", "dev"], "too many arguments for 'clear'"],
+  ]);
 });
 
 describe("newCmdExec", () => {
@@ -69,19 +91,29 @@ describe("newCmdExec", () => {
     [["exec", ...OP, "--", "aws", "--", "x"], { command: ["aws", "--", "x"], ...OP_OPTIONS }],
     [["exec", "--op-timeout=30", "--", "work"], { command: ["work"], opTimeout: "30" }],
     [["exec", "--op-timeout", "30", "work", "--", "aws"], { profile: "work", command: ["aws"], opTimeout: "30" }],
+    // aws-op's own --debug before the "--"; everything after it is the command's.
+    [["--debug", "exec", "work", "--", "aws", "--version"], { profile: "work", command: ["aws", "--version"] }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdExec, argv)).toEqual(options);
   });
+  refuses(newCmdExec, [[["exec", "work", "--op-timeout"], "option '--op-timeout <seconds>' argument missing"]]);
 });
 
 describe("newCmdEnv", () => {
   it.each<[string[], object]>([
     [["env", "work"], { profile: "work", format: "sh" }],
     [["env", "work", "--format", "fish", ...OP], { profile: "work", format: "fish", ...OP_OPTIONS }],
+    // No profile: picked in a terminal.
+    [["env"], { format: "sh" }],
     [["env", "--format", "json"], { format: "json" }],
+    [["env", "work", "--format=json"], { profile: "work", format: "json" }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdEnv, argv)).toEqual(options);
   });
+  refuses(newCmdEnv, [
+    [["env", "work", "dev"], "too many arguments for 'env'"],
+    [["env", "work", "--format"], "option '--format <format>' argument missing"],
+  ]);
 });
 
 describe("newCmdRotate", () => {
@@ -93,9 +125,20 @@ describe("newCmdRotate", () => {
       ["rotate", "--all", "--older-than", "90d", "--dry-run", ...OP],
       { all: true, olderThan: "90d", dryRun: true, ...OP_OPTIONS },
     ],
+    [["rotate", "--all"], { all: true }],
+    [["rotate", "work", "--yes"], { profile: "work", yes: true }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdRotate, argv)).toEqual(options);
   });
+  refuses(newCmdRotate, [
+    // Regression: a bare "aws-op rotate" ran rotate --all and replaced every key without a question.
+    [["rotate"], "aws-op rotate needs a profile (or --all)."],
+    [["rotate", "--dry-run"], "aws-op rotate needs a profile (or --all)."],
+    [["rotate", "--older-than", "90d", "--yes"], "aws-op rotate needs a profile (or --all)."],
+    [["rotate", "work", "--all"], "Give a profile or --all, not both."],
+    [["rotate", "work", "dev"], "too many arguments for 'rotate'"],
+    [["rotate", "work", "--older-than"], "option '--older-than <age>' argument missing"],
+  ]);
 });
 
 describe("newCmdLogin", () => {
@@ -129,6 +172,10 @@ describe("newCmdLogin", () => {
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdLogin, argv)).toEqual(options);
   });
+  refuses(newCmdLogin, [
+    [["login", "work", "dev"], "too many arguments for 'login'"],
+    [["login", "work", "--region"], "option '--region <region>' argument missing"],
+  ]);
 });
 
 describe("newCmdSetup", () => {
@@ -184,9 +231,14 @@ describe("newCmdSetup", () => {
         ...OP_OPTIONS,
       },
     ],
+    [["setup", "work", "-y"], { profile: "work", yes: true }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdSetup, argv)).toEqual(options);
   });
+  refuses(newCmdSetup, [
+    [["setup", "work", "dev"], "too many arguments for 'setup'"],
+    [["setup", "work", "--vault"], "option '--vault <vault>' argument missing"],
+  ]);
 });
 
 describe("newCmdImport", () => {
@@ -196,9 +248,18 @@ describe("newCmdImport", () => {
       ["import", "a", "b", "--vault", "V", "--account", "A", "--dry-run", "--keep-plaintext", "--json", ...OP],
       { profiles: ["a", "b"], vault: "V", account: "A", dryRun: true, keepPlaintext: true, json: true, ...OP_OPTIONS },
     ],
+    // --vault is checked by run (aws-op import --all alone says which vault flag it needs).
+    [["import", "--all"], { profiles: [], all: true }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdImport, argv)).toEqual(options);
   });
+  refuses(newCmdImport, [
+    [["import"], "aws-op import needs a profile (or --all)."],
+    [["import", "--vault", "V", "--dry-run"], "aws-op import needs a profile (or --all)."],
+    // Regression: imported every profile with keys although one was named.
+    [["import", "work", "--all", "--vault", "V"], "Give a profile or --all, not both."],
+    [["import", "--all", "--vault"], "option '--vault <vault>' argument missing"],
+  ]);
 });
 
 describe("newCmdList", () => {
@@ -208,22 +269,33 @@ describe("newCmdList", () => {
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdList, argv)).toEqual(options);
   });
+  refuses(newCmdList, [[["list", "work"], "too many arguments for 'list'"]]);
 });
 
 describe("newCmdCompletion", () => {
   it.each<[string[], object]>([
     [["completion", "fish"], { shell: "fish" }],
+    [["completion", "bash"], { shell: "bash" }],
+    [["completion", "zsh"], { shell: "zsh" }],
     [["completion", "--profiles"], { profiles: true }],
+    [["completion", "bash", "--profiles"], { profiles: true }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdCompletion, argv)).toEqual(options);
   });
+  refuses(newCmdCompletion, [
+    [["completion"], "Which shell? Say bash, zsh or fish."],
+    [["completion", "tcsh"], 'Which shell? Say bash, zsh or fish (not "tcsh").'],
+    [["completion", "bash", "zsh"], "too many arguments for 'completion'"],
+  ]);
 });
 
 describe("newCmdDoctor", () => {
   it.each<[string[], object]>([
     [["doctor"], {}],
     [["doctor", "work", "--json", "--offline", ...OP], { profile: "work", json: true, offline: true, ...OP_OPTIONS }],
+    [["doctor", "--fix"], { fix: true }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdDoctor, argv)).toEqual(options);
   });
+  refuses(newCmdDoctor, [[["doctor", "work", "dev"], "too many arguments for 'doctor'"]]);
 });
