@@ -8,7 +8,6 @@
 // `--fix` first points credential_process lines whose Node.js, cli.js or executable is gone (a Node.js upgrade
 // under nvm, fnm, Volta or Homebrew, aws-op moved) at this install: it shows the diff, changes only those lines,
 // writes atomically.
-import { createTwoFilesPatch } from "diff";
 import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
 import { isIamAccessDenied } from "../aws/iam.js";
@@ -27,6 +26,7 @@ import {
 } from "../config/names.js";
 import {
   listProfileNames,
+  maskAwsSecrets,
   readProfileValues,
   resolveOpSettings,
   resolveProfileSettings,
@@ -60,6 +60,7 @@ import {
   parseOpVersion,
 } from "../onepassword/version.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
+import { fileDiff } from "../ui/file-diff.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import { missingInstallPart, repointedLine } from "../config/install-paths.js";
 import type { Command } from "commander";
@@ -581,7 +582,13 @@ function repairInstallPaths(options: DoctorOptions, ctx: Context): void {
   }
   for (const repair of repairs) {
     const before = repair.file.text ?? "";
-    show(colourDiff(createTwoFilesPatch(repair.file.path, repair.file.path, before, repair.text, "", "", {}), c));
+    // Shown, so every key ID and secret the files hold is masked, as setup and import mask them.
+    show(
+      colourDiff(
+        fileDiff(repair.file.path, maskAwsSecrets(before, files), maskAwsSecrets(repair.text, files), ctx.home),
+        c,
+      ),
+    );
   }
   for (const repair of repairs) {
     writeAwsFile(repair.file, repair.text);

@@ -8,7 +8,7 @@
 // compare, and only then rewrite both files (config first; if the credentials write fails, the config is put
 // back). An item in the vault that already holds the same access key id is reused. No backup copy of the
 // credentials file is ever written: it would be one more plain-text copy of the secrets.
-import { createTwoFilesPatch, diffLines } from "diff";
+import { diffLines } from "diff";
 import { maskKeyId } from "../aws/credential-output.js";
 import { writeAwsFiles } from "../config/aws-file-writer.js";
 import { IniEditError, parseIni, type IniDocument } from "../config/ini.js";
@@ -27,6 +27,7 @@ import { createItem, listItems, readItem, type ItemTemplate, type OpContext } fr
 import { requireNotConnect } from "../onepassword/connect.js";
 import { resolveAwsFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
+import { fileDiff } from "../ui/file-diff.js";
 import { formatTable } from "../ui/table.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import type { Command } from "commander";
@@ -449,7 +450,7 @@ function report(job: ImportJob, outcomes: ImportOutcome[], preview: EditedDocume
       [files.config.path, mask(files.config.text ?? ""), mask(preview.config.toString())],
       [files.credentials.path, mask(files.credentials.text ?? ""), mask(preview.credentials.toString())],
     ] as const) {
-      if (before !== after) ctx.stdout(colourDiff(createTwoFilesPatch(path, path, before, after), showColour));
+      if (before !== after) ctx.stdout(colourDiff(fileDiff(path, before, after, ctx.home), showColour));
     }
   }
   if (outcomes.length === 0) {

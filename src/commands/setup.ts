@@ -2,7 +2,6 @@
 // with absolute paths, and the op_* keys. In named steps: choose (flags, the block as it is, and in a terminal
 // questions for what they did not say) -> plan the block -> check it as the planned profile resolves (read the item
 // and call STS GetCallerIdentity, or assume the role; unless --offline) -> show the diff and write.
-import { createTwoFilesPatch } from "diff";
 import { maskKeyId } from "../aws/credential-output.js";
 import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MIN_SECONDS } from "../aws/duration.js";
 import { writeAwsFile } from "../config/aws-file-writer.js";
@@ -33,6 +32,7 @@ import { isConnect } from "../onepassword/connect.js";
 import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import type { Prompter } from "../ui/prompts.js";
+import { fileDiff } from "../ui/file-diff.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
@@ -373,15 +373,7 @@ async function write(
     return;
   }
   // Shown, so every key ID and secret the files hold is masked, in context lines too.
-  const patch = createTwoFilesPatch(
-    files.config.path,
-    files.config.path,
-    maskAwsSecrets(before, files),
-    maskAwsSecrets(after, files),
-    "",
-    "",
-    { context: 3 },
-  );
+  const patch = fileDiff(files.config.path, maskAwsSecrets(before, files), maskAwsSecrets(after, files), ctx.home);
   if (options.dryRun) {
     ctx.stdout(colourDiff(patch, colours(isColourWanted(ctx.env, ctx.isTTY.stdout))));
     say("Dry run: nothing was written.");

@@ -124,6 +124,10 @@ describe.skipIf(!tools.available)("aws-op import end to end", () => {
     const result = await s.run(["import", "--all", "--vault", VAULT, "--dry-run"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("-aws_secret_access_key = ****************");
+    // Plain unified diffs, paths under HOME shown as ~ (regression: "Index:", a "====" rule, "--- path\\t").
+    expect(result.stdout).toMatch(/^--- ~\/\.aws\/config\n\+\+\+ ~\/\.aws\/config\n@@ /);
+    expect(result.stdout).toContain("\n--- ~/.aws/credentials\n+++ ~/.aws/credentials\n@@ ");
+    expect(result.stdout).not.toMatch(/Index:|====|\\t|\t/);
     for (const k of Object.values(keys)) expect(result.stdout + result.stderr).not.toContain(k.secretAccessKey);
     expect(readFileSync(s.credentialsPath, "utf8")).toBe(credentialsText);
     expect(readFileSync(s.configPath, "utf8")).toBe(configText);

@@ -87,7 +87,9 @@ describe.skipIf(!tools.available)("surviving a Node.js upgrade", () => {
     expect(readFileSync(sandbox.configPath, "utf8")).toBe(before);
 
     const fixed = await sandbox.run(["doctor", "--fix", "--offline"]);
-    // The diff comes first, then the checklist, all passing now.
+    // The diff comes first (a plain unified diff, the path under HOME as ~), then the checklist, all passing now.
+    expect(fixed.stdout.startsWith("--- ~/.aws/config\n+++ ~/.aws/config\n@@ ")).toBe(true);
+    expect(fixed.stdout).not.toMatch(/Index:|====/);
     expect(fixed.stdout).toContain(`-credential_process = ${old.node} ${cliPath} process --profile work`);
     expect(fixed.stdout).toContain(`+credential_process = ${process.execPath} ${cliPath} process --profile work`);
     expect(fixed.stdout.indexOf("+credential_process")).toBeLessThan(fixed.stdout.indexOf("✓ 1Password CLI found"));

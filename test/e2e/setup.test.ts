@@ -89,6 +89,9 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
     const dry = await sandbox.run([...setupWith("other"), "--dry-run", "--offline"]);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain("+[profile other]");
+    // A plain unified diff, the path under HOME shown as ~ (regression: "Index:", a "====" rule, "--- path\\t").
+    expect(dry.stdout.startsWith("--- ~/.aws/config\n+++ ~/.aws/config\n@@ ")).toBe(true);
+    expect(dry.stdout).not.toMatch(/Index:|====|\\t|\t/);
     expect(readFileSync(sandbox.configPath, "utf8")).toBe(before);
     const missing = await sandbox.run(["setup", "other", "--vault", "Work"]);
     expect(missing.status).toBe(1);
