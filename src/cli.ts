@@ -109,24 +109,31 @@ async function loadCommander(): Promise<typeof Commander> {
 /** A command's definition (each command's newCmdX, with its own run). */
 export type NewCmd = (f: Factory) => Command;
 
-/** aws-op's commands, in the order --help lists them; each module is loaded only when its definition is needed. */
-const COMMANDS: Readonly<Record<string, () => Promise<NewCmd>>> = {
-  process: async () => processCommand.newCmdProcess,
-  clear: async () => (await import("./commands/clear.js")).newCmdClear,
-  exec: async () => (await import("./commands/exec.js")).newCmdExec,
-  env: async () => (await import("./commands/env.js")).newCmdEnv,
-  login: async () => (await import("./commands/login.js")).newCmdLogin,
-  rotate: async () => (await import("./commands/rotate.js")).newCmdRotate,
-  setup: async () => (await import("./commands/setup.js")).newCmdSetup,
-  import: async () => (await import("./commands/import.js")).newCmdImport,
-  list: async () => (await import("./commands/list.js")).newCmdList,
-  doctor: async () => (await import("./commands/doctor.js")).newCmdDoctor,
-  completion: async () => (await import("./commands/completion.js")).newCmdCompletion,
+/**
+ * aws-op's commands in the groups and the order --help lists them (as gh groups its own): what a newcomer runs first,
+ * then the daily commands, the keys, and the plumbing that AWS tools and shells run. Each module is loaded only when
+ * its definition is needed.
+ */
+const COMMANDS: Readonly<Record<string, { group: string; load: () => Promise<NewCmd> }>> = {
+  setup: { group: "Getting started:", load: async () => (await import("./commands/setup.js")).newCmdSetup },
+  import: { group: "Getting started:", load: async () => (await import("./commands/import.js")).newCmdImport },
+  doctor: { group: "Getting started:", load: async () => (await import("./commands/doctor.js")).newCmdDoctor },
+  list: { group: "Getting started:", load: async () => (await import("./commands/list.js")).newCmdList },
+  exec: { group: "Daily:", load: async () => (await import("./commands/exec.js")).newCmdExec },
+  env: { group: "Daily:", load: async () => (await import("./commands/env.js")).newCmdEnv },
+  login: { group: "Daily:", load: async () => (await import("./commands/login.js")).newCmdLogin },
+  rotate: { group: "Keys:", load: async () => (await import("./commands/rotate.js")).newCmdRotate },
+  clear: { group: "Keys:", load: async () => (await import("./commands/clear.js")).newCmdClear },
+  process: { group: "Plumbing:", load: async () => processCommand.newCmdProcess },
+  completion: {
+    group: "Plumbing:",
+    load: async () => (await import("./commands/completion.js")).newCmdCompletion,
+  },
 };
 
 /** Every command's definition. */
 export async function allCommands(): Promise<NewCmd[]> {
-  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return Promise.all(Object.values(COMMANDS).map(({ load }) => load()));
 }
 
 /**
@@ -138,7 +145,7 @@ export async function allCommands(): Promise<NewCmd[]> {
 async function commandsFor(argv: readonly string[]): Promise<NewCmd[]> {
   const name = argv.find((arg) => arg !== "--debug");
   if (name === undefined || name === "completion" || !Object.hasOwn(COMMANDS, name)) return allCommands();
-  return [await (COMMANDS[name] as () => Promise<NewCmd>)()];
+  return [await (COMMANDS[name] as { load: () => Promise<NewCmd> }).load()];
 }
 
 /** The program with the given commands registered (by default all of aws-op's), and the factory they share. */
@@ -179,7 +186,13 @@ Run "aws-op <command> --help" for a command's options and examples.`,
     );
   const definitions = commands ?? (await allCommands());
   // Each command gets the program's output, exit and help settings, as program.command() would give them.
-  for (const newCmd of definitions) program.addCommand(newCmd(factory).copyInheritedSettings(program));
+  for (const newCmd of definitions) {
+    const command = newCmd(factory).copyInheritedSettings(program);
+    const group = Object.hasOwn(COMMANDS, command.name()) ? COMMANDS[command.name()]?.group : undefined;
+    program.addCommand(group ? command.helpGroup(group) : command);
+  }
+  // `help [command]` goes with the plumbing, after the commands people run.
+  program.commandsGroup("Plumbing:").helpCommand(true);
   return { program, factory };
 }
 

@@ -18,6 +18,25 @@ describe("help", () => {
     expect(help).toContain("aws-op import --all --vault");
   });
 
+  it("aws-op --help lists the commands in gh-style groups, getting started first and the plumbing last (regression: process came first, setup and import 7th and 8th)", async () => {
+    const help = await helpOf([]);
+    const groups = [...help.matchAll(/^(\S[^\n]*):\n((?: {2}\S[^\n]*\n)+)/gm)]
+      .filter(([, heading]) => heading !== "Usage" && heading !== "Options" && heading !== "Examples")
+      .map(([, heading, lines]) => [
+        heading,
+        (lines ?? "")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.trim().split(" ")[0]),
+      ]);
+    expect(groups).toEqual([
+      ["Getting started", ["setup", "import", "doctor", "list"]],
+      ["Daily", ["exec", "env", "login"]],
+      ["Keys", ["rotate", "clear"]],
+      ["Plumbing", ["process", "completion", "help"]],
+    ]);
+  });
+
   it.each(["process", "setup", "import", "list", "clear", "doctor", "exec", "env", "rotate", "login"])(
     "aws-op %s --help shows examples of that command",
     async (command) => {
