@@ -34,6 +34,16 @@ export interface CompletionSpec {
   globalFlags: CompletionFlag[];
 }
 
+/**
+ * Install lines for each shell, as the README shows them: the directories do not exist in a fresh home, and zsh's
+ * ${fpath[1]} is usually a system directory, so the zsh script goes into ~/.zfunc (which the user adds to fpath).
+ */
+const BASH_INSTALL =
+  "mkdir -p ~/.local/share/bash-completion/completions && aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op";
+const ZSH_INSTALL = "mkdir -p ~/.zfunc && aws-op completion zsh > ~/.zfunc/_aws-op";
+const FISH_INSTALL =
+  "mkdir -p ~/.config/fish/completions && aws-op completion fish > ~/.config/fish/completions/aws-op.fish";
+
 /** Flags whose value is a profile name. */
 export const PROFILE_FLAGS = ["--profile", "--source-profile"];
 
@@ -49,9 +59,10 @@ export function newCmdCompletion(f: Factory, runF?: RunF<CompletionOptions>): Co
       "after",
       `
 Examples:
-  aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op
-  aws-op completion zsh > "\${fpath[1]}/_aws-op"
-  aws-op completion fish > ~/.config/fish/completions/aws-op.fish`,
+  ${BASH_INSTALL}
+  ${ZSH_INSTALL}
+  (zsh: add "fpath=(~/.zfunc $fpath)" to ~/.zshrc before compinit)
+  ${FISH_INSTALL}`,
     );
   // What it completes: the program it is registered in.
   const runCompletion: RunF<CompletionOptions> = async (options) => {
@@ -62,7 +73,7 @@ Examples:
     if (profiles) return runWith(f, runF ?? runCompletion, { profiles });
     if (!isCompletionShell(shell)) {
       throw new UserError(`Which shell? Say bash, zsh or fish${shell ? ` (not "${shell}")` : ""}.`, {
-        hint: "For example: aws-op completion bash > ~/.local/share/bash-completion/completions/aws-op",
+        hint: `For example: ${BASH_INSTALL}`,
       });
     }
     return runWith(f, runF ?? runCompletion, { shell });

@@ -1,7 +1,7 @@
 // `aws-op completion bash|zsh|fish`, tested by the shells themselves: bash through `complete -F` (the function
 // the script registers, called as readline calls it), fish through `complete -C`, zsh by loading the script with
 // compinit. Profile names come from the sandbox's AWS files; the fake op must never run.
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../helpers/moto.js";
@@ -182,6 +182,30 @@ describe.skipIf(!tools.available)("shell completion", () => {
     );
     expect(result.stderr).toBe("");
     expect(result.stdout.trim()).toBe("_aws_op");
+  });
+
+  it("the install lines of `completion --help` and its hint work as pasted in a fresh home (regression: no mkdir; zsh into ${fpath[1]})", async () => {
+    const help = await sandbox.run(["completion", "--help"]);
+    expect(help.status).toBe(0);
+    const lines = help.stdout.split("\n").filter((l) => l.startsWith("  mkdir -p "));
+    expect(lines).toHaveLength(3);
+    const hint = await sandbox.run(["completion"]);
+    expect(hint.stderr).toContain(`For example: ${lines[0]?.trim() ?? "?"}`);
+    const fresh = makeTempDir("aws-op-completion-home-");
+    try {
+      for (const line of lines) {
+        const result = await spawnAsync("sh", ["-c", line.trim()], { ...env, HOME: fresh });
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+      }
+      expect(readFileSync(join(fresh, ".local/share/bash-completion/completions/aws-op"), "utf8")).toContain(
+        "complete -F _aws_op aws-op",
+      );
+      expect(readFileSync(join(fresh, ".zfunc/_aws-op"), "utf8")).toMatch(/^#compdef aws-op\n/);
+      expect(readFileSync(join(fresh, ".config/fish/completions/aws-op.fish"), "utf8")).toContain("complete -c aws-op");
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it("completion --profiles lists every profile of both files, one a line; an unknown shell is an error", async () => {
