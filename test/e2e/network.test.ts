@@ -2,7 +2,7 @@
 // TLS front with the test run's private CA (test/helpers/tls-front.ts) and, where the test says so, through the
 // proxy double (test/helpers/proxy-double.ts), as a company network has it. NODE_EXTRA_CA_CERTS is unset for every
 // run (these machines set it to the system bundle): only AWS_CA_BUNDLE or ca_bundle make the private CA trusted.
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeStore, readStore, scriptRecipeItem } from "../fake-op/fixture.js";
@@ -66,6 +66,15 @@ describe.skipIf(!tools.available)("the network at work: proxies, private CAs, se
           work: { region: "eu-west-1", credential_process: true, ...item },
           admin: { region: "eu-west-1", op_source_profile: "work", op_role_arn: ROLE },
           bundled: { region: "eu-west-1", ...item, ca_bundle: testCa().caPath },
+          // A role's bundle: its source's (bundled), its own (work has none), and its own over its source's.
+          bundledadmin: { region: "eu-west-1", op_source_profile: "bundled", op_role_arn: ROLE },
+          ownbundle: { region: "eu-west-1", op_source_profile: "work", op_role_arn: ROLE, ca_bundle: testCa().caPath },
+          brokenbundle: {
+            region: "eu-west-1",
+            op_source_profile: "bundled",
+            op_role_arn: ROLE,
+            ca_bundle: "/nonexistent/aws-op-test/role-ca.pem",
+          },
           corp: { region: "eu-west-1", ...item, services: "corp" },
           corpadmin: { region: "eu-west-1", op_source_profile: "corp", op_role_arn: ROLE, services: "corp" },
         }),
@@ -147,6 +156,9 @@ describe.skipIf(!tools.available)("the network at work: proxies, private CAs, se
     const withPassword = (password: string) => proxy.url.replace("http://", `http://alice:${password}@`);
     expectServed(await processCold("work", { ...trusted(), HTTPS_PROXY: withPassword(PASSWORD) }));
     expect(proxy.authorizations).toEqual([`alice:${PASSWORD}`, `alice:${PASSWORD}`]);
+    const debug = await processCold("work", { ...trusted(), HTTPS_PROXY: withPassword(PASSWORD) }, ["--debug"]);
+    expect(debug.status).toBe(0);
+    expect(debug.stderr).not.toContain(PASSWORD);
 
     const wrong = `${PASSWORD}-but-wrong`;
     const refused = await processCold("work", { ...trusted(), HTTPS_PROXY: withPassword(wrong) }, ["--debug"]);
@@ -172,11 +184,17 @@ describe.skipIf(!tools.available)("the network at work: proxies, private CAs, se
       await processCold("work", { ...trusted(), HTTPS_PROXY: proxy.url }),
       /the proxy http:\/\/127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused to connect to .* \(HTTP 403\)/,
     );
-    const closed = `http://127.0.0.1:${await freePort()}`;
+    const closed = `127.0.0.1:${await freePort()}`;
+    const unreachable = await processCold("work", { ...trusted(), https_proxy: `http://alice:${PASSWORD}@${closed}` }, [
+      "--debug",
+    ]);
     expectFailure(
-      await processCold("work", { ...trusted(), https_proxy: closed }),
-      new RegExp(`could not reach AWS through the proxy ${closed} \\(from https_proxy\\) \\(ECONNREFUSED\\)`),
+      unreachable,
+      new RegExp(
+        `could not reach AWS through the proxy http://alice@${closed} \\(from https_proxy\\) \\(ECONNREFUSED\\)`,
+      ),
     );
+    expect(unreachable.stderr).not.toContain(PASSWORD);
   });
 
   it("HTTP_PROXY carries a call to an http endpoint", async () => {
@@ -191,6 +209,41 @@ describe.skipIf(!tools.available)("the network at work: proxies, private CAs, se
     expectFailure(untrusted, new RegExp(`the certificate of ${front.url} is not trusted`));
     expect(untrusted.stderr).toMatch(/Set AWS_CA_BUNDLE, or ca_bundle in the profile/);
     expect(untrusted.stderr).toMatch(/aws sts get-caller-identity/);
+  });
+
+  it("a role's ca_bundle is its own, else its source's; AWS_CA_BUNDLE wins over both", async () => {
+    // The roles share the item and the role ARN, so their sessions would be served from the cache.
+    const forgetSessions = () => rmSync(join(sandbox.cacheDir, "aws-op", "sessions"), { recursive: true, force: true });
+    forgetSessions();
+    expectServed(await processCold("bundledadmin", {}));
+    expect(moto.calls("AssumeRole")).toBe(1);
+    forgetSessions();
+    expectServed(await processCold("ownbundle", {}));
+    expect(moto.calls("AssumeRole")).toBe(2);
+    forgetSessions();
+    // Its own, though missing, is the one used: not its source's, which would work.
+    expectFailure(
+      await processCold("brokenbundle", {}),
+      /Could not read the CA bundle \/nonexistent\/aws-op-test\/role-ca\.pem \(.*brokenbundle.*\): it does not exist/,
+    );
+    expectServed(await processCold("brokenbundle", trusted()));
+    expect(moto.calls("AssumeRole")).toBe(3);
+  });
+
+  it("op fails after the connections were opened: they are dropped and aws-op ends with op's error, though the front would keep them for 30 s", async () => {
+    const env = { ...trusted(), HTTPS_PROXY: proxy.url, FAKE_OP_LATENCY_MS: "600", FAKE_OP_FAIL: "not-signed-in" };
+    // Killed at 15 s: a connection that kept aws-op alive would hold it until the front's 30 s.
+    run += 1;
+    const failed = await sandbox.run(["process", "--profile", "work", "--session-duration", `${3600 + run}`], {
+      env,
+      timeoutMs: 15_000,
+    });
+    expect(failed.signal).toBeNull();
+    expectFailure(failed, /Not signed in to 1Password/);
+    // Opened while op ran, through the proxy; nothing sent on them.
+    expect(proxy.connects).toEqual([frontTarget(), frontTarget()]);
+    expect(front.requests()).toBe(0);
+    expect(moto.allCalls()).toEqual([]);
   });
 
   it("login: the federation token and the sign-in endpoint both go through the proxy", async () => {
