@@ -32,61 +32,79 @@ export function filterChoices(choices: PromptChoice[], term: string | undefined)
   });
 }
 
+/** What readline reports for a key (node:readline emitKeypressEvents). */
+interface Keypress {
+  name?: string;
+  ctrl?: boolean;
+}
+
 /**
- * A question answered with Ctrl-C changes nothing and ends aws-op with 130 (128 + SIGINT), as a shell reports it.
- * @inquirer/prompts rejects with an ExitPromptError then (it holds the terminal in raw mode: no signal comes).
+ * A question answered with Ctrl-C or Ctrl-D (or whose input ends) changes nothing and ends aws-op with 130
+ * (128 + SIGINT), as a shell reports it. @inquirer/prompts holds the terminal in raw mode, so no signal comes: it
+ * rejects with an ExitPromptError on Ctrl-C. Ctrl-D is only a key in raw mode; readline closes on it (on an empty
+ * line) and the question would then wait until the process ends for lack of work, or for ever while anything else
+ * is open (a connection, a timer): here it aborts the question through the prompt's signal.
  */
-async function cancellable<T>(question: Promise<T>): Promise<T> {
+async function cancellable<T>(input: Readable, ask: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onKeypress = (_text: unknown, key: Keypress | undefined) => {
+    if (key?.ctrl && key.name === "d") controller.abort();
+  };
+  const onEnd = () => controller.abort();
+  input.on("keypress", onKeypress);
+  input.once("end", onEnd);
   try {
-    return await question;
+    return await ask(controller.signal);
   } catch (error) {
-    if (error instanceof Error && error.name === "ExitPromptError") {
+    const name = error instanceof Error ? error.name : undefined;
+    if (name === "ExitPromptError" || (name === "AbortPromptError" && controller.signal.aborted)) {
       throw new UserError("Cancelled.", { exitCode: 130, cause: error });
     }
     throw error;
+  } finally {
+    input.off("keypress", onKeypress);
+    input.off("end", onEnd);
   }
 }
 
 /** A Prompter on a terminal: `input` is the keyboard, `output` the screen (stderr). */
 export function terminalPrompter(input: Readable, output: Writable): Prompter {
-  const context = { input, output, clearPromptOnDone: false };
+  const contextWith = (signal: AbortSignal) => ({ input, output, clearPromptOnDone: false, signal });
   const prompts = import("@inquirer/prompts");
-  const prompter: Prompter = {
-    async search(message, choices) {
-      const { search } = await prompts;
-      return search<string>(
-        {
-          message,
-          pageSize: 12,
-          source: (term) => filterChoices(choices, term).map((c) => ({ ...c })),
-        },
-        context,
-      );
-    },
-    async select(message, choices) {
-      const { select } = await prompts;
-      return select<string>({ message, choices: choices.map((c) => ({ ...c })) }, context);
-    },
-    async input(message, options = {}) {
-      const { input: ask } = await prompts;
-      return ask(
-        {
-          message,
-          ...(options.default !== undefined ? { default: options.default } : {}),
-          ...(options.validate ? { validate: options.validate } : {}),
-        },
-        context,
-      );
-    },
-    async confirm(message, defaultValue) {
-      const { confirm } = await prompts;
-      return confirm({ message, default: defaultValue }, context);
-    },
-  };
   return {
-    search: (message, choices) => cancellable(prompter.search(message, choices)),
-    select: (message, choices) => cancellable(prompter.select(message, choices)),
-    input: (message, options) => cancellable(prompter.input(message, options)),
-    confirm: (message, defaultValue) => cancellable(prompter.confirm(message, defaultValue)),
+    search: (message, choices) =>
+      cancellable(input, async (signal) => {
+        const { search } = await prompts;
+        return search<string>(
+          {
+            message,
+            pageSize: 12,
+            source: (term) => filterChoices(choices, term).map((c) => ({ ...c })),
+          },
+          contextWith(signal),
+        );
+      }),
+    select: (message, choices) =>
+      cancellable(input, async (signal) => {
+        const { select } = await prompts;
+        return select<string>({ message, choices: choices.map((c) => ({ ...c })) }, contextWith(signal));
+      }),
+    input: (message, options = {}) =>
+      cancellable(input, async (signal) => {
+        const { input: ask } = await prompts;
+        return ask(
+          {
+            message,
+            ...(options.default !== undefined ? { default: options.default } : {}),
+            ...(options.validate ? { validate: options.validate } : {}),
+          },
+          contextWith(signal),
+        );
+      }),
+    confirm: (message, defaultValue) =>
+      cancellable(input, async (signal) => {
+        const { confirm } = await prompts;
+        return confirm({ message, default: defaultValue }, contextWith(signal));
+      }),
   };
 }

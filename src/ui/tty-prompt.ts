@@ -90,7 +90,8 @@ export function readLineFromTerminal(question: string, options: TerminalPromptOp
       if (end >= 0) finish(undefined, buffer.slice(0, end));
     });
     stream.on("error", () => finish(noTerminalError("the terminal could not be read")));
-    stream.on("end", () => finish(noTerminalError("the terminal closed before an answer came")));
+    // Ctrl-D on an empty line ends the terminal's input: the person cancelled, as at any other question.
+    stream.on("end", () => finish(new UserError("Cancelled.", { exitCode: 130 })));
   });
 }
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
     entry,
     `import { askMfaCodeOnTerminal } from ${JSON.stringify(join(repoRoot, "src/ui/tty-prompt.ts"))};
 askMfaCodeOnTerminal("arn:aws:iam::123456789012:mfa/alice", "AWS work", { platform: process.platform, timeoutMs: Number(process.argv[2]) })
-  .then((code) => console.log(JSON.stringify({ code })), (error) => console.log(JSON.stringify({ error: error.message })));
+  .then((code) => console.log(JSON.stringify({ code })), (error) => console.log(JSON.stringify({ error: error.message, ...(error.exitCode === 130 ? { exitCode: 130 } : {}) })));
 `,
   );
   driver = join(dir, "driver.mjs");
@@ -34,8 +34,8 @@ askMfaCodeOnTerminal("arn:aws:iam::123456789012:mfa/alice", "AWS work", { platfo
   });
 });
 
-/** Runs the driver in a pty with stdout/stderr sent to files; types `answer` once the question shows. */
-function runInTerminal(answer: string | undefined, timeoutMs: number) {
+/** Runs the driver in a pty with stdout/stderr sent to files; types `answer` (and Enter) once the question shows. */
+function runInTerminal(answer: string | undefined, timeoutMs: number, enter = true) {
   const out = join(dir, `out-${Math.random()}`);
   const err = join(dir, `err-${Math.random()}`);
   return new Promise<{ screen: string; stdout: string; stderr: string }>((resolve) => {
@@ -54,7 +54,7 @@ function runInTerminal(answer: string | undefined, timeoutMs: number) {
       screen += data;
       if (answer !== undefined && !typed && screen.includes("MFA code for")) {
         typed = true;
-        pty.write(`${answer}\r`);
+        pty.write(enter ? `${answer}\r` : answer);
       }
     });
     pty.onExit(() => resolve({ screen, stdout: readFileSync(out, "utf8"), stderr: readFileSync(err, "utf8") }));
@@ -74,6 +74,11 @@ describe("readLineFromTerminal / askMfaCodeOnTerminal", () => {
   it("refuses an answer that is not six digits", async () => {
     const result = await runInTerminal("12ab", 20_000);
     expect(JSON.parse(result.stdout)).toEqual({ error: "An MFA code is six digits." });
+  });
+
+  it("Ctrl-D at the question (the end of the terminal's input) is Cancelled. with exit status 130", async () => {
+    const result = await runInTerminal("\u0004", 20_000, false);
+    expect(JSON.parse(result.stdout)).toEqual({ error: "Cancelled.", exitCode: 130 });
   });
 
   it("gives up after the bound when nobody answers", async () => {
