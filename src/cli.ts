@@ -27,6 +27,7 @@ import {
   writeStdout,
 } from "./cli-io.js";
 import { fastProcessOptions } from "./process-argv.js";
+import { NODE_UPGRADE_HINT, unsupportedNodeWarning } from "./node-version.js";
 import { escapeForTerminal } from "./ui/terminal-text.js";
 
 export function createContext(): Context {
@@ -71,6 +72,7 @@ export function createContext(): Context {
       return (userName ??= processUserName());
     },
     execPath: process.execPath,
+    nodeVersion: process.version,
     ...(isSingleExecutable() ? { isExecutable: true } : { cliPath: fileURLToPath(import.meta.url) }),
   };
 }
@@ -196,8 +198,19 @@ Run "aws-op <command> --help" for a command's options and examples.`,
   return { program, factory };
 }
 
+/**
+ * Once per run, on stderr (never stdout: `process`'s is protocol): the Node.js running aws-op is one it does not
+ * support. doctor says it on a line of its own instead.
+ */
+function warnOfUnsupportedNode(argv: readonly string[], ctx: Context): void {
+  const warning = ctx.nodeVersion === undefined ? undefined : unsupportedNodeWarning(ctx.nodeVersion);
+  if (warning === undefined || argv.find((arg) => arg !== "--debug") === "doctor") return;
+  ctx.stderr(`aws-op: warning: ${warning}\n  ${NODE_UPGRADE_HINT}\n`);
+}
+
 export async function main(argv: string[], ctx: Context): Promise<number> {
   const debug = argv.includes("--debug");
+  warnOfUnsupportedNode(argv, ctx);
   const fastOptions = fastProcessOptions(argv);
   if (fastOptions) {
     try {

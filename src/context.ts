@@ -58,6 +58,8 @@ export interface Context {
   cliPath?: string;
   /** aws-op runs as a single executable (scripts/build-exe.mjs): execPath is all a credential_process line needs. */
   isExecutable?: boolean;
+  /** The version of the Node.js running aws-op (process.version), for doctor's check; absent: not checked. */
+  nodeVersion?: string;
 }
 
 export function sessionCacheFor(ctx: Context): SessionCache {

@@ -1,7 +1,7 @@
 // `aws-op clear [PROFILE | --all]`: delete cached sessions (and assumed-role credentials); --all also the MFA state
 // and the hit index (an entry whose session is gone is simply not served).
 import { sessionCacheFor, readFilesFor, type Context } from "../context.js";
-import { resolveProfileSettings } from "../config/profile.js";
+import { readProfileValues, resolveProfileSettings, unknownProfileError, type AwsFiles } from "../config/profile.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import { itemIdentityOf } from "../providers/chain.js";
 import { clearHitIndex } from "../cache/hit-index.js";
@@ -47,17 +47,19 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
     return count;
   }
   let item: ItemIdentity | undefined;
+  let files: AwsFiles | undefined;
   try {
-    const settings = resolveProfileSettings({
-      env: ctx.env,
-      files: readFilesFor(ctx),
-      flags: { profile: options.profile },
-    });
+    files = readFilesFor(ctx);
+    const settings = resolveProfileSettings({ env: ctx.env, files, flags: { profile: options.profile } });
     if (settings.item) item = itemIdentityOf(settings, ctx.env);
   } catch {
     // A profile that no longer resolves can still have entries recorded under its name.
   }
   const count = clearSessionsFor(cache, { profile: options.profile, ...(item ? { item } : {}) });
+  // A name in neither file that had nothing cached is a typo, not a profile: say which were meant.
+  if (count === 0 && files && readProfileValues(files, options.profile) === undefined) {
+    throw unknownProfileError(files, options.profile);
+  }
   ctx.stderr(
     `Removed ${count} cached session${count === 1 ? "" : "s"} for profile "${escapeForTerminal(options.profile)}".\n`,
   );

@@ -35,6 +35,7 @@ import {
   type AwsFile,
   type AwsFiles,
   type ProfileSettings,
+  unknownProfileError,
 } from "../config/profile.js";
 import {
   awsCallOptions,
@@ -65,6 +66,7 @@ import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import { missingInstallPart, repointedLine } from "../config/install-paths.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { isSupportedNodeVersion, MIN_NODE_MAJOR, NODE_UPGRADE_HINT, unsupportedNodeWarning } from "../node-version.js";
 
 export interface DoctorOptions {
   profile?: string;
@@ -327,6 +329,34 @@ function checkCache(ctx: Context): { ok: boolean; detail: string; fix?: string }
   };
 }
 
+/** The Node.js running aws-op (and so the one its credential_process lines start): 22 or later. */
+function checkNodeVersion(version: string): Check {
+  const title = "Node.js version";
+  if (isSupportedNodeVersion(version)) {
+    return { id: "node-version", title, ok: true, detail: `${version} (aws-op needs ${MIN_NODE_MAJOR} or later)` };
+  }
+  return {
+    id: "node-version",
+    title,
+    ok: false,
+    detail: unsupportedNodeWarning(version) ?? version,
+    fix: NODE_UPGRADE_HINT,
+  };
+}
+
+/** The AWS files as found: both missing (a fresh home: nothing set up yet) fails, with what to run. */
+function describeAwsFiles(files: AwsFiles): { ok: boolean; detail: string; fix?: string } {
+  const missing = [files.config, files.credentials].filter((file) => file.text === undefined && !file.notRegular);
+  if (missing.length === 2) {
+    return {
+      ok: false,
+      detail: `${files.config.path} and ${files.credentials.path} do not exist yet`,
+      fix: 'Run "aws-op setup PROFILE" to create a profile from the 1Password item that holds its AWS key (or, with keys in a credentials file, "aws-op import --all --vault VAULT" to move them into 1Password).',
+    };
+  }
+  return { ok: true, detail: `${files.config.path}, ${files.credentials.path}` };
+}
+
 /** The keys of the profile being checked, for the op executable of the checks before the per-profile ones. */
 function profileValuesFor(ctx: Context, profile: string | undefined): Record<string, string> {
   if (!profile) return {};
@@ -344,6 +374,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
     if (!options.json && ctx.isTTY.stderr) ctx.stderr(`\r\u001b[K${escapeForTerminal(text)}`);
   };
 
+  if (ctx.nodeVersion !== undefined) checks.push(checkNodeVersion(ctx.nodeVersion));
   progress("Checking the 1Password CLI...");
   const connect = isConnect(ctx.env);
   const opCheck = await attempt("op-version", "1Password CLI found", {}, async () => {
@@ -395,7 +426,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
   let files: AwsFiles | undefined;
   const filesCheck = await attempt("aws-files", "AWS config files readable", {}, async () => {
     files = readFilesFor(ctx);
-    return { detail: `${files.config.path}, ${files.credentials.path}` };
+    return describeAwsFiles(files);
   });
   checks.push(filesCheck);
   if (files) {
@@ -598,8 +629,23 @@ function repairInstallPaths(options: DoctorOptions, ctx: Context): void {
   }
 }
 
+/**
+ * `doctor PROFILE` of a name in neither AWS file is refused before any check, as every profile command refuses it
+ * (naming the nearest profiles); files that cannot be read are left to the "AWS config files" check to explain.
+ */
+function requireKnownProfile(ctx: Context, profile: string): void {
+  let files: AwsFiles;
+  try {
+    files = readFilesFor(ctx);
+  } catch {
+    return;
+  }
+  if (readProfileValues(files, profile) === undefined) throw unknownProfileError(files, profile);
+}
+
 /** Returns the exit code: 0 only when every check passed. */
 export async function run(options: DoctorOptions, ctx: Context): Promise<number> {
+  if (options.profile !== undefined) requireKnownProfile(ctx, options.profile);
   if (options.fix) repairInstallPaths(options, ctx);
   const checks = await runChecks(options, ctx);
   const ok = checks.every((x) => x.ok);

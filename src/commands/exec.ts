@@ -27,6 +27,8 @@ import { credentialVariables, regionVariables } from "../aws/env-format.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
+import { shellWordForDisplay } from "../config/command-line.js";
+import { nearestNames } from "../nearest-names.js";
 
 export interface ExecOptions {
   /** Absent: picked in a terminal (ui/profile-picker.ts), never $AWS_PROFILE. */
@@ -42,46 +44,48 @@ export interface ExecOptions {
 }
 
 export function newCmdExec(f: Factory, runF: RunF<ExecOptions> = (options) => run(options, f.ctx)): Command {
-  return addOpOptions(
-    new f.commander.Command("exec")
-      .description("run a command (default: your shell) with the profile's credentials in its environment")
-      .argument("[profile]", "the AWS profile (in a terminal, picked from a list when absent)")
-      .argument("[command...]", "the command and its arguments, after --")
-      .option("--force", "run even inside another aws-op exec")
-      .option("--no-session", "give the long-term keys instead of a session (less safe)")
-      .option(
-        "--server",
-        "serve credentials that renew themselves from a loopback endpoint instead of fixed keys (long-running commands, containers)",
-      ),
-  )
-    .addHelpText(
-      "after",
-      "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec -- terraform plan   (pick the profile from a list)\n  aws-op exec admin -- terraform plan\n  aws-op exec work --server -- terraform apply\n  aws-op exec work --server -- docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE",
+  return (
+    addOpOptions(
+      new f.commander.Command("exec")
+        .description("run a command (default: your shell) with the profile's credentials in its environment")
+        .argument("[profile]", "the AWS profile (in a terminal, picked from a list when absent)")
+        .argument("[command...]", "the command and its arguments, after --")
+        .option("--force", "run even inside another aws-op exec")
+        .option("--no-session", "give the long-term keys instead of a session (less safe)")
+        .option(
+          "--server",
+          "serve credentials that renew themselves from a loopback endpoint instead of fixed keys (long-running commands, containers)",
+        ),
     )
-    .action(
-      async (
-        first: string | undefined,
-        rest: string[],
-        // commander names the negated flag --no-session "session" (true unless given).
-        { session, ...flags }: Partial<ExecOptions> & { session: boolean },
-        self: Command,
-      ) => {
-        const noSession = session ? undefined : true;
-        // `exec -- aws s3 ls`: commander drops the "--", so "aws" would pass for the profile.
-        const named = first !== undefined && operandsBeforeDoubleDash(self) !== 0;
-        const profile = named ? first : undefined;
-        const command = named || first === undefined ? rest : [first, ...rest];
-        await runWith(f, runF, commandOptions<ExecOptions>(flags, { profile, command, noSession }));
-      },
-    );
+      // An option exec does not know is refused in the action (requireCommandAfterDoubleDash), which can say where the
+      // command goes: commander's own refusal cannot.
+      .allowUnknownOption()
+      .addHelpText(
+        "after",
+        "\nExamples:\n  aws-op exec work -- aws sts get-caller-identity\n  aws-op exec work            (a shell with the credentials)\n  aws-op exec -- terraform plan   (pick the profile from a list)\n  aws-op exec admin -- terraform plan\n  aws-op exec work --server -- terraform apply\n  aws-op exec work --server -- docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN IMAGE",
+      )
+      .action(
+        async (
+          first: string | undefined,
+          rest: string[],
+          // commander names the negated flag --no-session "session" (true unless given).
+          { session, ...flags }: Partial<ExecOptions> & { session: boolean },
+          self: Command,
+        ) => {
+          requireCommandAfterDoubleDash(self);
+          const noSession = session ? undefined : true;
+          // `exec -- aws s3 ls`: commander drops the "--", so "aws" would pass for the profile.
+          const named = first !== undefined && operandsBeforeDoubleDash(self) !== 0;
+          const profile = named ? first : undefined;
+          const command = named || first === undefined ? rest : [first, ...rest];
+          await runWith(f, runF, commandOptions<ExecOptions>(flags, { profile, command, noSession }));
+        },
+      )
+  );
 }
 
-/**
- * How many of the command's operands came before a "--" in the argv commander parsed (undefined: no "--"), read
- * off commander's rawArgs (kept by every commander release, though not in its types), walking the command's own
- * options as commander does: an option that takes a value consumes the next word unless written --option=value.
- */
-export function operandsBeforeDoubleDash(command: Command): number | undefined {
+/** The words commander parsed for `command` (after its name), off commander's rawArgs; undefined if unknown. */
+function commandWords(command: Command): string[] | undefined {
   let root = command;
   while (root.parent) root = root.parent;
   const raw: unknown = (root as unknown as { rawArgs?: unknown }).rawArgs;
@@ -90,8 +94,79 @@ export function operandsBeforeDoubleDash(command: Command): number | undefined {
   // The program's own options take no value (--debug, --version, --help): the first other word names the command.
   const start = words.findIndex((w) => !w.startsWith("-"));
   if (start < 0 || words[start] !== command.name()) return undefined;
+  return words.slice(start + 1);
+}
+
+/** The option of `command` (or of the program, or help) that `word` names, by its long or short flag. */
+function knownOption(command: Command, word: string): { takesValue: boolean } | undefined {
+  const name = word.includes("=") ? word.slice(0, word.indexOf("=")) : word;
+  if (name === "--help" || name === "-h") return { takesValue: false };
+  for (let c: Command | null = command; c; c = c.parent) {
+    const option = c.options.find((o) => o.long === name || o.short === name);
+    if (option) return { takesValue: (option.required || option.optional) && !word.includes("=") };
+  }
+  return undefined;
+}
+
+/**
+ * Refuse an option exec does not take, before a "--". After the profile and a command word it was meant for the
+ * command (`aws-op exec work aws sts get-caller-identity --query Arn`): the error says the command goes after "--"
+ * and shows the line so written. Otherwise it is refused as commander refuses an unknown option.
+ */
+function requireCommandAfterDoubleDash(command: Command): void {
+  const words = commandWords(command);
+  if (!words) return;
+  const own: string[] = [];
+  const operands: string[] = [];
+  let unknown: string | undefined;
+  let afterCommandWord = false;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? "";
+    if (word === "--") {
+      // An explicit "--" after the unknown option: it was not meant for the command.
+      afterCommandWord = false;
+      break;
+    }
+    const isOption = word.length > 1 && word.startsWith("-");
+    const option = isOption ? knownOption(command, word) : undefined;
+    if (option) {
+      own.push(word);
+      if (option.takesValue && i + 1 < words.length) own.push(words[++i] ?? "");
+      continue;
+    }
+    if (isOption && unknown === undefined) {
+      unknown = word;
+      afterCommandWord = operands.length >= 2;
+      if (!afterCommandWord) break;
+    }
+    operands.push(word);
+  }
+  if (unknown === undefined) return;
+  if (!afterCommandWord) {
+    const longs = command.options.flatMap((o) => (o.long ? [o.long] : []));
+    const near = unknown.startsWith("--") ? nearestNames(unknown, longs) : [];
+    command.error(`error: unknown option '${unknown}'${near[0] ? `\n(Did you mean ${near[0]}?)` : ""}`, {
+      code: "commander.unknownOption",
+      exitCode: 1,
+    });
+  }
+  const [profile, ...rest] = operands;
+  const corrected = ["aws-op", "exec", ...own, profile ?? "", "--", ...rest].map(shellWordForDisplay).join(" ");
+  throw new UserError(`${unknown} is not an option of aws-op exec: the command to run goes after "--".`, {
+    hint: `Write it as: ${corrected}`,
+  });
+}
+
+/**
+ * How many of the command's operands came before a "--" in the argv commander parsed (undefined: no "--"), read
+ * off commander's rawArgs (kept by every commander release, though not in its types), walking the command's own
+ * options as commander does: an option that takes a value consumes the next word unless written --option=value.
+ */
+export function operandsBeforeDoubleDash(command: Command): number | undefined {
+  const words = commandWords(command);
+  if (!words) return undefined;
   let operands = 0;
-  for (let i = start + 1; i < words.length; i++) {
+  for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? "";
     if (word === "--") return operands;
     if (word.length > 1 && word.startsWith("-")) {

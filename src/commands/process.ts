@@ -87,7 +87,7 @@ export async function run(options: ProcessOptions, ctx: Context, indexArgv?: rea
 
 function chainFor(options: ProcessOptions, ctx: Context): { chain: Chain; files: AwsFiles } {
   const files = readFilesFor(ctx);
-  const settings = resolveProfileSettings({ env: ctx.env, files, flags: options });
+  const settings = resolveProfileSettings({ env: ctx.env, files, flags: options, itemFlags: true });
   const chain = credentialChainFor(ctx, settings, "session", files, {
     flags: options,
     // stdout and stderr belong to the AWS tool that runs us: a question goes to the terminal device, else a

@@ -9,6 +9,8 @@ import type { ProfileEndpointSettings, ServicesSection } from "../aws/endpoints.
 import { errnoCode, UserError } from "../errors.js";
 import { MAX_AWS_FILE_BYTES, readRegularFile, type FileStamp } from "./bounded-read.js";
 import { homePath, isAbsolutePath } from "./home.js";
+import { didYouMean } from "../nearest-names.js";
+import { shellWordForDisplay } from "./command-line.js";
 import { IniSyntaxError, parseIni, type IniDocument } from "./ini.js";
 import { configSectionName, profileFromConfigSection, servicesFromConfigSection } from "./names.js";
 import { sectionHeaderProblems as findHeaderProblems, type HeaderProblem } from "./section-headers.js";
@@ -538,6 +540,39 @@ export interface ResolveOptions {
   env: NodeJS.ProcessEnv;
   files: AwsFiles;
   flags: SettingFlags;
+  /** The command takes --item and --vault (process): an unknown profile's hint may offer them. */
+  itemFlags?: boolean;
+}
+
+/** Where a profile name not given on the command line came from: the variable that named it, else the default. */
+function profileSource(env: NodeJS.ProcessEnv): string {
+  if (nonEmpty(env.AWS_PROFILE)) return "from AWS_PROFILE";
+  if (nonEmpty(env.AWS_DEFAULT_PROFILE)) return "from AWS_DEFAULT_PROFILE";
+  return "used when no profile is named";
+}
+
+/**
+ * The error for a profile that is in neither AWS file: it names the nearest profiles aws-op serves ("Did you
+ * mean ...?"), where to see them all, and how to create this one; --item and --vault only for a command that takes
+ * them (`itemFlags`). `source`: where the name came from when not from the command line ("from AWS_PROFILE").
+ */
+export function unknownProfileError(
+  files: AwsFiles,
+  profile: string,
+  options: { itemFlags?: boolean; source?: string } = {},
+): UserError {
+  const from = options.source ? ` (${options.source})` : "";
+  const served = listProfileNames(files).filter((name) => isAwsOpProfile(readProfileValues(files, name) ?? {}));
+  const setup = `"aws-op setup ${shellWordForDisplay(profile)}"`;
+  const orItem = options.itemFlags ? ", or pass --item (and --vault)" : "";
+  const hint =
+    served.length === 0
+      ? `No profile uses aws-op yet: run ${setup} to create this one${orItem}, or "aws-op import --all --vault VAULT" to move the keys in ${files.credentials.path} to 1Password.`
+      : `${didYouMean(profile, served)} Run "aws-op list" to see the profiles aws-op serves, or ${setup} to create this one${orItem}.`.trimStart();
+  return new UserError(
+    `AWS profile "${profile}"${from} was not found in ${files.config.path} or ${files.credentials.path}.`,
+    { hint },
+  );
 }
 
 /** The name of the profile to use: --profile, else AWS_PROFILE, else "default". */
@@ -546,18 +581,16 @@ export function selectedProfileName(flags: SettingFlags, env: NodeJS.ProcessEnv)
 }
 
 /** Profile keys with flags on top, validated. Throws a UserError that names the file and the fix. */
-export function resolveProfileSettings({ env, files, flags }: ResolveOptions): ProfileSettings {
+export function resolveProfileSettings({ env, files, flags, itemFlags }: ResolveOptions): ProfileSettings {
   const profile = selectedProfileName(flags, env);
   requireUnambiguousProfile(files, profile);
   const values = readProfileValues(files, profile);
   const flagsDefineItem = nonEmpty(flags.item) !== undefined;
   if (!values && !flagsDefineItem) {
-    throw new UserError(
-      `AWS profile "${profile}" was not found in ${files.config.path} or ${files.credentials.path}.`,
-      {
-        hint: `Run "aws-op setup ${profile}" to create it, or pass --item (and --vault).`,
-      },
-    );
+    throw unknownProfileError(files, profile, {
+      ...(itemFlags ? { itemFlags: true } : {}),
+      ...(nonEmpty(flags.profile) === undefined ? { source: profileSource(env) } : {}),
+    });
   }
   const v = values ?? {};
   const item = nonEmpty(flags.item) ?? nonEmpty(v.op_item);

@@ -22,6 +22,7 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines.map((l) => l.split(":")[0])).toEqual([
+      "✓ Node.js version",
       "✓ 1Password CLI found",
       "✓ 1Password signed in",
       "✓ AWS config files readable",

@@ -83,6 +83,7 @@ describe("newCmdExec", () => {
     ],
     [["exec", "work", "--server", "--", "terraform"], { profile: "work", command: ["terraform"], server: true }],
     [["exec", "work", "aws", "s3", "ls"], { profile: "work", command: ["aws", "s3", "ls"] }],
+    [["exec", "work", "--", "aws", "--query", "Arn"], { profile: "work", command: ["aws", "--query", "Arn"] }],
     // No profile: picked in a terminal. commander drops the "--", so "aws" must not pass for the profile.
     [["exec"], { command: [] }],
     [["exec", "--", "aws", "s3", "ls"], { command: ["aws", "s3", "ls"] }],
@@ -96,7 +97,31 @@ describe("newCmdExec", () => {
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdExec, argv)).toEqual(options);
   });
-  refuses(newCmdExec, [[["exec", "work", "--op-timeout"], "option '--op-timeout <seconds>' argument missing"]]);
+  refuses(newCmdExec, [
+    [["exec", "work", "--op-timeout"], "option '--op-timeout <seconds>' argument missing"],
+    // An option after the profile and a command word was meant for the command: it goes after "--".
+    [
+      ["exec", "work", "aws", "sts", "get-caller-identity", "--query", "Arn"],
+      '--query is not an option of aws-op exec: the command to run goes after "--".',
+    ],
+    [["exec", "--bogus"], "error: unknown option '--bogus'"],
+    [["exec", "work", "--bogus"], "error: unknown option '--bogus'"],
+    [["exec", "work", "--forse", "--", "aws"], "error: unknown option '--forse'\n(Did you mean --force?)"],
+    [["exec", "work", "aws", "--query", "--", "x"], "error: unknown option '--query'"],
+  ]);
+  it.each([
+    [
+      ["exec", "work", "aws", "sts", "get-caller-identity", "--query", "Arn"],
+      "Write it as: aws-op exec work -- aws sts get-caller-identity --query Arn",
+    ],
+    [
+      ["exec", "--op-timeout", "30", "work", "--server", "aws", "--query", "Arn", "--output", "text"],
+      "Write it as: aws-op exec --op-timeout 30 --server work -- aws --query Arn --output text",
+    ],
+    [["exec", "my profile", "aws", "-x"], "Write it as: aws-op exec 'my profile' -- aws -x"],
+  ])("%j shows the line with the command after --", async (argv, hint) => {
+    expect(await refusalOf(newCmdExec, argv)).toMatchObject({ hint });
+  });
 });
 
 describe("newCmdEnv", () => {
