@@ -46,10 +46,17 @@ export function browserCommands(url: string, env: NodeJS.ProcessEnv, platform: N
   return commands;
 }
 
-/** Starts a command and resolves once it runs (true) or could not be found (false); it is never waited for. */
-export type CommandStarter = (command: BrowserCommand, env: NodeJS.ProcessEnv) => Promise<boolean>;
+/**
+ * Starts a command and resolves once it runs (true) or could not be found (false); it is never waited for, but
+ * `onExit`, when given, hears how it ended if it ends while aws-op runs.
+ */
+export type CommandStarter = (
+  command: BrowserCommand,
+  env: NodeJS.ProcessEnv,
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void,
+) => Promise<boolean>;
 
-export const startDetached: CommandStarter = (command, env) =>
+export const startDetached: CommandStarter = (command, env, onExit) =>
   new Promise((resolve, reject) => {
     // By the absolute path on PATH, never from the working directory (see executables.ts).
     const path = findExecutable(command.command, env, process.platform);
@@ -66,20 +73,62 @@ export const startDetached: CommandStarter = (command, env) =>
       if (error.code === "ENOENT" || error.code === "EACCES") resolve(false);
       else reject(error);
     });
+    if (onExit) child.once("exit", onExit);
   });
 
-/** Opens `url` with the first command that starts; the UserError names the way out when none does. */
+const NO_BROWSER_HINT =
+  'Set BROWSER to your browser\'s command (e.g. BROWSER=firefox), or run "aws-op login --stdout" and open the URL yourself.';
+
+/** A browser opener that started, and how to hear that every one failed after all. */
+export interface OpenedBrowser {
+  command: BrowserCommand;
+  /**
+   * Resolves with the error to report when every opener failed after starting (exited non-zero or by a signal);
+   * never settles while one may still be opening the page.
+   */
+  allFailed: Promise<UserError>;
+}
+
+/**
+ * Opens `url` with the first command that starts; the UserError names the way out when none does. An opener that
+ * then exits non-zero or by a signal did not open the page (xdg-open exits 3 when it finds no browser and 4 when
+ * the one it ran failed; a BROWSER command can fail the same way): the next command is tried, and when none is
+ * left `allFailed` says so, so that login need not wait the whole time for a page that no browser will open. An
+ * opener that exits 0 or keeps running (a browser itself) is taken as opening it.
+ */
 export async function openBrowser(
   url: string,
   options: { env: NodeJS.ProcessEnv; platform: NodeJS.Platform; start?: CommandStarter },
-): Promise<BrowserCommand> {
+): Promise<OpenedBrowser> {
   const commands = browserCommands(url, options.env, options.platform);
   const start = options.start ?? startDetached;
-  for (const command of commands) {
-    if (await start(command, options.env)) return command;
-  }
+  const outcomes: string[] = [];
+  let reportAllFailed: (error: UserError) => void = () => undefined;
+  const allFailed = new Promise<UserError>((resolve) => (reportAllFailed = resolve));
+  const startFrom = async (index: number): Promise<BrowserCommand | undefined> => {
+    for (let i = index; i < commands.length; i++) {
+      const command = commands[i] as BrowserCommand;
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (code === 0) return;
+        outcomes.push(`${command.command} ${signal ? `was ended by ${signal}` : `exited with status ${code}`}`);
+        startFrom(i + 1).then(
+          (next) => {
+            if (!next) reportAllFailed(noBrowserOpened(outcomes));
+          },
+          () => reportAllFailed(noBrowserOpened(outcomes)),
+        );
+      };
+      if (await start(command, options.env, onExit)) return command;
+      outcomes.push(`${command.command} was not found`);
+    }
+    return undefined;
+  };
+  const started = await startFrom(0);
+  if (started) return { command: started, allFailed };
   const tried = commands.map((c) => c.command).join(", ") || "none";
-  throw new UserError(`Could not start a browser (tried: ${tried}).`, {
-    hint: 'Set BROWSER to your browser\'s command (e.g. BROWSER=firefox), or run "aws-op login --stdout" and open the URL yourself.',
-  });
+  throw new UserError(`Could not start a browser (tried: ${tried}).`, { hint: NO_BROWSER_HINT });
+}
+
+function noBrowserOpened(outcomes: string[]): UserError {
+  return new UserError(`No browser could open the sign-in page: ${outcomes.join("; ")}.`, { hint: NO_BROWSER_HINT });
 }

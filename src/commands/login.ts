@@ -146,8 +146,9 @@ export async function run(options: LoginOptions, ctx: Context): Promise<string> 
   if (options.stdout) return `${url}\n`;
 
   const redirect = await startOneTimeRedirect(url, { timeoutMs: waitMs });
+  let opened;
   try {
-    await openBrowser(redirect.url, { env: ctx.env, platform: ctx.platform });
+    opened = await openBrowser(redirect.url, { env: ctx.env, platform: ctx.platform });
   } catch (error) {
     redirect.close();
     throw error;
@@ -155,7 +156,13 @@ export async function run(options: LoginOptions, ctx: Context): Promise<string> 
   ctx.stderr(
     `aws-op: opening the AWS console in your browser (${redirect.url}, once, within ${Math.round(waitMs / 1000)} s).\n`,
   );
-  if ((await redirect.done) === "timeout") {
+  // Every opener failing (xdg-open exiting 3, a BROWSER that fails) ends the wait at once.
+  const outcome = await Promise.race([redirect.done, opened.allFailed]);
+  if (outcome instanceof UserError) {
+    redirect.close();
+    throw outcome;
+  }
+  if (outcome === "timeout") {
     throw new UserError(
       `The browser did not open the one-time sign-in address within ${Math.round(waitMs / 1000)} s.`,
       {

@@ -62,7 +62,61 @@ describe("openBrowser", () => {
       },
     });
     expect(tried).toEqual(["missing", "found"]);
-    expect(used).toEqual({ command: "found", args: [URL_] });
+    expect(used.command).toEqual({ command: "found", args: [URL_] });
+  });
+
+  it("an opener that exits non-zero did not open the page: the next is tried; when none is left, allFailed says so", async () => {
+    const tried: string[] = [];
+    const exits: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
+    const opened = await openBrowser(URL_, {
+      env: {},
+      platform: "linux",
+      start: async (command, _env, onExit) => {
+        tried.push(command.command);
+        if (onExit) exits.push(onExit);
+        return true;
+      },
+    });
+    expect(opened.command.command).toBe("xdg-open");
+    let failure: Error | undefined;
+    void opened.allFailed.then((error) => (failure = error));
+    // xdg-open finds no browser (exit 3): wslview is started next.
+    exits[0]?.(3, null);
+    await new Promise((r) => setImmediate(r));
+    expect(tried).toEqual(["xdg-open", "wslview"]);
+    expect(failure).toBeUndefined();
+    exits[1]?.(null, "SIGTERM");
+    await new Promise((r) => setImmediate(r));
+    expect(failure).toMatchObject({
+      message: "No browser could open the sign-in page: xdg-open exited with status 3; wslview was ended by SIGTERM.",
+      hint: expect.stringMatching(/BROWSER.*aws-op login --stdout/),
+    });
+  });
+
+  it("an opener that exits 0 opened it: nothing more is tried and allFailed never settles", async () => {
+    const tried: string[] = [];
+    const opened = await openBrowser(URL_, {
+      env: {},
+      platform: "linux",
+      start: async (command, _env, onExit) => {
+        tried.push(command.command);
+        onExit?.(0, null);
+        return true;
+      },
+    });
+    const settled = await Promise.race([
+      opened.allFailed.then(() => true),
+      new Promise((r) => setTimeout(r, 20, false)),
+    ]);
+    expect(settled).toBe(false);
+    expect(tried).toEqual(["xdg-open"]);
+  });
+
+  it("a real opener that exits 1 (BROWSER=false) is heard: allFailed says so", async () => {
+    const failing = await openBrowser(URL_, { env: { BROWSER: "false", PATH: process.env.PATH }, platform: "linux" });
+    await expect(failing.allFailed).resolves.toMatchObject({
+      message: "No browser could open the sign-in page: false exited with status 1.",
+    });
   });
 
   it("names BROWSER and --stdout when nothing starts", async () => {
@@ -74,7 +128,7 @@ describe("openBrowser", () => {
 
   it("starts a real command detached, with the URL as one argument", async () => {
     const used = await openBrowser(URL_, { env: { BROWSER: "true", PATH: process.env.PATH }, platform: "linux" });
-    expect(used).toEqual({ command: "true", args: [URL_] });
+    expect(used.command).toEqual({ command: "true", args: [URL_] });
     await expect(
       openBrowser(URL_, { env: { BROWSER: "/nonexistent/browser", PATH: process.env.PATH }, platform: "linux" }),
     ).rejects.toThrow(/Could not start a browser/);
