@@ -1,5 +1,6 @@
-// The closing lines of .ci/run: for each Node.js pass (a line "VERSION SECONDS EXIT" in the file named by argv[2],
-// its vitest JSON report in .tmp/vitest-node-VERSION.json) the tests passed and failed, how many of them were
+// The closing lines of .ci/run: for each Node.js pass and the single executables' (a line "VERSION SECONDS EXIT" in
+// the file named by argv[2], VERSION "executable" for the latter; its vitest JSON report in
+// .tmp/vitest-node-VERSION.json) the tests passed and failed, how many of them were
 // end-to-end tests (test/e2e/), and the time; then the totals as a plain "N passed, N failed, N skipped" line.
 // A pass without a report (npm ci or the build failed before the tests) counts as a failure.
 import { existsSync, readFileSync } from "node:fs";
@@ -18,8 +19,10 @@ const e2e = [];
 let broken = false;
 for (const pass of passes) {
   const report = `.tmp/vitest-node-${pass.version}.json`;
+  // The single executables' pass (VERSION "executable") runs on a Node.js of its own.
+  const name = pass.version === "executable" ? "Single executable" : `Node.js ${pass.version}`;
   if (!existsSync(report)) {
-    console.log(`Node.js ${pass.version}: no test report (exit ${pass.exit} before the tests ran), ${pass.seconds} s`);
+    console.log(`${name}: no test report (exit ${pass.exit} before the tests ran), ${pass.seconds} s`);
     broken = true;
     continue;
   }
@@ -39,9 +42,9 @@ for (const pass of passes) {
   totals.passed += count.passed;
   totals.failed += count.failed;
   totals.skipped += count.skipped;
-  e2e.push(`${count.e2ePassed + count.e2eFailed} on Node.js ${pass.version}`);
+  e2e.push(`${count.e2ePassed + count.e2eFailed} on ${name}`);
   console.log(
-    `Node.js ${pass.version}: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped ` +
+    `${name}: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped ` +
       `(end-to-end: ${count.e2ePassed} passed, ${count.e2eFailed} failed), exit ${pass.exit}, ${pass.seconds} s`,
   );
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { scriptRecipeItem } from "../fake-op/fixture.js";
 import { findExecutable, requireTools } from "../helpers/moto.js";
 import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
-import { cliPath, type Sandbox } from "../helpers/sandbox.js";
+import { awsOpCommand, type Sandbox } from "../helpers/sandbox.js";
 import { parseDotenv, parseFish, parsePowerShell } from "../helpers/shell-parsers.js";
 
 const tools = requireTools(["moto_server", "aws"]);
@@ -14,7 +14,7 @@ const AWKWARD_SECRET = "a'b\"c$d%e`f\\g\nh$(echo pwned)!x\u2019y;z&|<>^ ~*?#{}[]
 
 describe.skipIf(!tools.available)("aws-op env end to end", () => {
   let sandbox: Sandbox;
-  const aws = `"${process.execPath}" "${cliPath}"`;
+  const aws = awsOpCommand.map((word) => `"${word}"`).join(" ");
 
   useAliceWorld(
     {

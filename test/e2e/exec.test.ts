@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { requireTools, type Moto } from "../helpers/moto.js";
 import { awsConfig, useAliceWorld } from "../helpers/alice-world.js";
-import { cliPath, type Sandbox } from "../helpers/sandbox.js";
+import { awsOpCommand, type Sandbox } from "../helpers/sandbox.js";
 import { makeTempDir } from "../helpers/temp-dirs.js";
 
 const tools = requireTools(["moto_server", "aws"]);
@@ -124,10 +124,9 @@ describe.skipIf(!tools.available)("aws-op exec end to end", () => {
     const marker = join(dir, "marker");
     // The child records the signal, then dies of it (trap reset + kill itself), as a well-behaved program does.
     const script = `trap 'echo TERM > "$2"; trap - TERM; kill -TERM $$' TERM; echo up > "$1"; while :; do sleep 0.05; done`;
-    const child = spawn(process.execPath, [cliPath, "exec", "work", "--", "sh", "-c", script, "sh", ready, marker], {
-      env: sandbox.env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const [program, ...programArgs] = awsOpCommand;
+    const args = [...programArgs, "exec", "work", "--", "sh", "-c", script, "sh", ready, marker];
+    const child = spawn(program, args, { env: sandbox.env(), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { fakeOpPath } from "../fake-op/fixture.js";
 import { requireTools } from "../helpers/moto.js";
 import { useAliceWorld } from "../helpers/alice-world.js";
-import { cliPath, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
+import { awsOpCommand, spawnAsync, testExecutable, type Sandbox } from "../helpers/sandbox.js";
 import { makeTempDir } from "../helpers/temp-dirs.js";
 
 /** `aws-op setup PROFILE` with the world's vault and item. */
@@ -52,7 +52,7 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
     expect(twice.match(/\[profile work\]/g)).toHaveLength(1);
     expect(twice.match(/credential_process/g)).toHaveLength(1);
     // Bare paths (this checkout has no characters that need quotes): the line never starts with a quote.
-    const line = `credential_process = ${process.execPath} ${cliPath} process --profile work`;
+    const line = `credential_process = ${awsOpCommand.join(" ")} process --profile work`;
     // Only lines were added, at the end of [profile work]; the rest is byte-identical.
     const added = [line, "op_item = AWS work", "op_vault = Work", "op_session_duration = 1h"].join("\n");
     expect(twice).toBe(
@@ -96,6 +96,16 @@ describe.skipIf(!tools.available)("aws-op setup end to end", () => {
     const missing = await sandbox.run(["setup", "other", "--vault", "Work"]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("aws-op: Missing --item");
+  });
+
+  it("--version says which build runs: the npm package on this Node.js, or the single executable", async () => {
+    const result = await sandbox.run(["--version"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      testExecutable
+        ? "(single executable for linux-x64, embedded Node.js v"
+        : `(npm package, Node.js ${process.version} `,
+    );
   });
 
   it("--help shows examples", async () => {

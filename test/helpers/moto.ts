@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, request } from "node:http";
 import { createServer, connect } from "node:net";
 import { makeStore, scriptRecipeItem, type AwsItemSpec, type StoreItem } from "../fake-op/fixture.js";
-import { createSandbox, type Sandbox } from "./sandbox.js";
+import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox.js";
 import { listenOnLoopback } from "./loopback-server.js";
 
 export function findExecutable(name: string): string | undefined {
@@ -207,7 +207,7 @@ export async function createIamUserWithKey(
  * that key in item "AWS work" (shell-script recipe layout) of vault "Work", plus any extra items.
  */
 export async function startAliceWorld(
-  options: { item?: Partial<AwsItemSpec>; extraItems?: StoreItem[]; recordEnvOf?: string[] } = {},
+  options: { item?: Partial<AwsItemSpec>; extraItems?: StoreItem[]; recordEnvOf?: SandboxOptions["recordEnvOf"] } = {},
 ): Promise<{ moto: Moto; sandbox: Sandbox; alice: { accessKeyId: string; secretAccessKey: string; arn: string } }> {
   const moto = await startMoto();
   const alice = await createIamUserWithKey(moto.url, "alice");

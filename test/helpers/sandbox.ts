@@ -2,10 +2,10 @@
 // and a clean environment in which the built CLI runs exactly as AWS tools run it. No test touches the real home.
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { RACY_MARGIN_MS } from "../../src/cache/hit-index.js";
 import { buildCredentialProcessLine } from "../../src/config/command-line.js";
-import { createCanaryHarness, DEFAULT_SHIMS, scanForCanaries, type CanaryHarness } from "./canary.js";
+import { createCanaryHarness, DEFAULT_SHIMS, scanForCanaries, type CanaryHarness, type ShimSpec } from "./canary.js";
 import {
   createTempStore,
   readStore,
@@ -18,13 +18,38 @@ import {
   type FakeOpStore,
   type TempStore,
 } from "../fake-op/fixture.js";
+import { nodeDirectoriesOn, pathWithoutNode } from "./no-node-path.js";
 import { makeTempDir } from "./temp-dirs.js";
 
 export const cliPath = join(repoRoot, "dist", "cli.js");
 
+/**
+ * TEST ONLY, not a setting: AWS_OP_TEST_EXE names a single executable (dist-exe/aws-op-linux-x64, from
+ * `npm run build:exe`). The sandboxes then run it instead of `node dist/cli.js`, write its credential_process lines,
+ * and give every child a PATH with no `node` on it (no-node-path.ts), as on a machine without Node.js. .ci/run runs
+ * the end-to-end files that start aws-op only through awsOpCommand and credentialProcessLine that way.
+ */
+export const testExecutable: string | undefined = process.env.AWS_OP_TEST_EXE
+  ? resolve(process.env.AWS_OP_TEST_EXE)
+  : undefined;
+
+/** The command that starts the built aws-op: Node.js and dist/cli.js, or the executable under test. */
+export const awsOpCommand: readonly [string, ...string[]] = testExecutable
+  ? [testExecutable]
+  : [process.execPath, cliPath];
+
 /** The credential_process line for a profile, exactly as `aws-op setup` writes it. */
 export function credentialProcessLine(profile: string): string {
-  return buildCredentialProcessLine({ nodePath: process.execPath, cliPath, profile });
+  const program = testExecutable ? { executablePath: testExecutable } : { nodePath: process.execPath, cliPath };
+  return buildCredentialProcessLine({ ...program, profile });
+}
+
+/** The PATH of a child in the executable's pass: no directory on it holds a node (else the test run is wrong). */
+function requireNoNode(path: string | undefined): string {
+  const withoutNode = pathWithoutNode(path);
+  const left = nodeDirectoriesOn(withoutNode);
+  if (left.length > 0) throw new Error(`AWS_OP_TEST_EXE: node is still on PATH in ${left.join(", ")}`);
+  return withoutNode;
 }
 
 export interface RunResult {
@@ -102,11 +127,11 @@ export interface SandboxOptions {
    */
   canaryScan?: boolean;
   /**
-   * Commands (by name on PATH) whose environment the automatic canary harness logs and scans: the children that
-   * `aws-op exec` starts, e.g. ["aws", "python3", "node"]. Only for sandboxes whose children must hold no secret
-   * in their environment (exec --server).
+   * Commands (by name on PATH, or a shim of a name of its own for a given target) whose environment the automatic
+   * canary harness logs and scans: the children that `aws-op exec` starts, e.g. ["aws", "python3"]. Only for
+   * sandboxes whose children must hold no secret in their environment (exec --server).
    */
-  recordEnvOf?: string[];
+  recordEnvOf?: (string | ShimSpec)[];
 }
 
 export interface TranscriptEntry {
@@ -247,7 +272,12 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
   const harness =
     givenOptions.transcript === undefined && givenOptions.canaryScan !== false
       ? createCanaryHarness({
-          shims: [...DEFAULT_SHIMS, ...(givenOptions.recordEnvOf ?? []).map((name) => ({ name, recordEnv: true }))],
+          shims: [
+            ...DEFAULT_SHIMS,
+            ...(givenOptions.recordEnvOf ?? []).map((spec) =>
+              typeof spec === "string" ? { name: spec, recordEnv: true } : { ...spec, recordEnv: true },
+            ),
+          ],
         })
       : undefined;
   const options = harness ? harness.sandboxOptions(givenOptions) : givenOptions;
@@ -274,6 +304,7 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
       if (value === undefined) delete result[key];
       else result[key] = value;
     }
+    if (testExecutable) result.PATH = requireNoNode(result.PATH);
     return result;
   };
   const record = (command: string, args: string[], runOptions: RunOptions, result: RunResult): RunResult => {
@@ -307,7 +338,7 @@ export function createSandbox(givenOptions: SandboxOptions = {}): Sandbox {
         "aws-op",
         args,
         runOptions,
-        await spawnAsync(process.execPath, [cliPath, ...args], envFor(runOptions.env), runOptions),
+        await spawnAsync(awsOpCommand[0], [...awsOpCommand.slice(1), ...args], envFor(runOptions.env), runOptions),
       ),
     exec: async (command, args, execOptions = {}) =>
       record(command, args, execOptions, await spawnAsync(command, args, envFor(execOptions.env), execOptions)),
