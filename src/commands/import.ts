@@ -1,9 +1,10 @@
 // `aws-op import [PROFILE...] [--all] --vault V`: move plain-text keys from ~/.aws/credentials into 1Password.
 // In named steps:
 //   check the arguments (vault, account, what to import) -> read both files and find the candidate profiles (the
-//   rest are skipped, with the reason) -> find the items in the vault that already hold their keys -> per profile:
-//   plan (reuse the item holding the key, create one, or refuse a key ID held with another secret; --dry-run stops
-//   here) -> create the item and read it back -> write both files through applyEdits -> report.
+//   rest are skipped, with the reason) -> without --vault, in a terminal, pick the vault from a list -> find the
+//   items in the vault that already hold their keys -> per profile: plan (reuse the item holding the key, create
+//   one, or refuse a key ID held with another secret; --dry-run stops here) -> create the item and read it back ->
+//   write both files through applyEdits -> report.
 // Per profile, all or nothing: create the item (template on a FIFO, never on the command line), read it back and
 // compare, and only then rewrite both files (config first; if the credentials write fails, the config is put
 // back). An item in the vault that already holds the same access key id is reused. No backup copy of the
@@ -32,6 +33,7 @@ import { formatTable } from "../ui/table.js";
 import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, requireProfilesOrAll, runWith, type Factory, type RunF } from "./factory.js";
+import { askForAccount, askForVault } from "./pick-from-1password.js";
 
 export interface ImportOptions {
   profiles: string[];
@@ -57,7 +59,10 @@ export function newCmdImport(
       .description("move plain-text keys from ~/.aws/credentials into 1Password items")
       .argument("[profiles...]", "the profiles to import")
       .option("--all", "import every profile with plain-text keys")
-      .option("--vault <vault>", "1Password vault to create the items in (required)")
+      .option(
+        "--vault <vault>",
+        "1Password vault to create the items in (picked from a list in a terminal when absent)",
+      )
       .option("--account <account>", "1Password account shorthand, sign-in address or ID")
       .option("--dry-run", "show the plan and the file diffs (secrets masked); change nothing")
       .option("--keep-plaintext", "leave the keys in the credentials file (they keep winning over credential_process)")
@@ -203,11 +208,17 @@ function documentsOf(files: AwsFiles): EditedDocuments {
 
 /** Returns the outcomes; the caller sets a failing exit code when one failed. */
 export async function run(options: ImportOptions, ctx: Context): Promise<ImportOutcome[]> {
-  const destination = requireDestination(options, ctx);
+  const given = requireDestination(options, ctx);
   const say = (text: string): void => ctx.stderr(`${escapeForTerminal(text)}\n`);
   const files = readFilesFor(ctx);
   const { candidates, skipped } = findCandidates(options, files);
   const op = opContextForImport(options, ctx, files, candidates);
+  // Without --vault (only in a terminal), the vault is picked once there is something to put in it.
+  const destination = given ?? (candidates.length > 0 ? await askForDestination(options, ctx, op) : undefined);
+  if (!destination) {
+    report({ options, ctx, files, say }, skipped, documentsOf(files));
+    return skipped;
+  }
   const existing = await findExistingItemsFor(candidates, op, destination, say);
   const job: ImportJob = { options, ctx, files, destination, op, existing, say };
   const preview = documentsOf(files);
@@ -230,18 +241,33 @@ export async function run(options: ImportOptions, ctx: Context): Promise<ImportO
   return outcomes;
 }
 
-/** Step 1: the arguments, refused before anything is read or created. */
-function requireDestination(options: ImportOptions, ctx: Context): Destination {
+/**
+ * Step 1: the arguments, refused before anything is read or created. Undefined: no --vault, in a terminal, where
+ * the vault is picked from a list (askForDestination) as setup's is.
+ */
+function requireDestination(options: ImportOptions, ctx: Context): Destination | undefined {
   requireNotConnect(ctx.env, "aws-op import", "op item list and op item create");
   const vault = options.vault?.trim();
   if (!vault) {
-    throw new UserError("Missing --vault: the 1Password vault to put the keys in.", {
+    if (ctx.isTTY.stdin && ctx.isTTY.stderr) return undefined;
+    throw new UserError("Missing --vault: the 1Password vault to put the keys in (asked for only in a terminal).", {
       hint: "aws-op import --all --vault Private",
     });
   }
   // Written into the config of every profile: refused before any item is created if a client would misread it.
   requirePortableValue("op_vault", vault);
   const account = options.account?.trim();
+  if (account) requirePortableValue("op_account", account);
+  return account ? { vault, account } : { vault };
+}
+
+/** After step 2, in a terminal without --vault: the account (when 1Password has several) and the vault, picked. */
+async function askForDestination(options: ImportOptions, ctx: Context, op: OpContext): Promise<Destination> {
+  const prompter = await ctx.prompter();
+  const account = options.account?.trim() || (await askForAccount(op, prompter, ctx));
+  const vault = await askForVault(op, prompter, account ? { account } : {}, "1Password vault to put the keys in");
+  // Written into the config of every profile, as a --vault given would be.
+  requirePortableValue("op_vault", vault);
   if (account) requirePortableValue("op_account", account);
   return account ? { vault, account } : { vault };
 }
@@ -436,7 +462,11 @@ function editProfile(
 }
 
 /** Step 7: the outcomes as JSON, or (with the dry run's diffs first) as a table. */
-function report(job: ImportJob, outcomes: ImportOutcome[], preview: EditedDocuments): void {
+function report(
+  job: Pick<ImportJob, "options" | "ctx" | "files" | "say">,
+  outcomes: ImportOutcome[],
+  preview: EditedDocuments,
+): void {
   const { options, ctx, files } = job;
   if (options.json) {
     ctx.stdout(`${jsonForTerminal(outcomes)}\n`);

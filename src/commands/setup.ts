@@ -7,7 +7,7 @@ import { parseSessionDuration, requireDurationInRange, ROLE_MAX_SECONDS, ROLE_MI
 import { writeAwsFile } from "../config/aws-file-writer.js";
 import { shellWordForDisplay } from "../config/command-line.js";
 import { IniEditError, parseIni } from "../config/ini.js";
-import { isPortableValue, requirePortableValue, requireUsableProfileName } from "../config/names.js";
+import { requirePortableValue, requireUsableProfileName } from "../config/names.js";
 import {
   findConfigSection,
   maskAwsSecrets,
@@ -27,7 +27,7 @@ import {
   type Context,
 } from "../context.js";
 import { UserError } from "../errors.js";
-import { listAccounts, listItems, listVaults, readItem, type OpContext } from "../onepassword/client.js";
+import { listItems, readItem, type OpContext } from "../onepassword/client.js";
 import { isConnect } from "../onepassword/connect.js";
 import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
@@ -36,6 +36,7 @@ import { fileDiff } from "../ui/file-diff.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
+import { askForAccount, askForVault, portableOr } from "./pick-from-1password.js";
 
 export interface SetupOptions {
   profile?: string;
@@ -123,11 +124,6 @@ function describeFields(fields: AwsItemFields): string[] {
   return lines;
 }
 
-/** A name for the config file when every AWS client reads it back unchanged, else the ID. */
-function portableOr(name: string, id: string): string {
-  return isPortableValue(name) ? name : id;
-}
-
 interface Chosen {
   item?: string;
   vault?: string;
@@ -137,30 +133,12 @@ interface Chosen {
 /** Ask for account, vault and item in a terminal, listing what 1Password has. */
 async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx: Context): Promise<Chosen> {
   const result = { ...chosen };
-  if (!result.account && !ctx.env.OP_ACCOUNT && !ctx.env.OP_SERVICE_ACCOUNT_TOKEN) {
-    const accounts = await listAccounts(op);
-    if (accounts.length > 1) {
-      result.account = await prompter.select(
-        "1Password account",
-        accounts.map((a) => ({
-          value: a.shorthand || a.account_uuid,
-          name: escapeForTerminal(`${a.url} (${a.email})`),
-        })),
-      );
-    }
+  if (!result.account) {
+    const account = await askForAccount(op, prompter, ctx);
+    if (account) result.account = account;
   }
   const locator = result.account ? { account: result.account } : {};
-  if (!result.vault) {
-    const vaults = await listVaults(op, locator);
-    if (vaults.length === 0) throw new UserError("This 1Password account has no vault aws-op can see.");
-    result.vault =
-      vaults.length === 1
-        ? portableOr(vaults[0]?.name ?? "", vaults[0]?.id ?? "")
-        : await prompter.search(
-            "1Password vault (type to filter)",
-            vaults.map((v) => ({ value: portableOr(v.name, v.id), name: escapeForTerminal(v.name) })),
-          );
-  }
+  result.vault ??= await askForVault(op, prompter, locator);
   const items = await listItems(op, { ...locator, vault: result.vault });
   if (items.length === 0) {
     throw new UserError(`1Password vault "${result.vault}" has no items.`, {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../../src/commands/import.js";
 import { listProfiles } from "../../../src/commands/list.js";
 import { parseIni } from "../../../src/config/ini.js";
+import type { Prompter } from "../../../src/ui/prompts.js";
 import {
   ensureFakeOpBuilt,
   makeStore,
@@ -213,9 +214,43 @@ describe("aws-op import", () => {
   });
 
   // Neither profiles nor --all (or both) is refused on the command line: command-line.test.ts.
-  it("needs --vault", async () => {
+  it("needs --vault without a terminal", async () => {
     const t = setup();
     await expect(run({ profiles: ["work"] }, t.ctx)).rejects.toThrow("Missing --vault");
+  });
+
+  it("in a terminal without --vault, offers the vaults as setup does and imports into the one picked; asks nothing when there is nothing to import", async () => {
+    const t = setup({ store: makeStore({ vaults: [makeVault("Keys"), makeVault("Private")] }) });
+    const asked: string[] = [];
+    const prompter: Prompter = {
+      async search(message, choices) {
+        asked.push(`${message}: ${choices.map((c) => c.name).join(", ")}`);
+        return "Private";
+      },
+      async select() {
+        throw new Error("one account: no question");
+      },
+      async input() {
+        throw new Error("no free text");
+      },
+      async confirm() {
+        throw new Error("no confirmation");
+      },
+    };
+    const ctx = { ...t.ctx, isTTY: { stdin: true, stdout: true, stderr: true }, prompter: async () => prompter };
+    const outcomes = await run({ profiles: ["work"] }, ctx);
+    expect(asked).toEqual(["1Password vault to put the keys in: Keys, Private"]);
+    expect(outcomes.map((o) => [o.profile, o.status])).toEqual([["work", "imported"]]);
+    expect(parseIni(readFileSync(t.configPath, "utf8")).get("profile work", "op_vault")).toBe("Private");
+    expect(readStore(t.store.storePath).accounts[0]?.vaults.map((v) => v.items.map((i) => i.title))).toEqual([
+      [],
+      ["AWS work"],
+    ]);
+    // [work] has no keys left: nothing to put anywhere, so no vault to pick.
+    asked.length = 0;
+    const again = await run({ profiles: ["work"] }, ctx);
+    expect(again.map((o) => o.status)).toEqual(["skipped"]);
+    expect(asked).toEqual([]);
   });
 
   it("skips a profile whose name some AWS client reads differently, naming them, and imports the rest (regression: [;prod] moved its keys into the profile above for the JS SDK)", async () => {
