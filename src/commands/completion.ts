@@ -1,9 +1,10 @@
 // `aws-op completion bash|zsh|fish`: a completion script for the shell, completing aws-op's commands, their flags,
+// the values of an argument or a flag that takes one of a few (commander's choices: the shells here, env --format),
 // and profile names where a command takes a profile (its first argument, or the value of --profile and
-// --source-profile). The commands and flags come from the CLI's own definitions (each command's newCmdX, as cli.ts
-// registers them), read off the program, so the script cannot drift from them. Profile names change, so the script
-// asks `aws-op completion --profiles` for them each time: that reads the AWS config files only (AWS_CONFIG_FILE,
-// AWS_SHARED_CREDENTIALS_FILE honoured), never op, never the network.
+// --source-profile). The commands, flags and values come from the CLI's own definitions (each command's newCmdX, as
+// cli.ts registers them), read off the program, so the script cannot drift from them. Profile names change, so the
+// script asks `aws-op completion --profiles` for them each time: that reads the AWS config files only
+// (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE honoured), never op, never the network.
 import { listProfileNames } from "../config/profile.js";
 import { readFilesFor, type Context } from "../context.js";
 import { UserError } from "../errors.js";
@@ -18,6 +19,8 @@ export interface CompletionFlag {
   name: string;
   description: string;
   takesValue: boolean;
+  /** The values the flag takes (commander's choices), completed after it. */
+  choices?: readonly string[];
 }
 
 export interface CompletionCommand {
@@ -26,6 +29,8 @@ export interface CompletionCommand {
   flags: CompletionFlag[];
   /** Whether the command's first argument (or every argument, for import) is a profile name. */
   profileArguments: "none" | "first" | "all";
+  /** The values the first argument takes (commander's choices), completed in its place. */
+  argumentChoices?: readonly string[];
 }
 
 export interface CompletionSpec {
@@ -52,8 +57,8 @@ export type CompletionOptions = { shell: CompletionShell; profiles?: never } | {
 
 export function newCmdCompletion(f: Factory, runF?: RunF<CompletionOptions>): Command {
   const command: Command = new f.commander.Command("completion")
-    .description("print a completion script for bash, zsh or fish (commands, flags and profile names)")
-    .argument("[shell]", "bash, zsh or fish")
+    .description("print a completion script for bash, zsh or fish (commands, flags, their values and profile names)")
+    .addArgument(new f.commander.Argument("[shell]", "the shell").choices(COMPLETION_SHELLS))
     .addOption(new f.commander.Option("--profiles", "print the profile names (for the script)").hideHelp())
     .addHelpText(
       "after",
@@ -72,7 +77,8 @@ Examples:
   return command.action(async (shell: string | undefined, { profiles }: { profiles?: boolean }) => {
     if (profiles) return runWith(f, runF ?? runCompletion, { profiles });
     if (!isCompletionShell(shell)) {
-      throw new UserError(`Which shell? Say bash, zsh or fish${shell ? ` (not "${shell}")` : ""}.`, {
+      // Only a missing shell gets here: commander refuses a value that is not one of the argument's choices.
+      throw new UserError("Which shell? Say bash, zsh or fish.", {
         hint: `For example: ${BASH_INSTALL}`,
       });
     }
@@ -88,7 +94,12 @@ export function completionSpecOf(program: Command): CompletionSpec {
       .flatMap((option) =>
         [option.long, option.short]
           .filter((name): name is string => !!name)
-          .map((name) => ({ name, description: option.description, takesValue: option.required || option.optional })),
+          .map((name) => ({
+            name,
+            description: option.description,
+            takesValue: option.required || option.optional,
+            ...(option.argChoices ? { choices: option.argChoices } : {}),
+          })),
       );
   return {
     commands: program.commands.map((command) => {
@@ -98,6 +109,7 @@ export function completionSpecOf(program: Command): CompletionSpec {
         description: command.description(),
         flags: flagsOf(command),
         profileArguments: first?.name() === "profile" ? "first" : first?.name() === "profiles" ? "all" : "none",
+        ...(first?.argChoices ? { argumentChoices: first.argChoices } : {}),
       };
     }),
     globalFlags: [...flagsOf(program), { name: "--help", description: "show help", takesValue: false }],
@@ -142,11 +154,35 @@ function valueFlags(spec: CompletionSpec): string[] {
   return [...names].sort();
 }
 
+/** Each command's flags that take one of a few values, with those values. */
+function choiceFlags(spec: CompletionSpec): { command: string; flag: string; choices: readonly string[] }[] {
+  return spec.commands.flatMap((command) =>
+    command.flags.flatMap((flag) =>
+      flag.choices ? [{ command: command.name, flag: flag.name, choices: flag.choices }] : [],
+    ),
+  );
+}
+
+/** Lines for bash's $'...': one value a line. */
+function bashLines(values: readonly string[]): string {
+  return `$${singleQuoted(values.join("\\n"))}`;
+}
+
 function bashScript(spec: CompletionSpec): string {
   const commands = spec.commands.map((c) => c.name).join(" ");
   const cases = spec.commands
-    .map((c) => `    ${c.name}) flags=$${singleQuoted(flagNames(c))}; profiles=${c.profileArguments} ;;`)
+    .map(
+      (c) =>
+        `    ${c.name}) flags=$${singleQuoted(flagNames(c))}; profiles=${c.profileArguments}${c.argumentChoices ? `; choices=${bashLines(c.argumentChoices)}` : ""} ;;`,
+    )
     .join("\n");
+  // A flag's values depend on the command (env --format): matched on "COMMAND FLAG".
+  const valueCases = choiceFlags(spec)
+    .map(
+      (c) =>
+        `    ${singleQuoted(`${c.command} ${c.flag}`)}) _aws_op_reply "$cur" <<<${bashLines(c.choices)}; return ;;\n`,
+    )
+    .join("");
   return `# aws-op completion for bash (aws-op completion bash). Profile names come from \`aws-op completion --profiles\`.
 # Replies with each line of stdin that starts with the word being completed ($1), as a shell word (readline inserts
 # a reply as it is). Matched as plain text: compgen -W would expand every name as shell code ($(...), \`...\`,
@@ -165,6 +201,8 @@ _aws_op() {
     _aws_op_reply "$cur" < <(printf '%s\\n' ${commands} ${spec.globalFlags.map((f) => f.name).join(" ")})
     return
   fi
+  case "\${COMP_WORDS[1]} $prev" in
+${valueCases}  esac
   case "$prev" in
     ${PROFILE_FLAGS.join("|")})
       _aws_op_reply "$cur" < <("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)
@@ -173,7 +211,7 @@ _aws_op() {
       COMPREPLY=()
       return ;;
   esac
-  local flags= profiles=none word i args=0
+  local flags= profiles=none choices= word i args=0
   case "\${COMP_WORDS[1]}" in
 ${cases}
     *) return ;;
@@ -190,6 +228,8 @@ ${cases}
   done
   if [[ "$cur" == -* ]]; then
     _aws_op_reply "$cur" <<<"$flags"
+  elif [ -n "$choices" ] && [ "$args" -eq 0 ]; then
+    _aws_op_reply "$cur" <<<"$choices"
   elif [ "$profiles" = all ] || { [ "$profiles" = first ] && [ "$args" -eq 0 ]; }; then
     _aws_op_reply "$cur" < <("\${COMP_WORDS[0]}" completion --profiles 2>/dev/null)
   fi
@@ -206,13 +246,21 @@ function zshScript(spec: CompletionSpec): string {
       (c) =>
         `    ${c.name}) flags=(${[...c.flags, { name: "--help", description: "show help", takesValue: false }]
           .map((f) => described(f.name, f.description))
-          .join(" ")}); profiles=${c.profileArguments} ;;`,
+          .join(
+            " ",
+          )}); profiles=${c.profileArguments}${c.argumentChoices ? `; choices=(${c.argumentChoices.map(singleQuoted).join(" ")})` : ""} ;;`,
     )
     .join("\n");
+  const valueCases = choiceFlags(spec)
+    .map(
+      (c) =>
+        `    ${singleQuoted(`${c.command} ${c.flag}`)}) compadd -- ${c.choices.map(singleQuoted).join(" ")}; return ;;\n`,
+    )
+    .join("");
   return `#compdef aws-op
 # aws-op completion for zsh (aws-op completion zsh). Profile names come from \`aws-op completion --profiles\`.
 _aws_op() {
-  local -a commands flags names
+  local -a commands flags names choices
   local profiles=none i args=0
   commands=(
 ${commands}
@@ -221,6 +269,8 @@ ${commands}
     _describe -t commands 'aws-op command' commands
     return
   fi
+  case "\${words[2]} \${words[CURRENT-1]}" in
+${valueCases}  esac
   names=(\${(f)"$(\${words[1]} completion --profiles 2>/dev/null)"})
   case \${words[CURRENT-1]} in
     ${PROFILE_FLAGS.join("|")}) compadd -a names; return ;;
@@ -240,6 +290,8 @@ ${cases}
   done
   if [[ $PREFIX == -* ]]; then
     _describe -t flags 'flag' flags
+  elif (( \${#choices} )) && [[ $args == 0 ]]; then
+    compadd -a choices
   elif [[ $profiles == all ]] || [[ $profiles == first && $args == 0 ]]; then
     compadd -a names
   fi
@@ -255,8 +307,9 @@ function fishScript(spec: CompletionSpec): string {
     "function __aws_op_profiles",
     "    command aws-op completion --profiles 2>/dev/null",
     "end",
-    // The first argument after the command that is not a flag (or a flag's value) yet: a profile goes there.
-    "function __aws_op_wants_profile",
+    // The first argument after the command that is not a flag (or a flag's value) yet: a profile (or one of the
+    // argument's choices) goes there.
+    "function __aws_op_wants_first_argument",
     "    set -l words (commandline -opc)",
     "    set -e words[1..2]",
     `    set -l value_flags ${[...PROFILE_FLAGS, ...valueFlags(spec)].join(" ")}`,
@@ -287,13 +340,24 @@ function fishScript(spec: CompletionSpec): string {
   for (const command of spec.commands) {
     const when = `__fish_seen_subcommand_from ${command.name}`;
     for (const flag of command.flags) {
-      const profile = PROFILE_FLAGS.includes(flag.name) ? " -x -a '(__aws_op_profiles)'" : flag.takesValue ? " -x" : "";
+      const profile = PROFILE_FLAGS.includes(flag.name)
+        ? " -x -a '(__aws_op_profiles)'"
+        : flag.choices
+          ? ` -x -a ${singleQuoted(flag.choices.join(" "))}`
+          : flag.takesValue
+            ? " -x"
+            : "";
       lines.push(`complete -c aws-op -n '${when}' ${fishFlag(flag)}${profile}`);
     }
     if (command.profileArguments === "all") {
       lines.push(`complete -c aws-op -n '${when}' -a '(__aws_op_profiles)'`);
     } else if (command.profileArguments === "first") {
-      lines.push(`complete -c aws-op -n '${when}; and __aws_op_wants_profile' -a '(__aws_op_profiles)'`);
+      lines.push(`complete -c aws-op -n '${when}; and __aws_op_wants_first_argument' -a '(__aws_op_profiles)'`);
+    }
+    if (command.argumentChoices) {
+      lines.push(
+        `complete -c aws-op -n '${when}; and __aws_op_wants_first_argument' -a ${singleQuoted(command.argumentChoices.join(" "))}`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

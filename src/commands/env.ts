@@ -28,7 +28,14 @@ export function newCmdEnv(
     new f.commander.Command("env")
       .description("print the profile's credentials as environment variables for a shell")
       .argument("[profile]", "the AWS profile (in a terminal, picked from a list when absent)")
-      .option("--format <format>", "sh, fish, powershell, cmd, dotenv or json (credential_process format)", "sh"),
+      .addOption(
+        new f.commander.Option(
+          "--format <format>",
+          "the shell to set the variables in, or dotenv, or json (credential_process's format)",
+        )
+          .choices(ENV_FORMATS)
+          .default("sh"),
+      ),
   )
     .addHelpText(
       "after",

@@ -4,6 +4,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENV_FORMATS } from "../../src/aws/env-format.js";
+import { COMPLETION_SHELLS } from "../../src/commands/completion.js";
 import { requireTools } from "../helpers/moto.js";
 import { cliPath, createSandbox, spawnAsync, type Sandbox } from "../helpers/sandbox.js";
 import { makeTempDir } from "../helpers/temp-dirs.js";
@@ -94,6 +96,17 @@ describe.skipIf(!tools.available)("shell completion", () => {
     expect(sandbox.opCalls()).toEqual([]);
   });
 
+  it("bash completes the shells after `completion ` and the formats after `env work --format `, from the commands' choices", async () => {
+    expect(await bashCompletes(["aws-op", "completion", ""])).toEqual([...COMPLETION_SHELLS]);
+    expect(await bashCompletes(["aws-op", "completion", "z"])).toEqual(["zsh"]);
+    expect(await bashCompletes(["aws-op", "completion", "zsh", ""])).toEqual([]);
+    expect(await bashCompletes(["aws-op", "env", "work", "--format", ""])).toEqual([...ENV_FORMATS]);
+    expect(await bashCompletes(["aws-op", "env", "--format", "p"])).toEqual(["powershell"]);
+    // Another command's value flags still complete nothing; env's profile still comes first.
+    expect(await bashCompletes(["aws-op", "setup", "--vault", ""])).toEqual([]);
+    expect((await bashCompletes(["aws-op", "env", "--format", "fish", ""])).sort()).toEqual(allProfileWords);
+  });
+
   it("bash never runs code from a profile name: names are matched literally and inserted as shell words", async () => {
     // Config files are generated and shared: a name is data. The script is installed where README says and loaded
     // by bash-completion's own loader, as the first Tab in an interactive bash loads it.
@@ -170,6 +183,43 @@ describe.skipIf(!tools.available)("shell completion", () => {
     expect(sandbox.opCalls()).toEqual([]);
   });
 
+  it("fish completes the shells after `completion ` and the formats after `env work --format `", async () => {
+    expect((await fishCompletes("aws-op completion ")).sort()).toEqual([...COMPLETION_SHELLS].sort());
+    expect(await fishCompletes("aws-op completion zsh ")).toEqual([]);
+    expect((await fishCompletes("aws-op env work --format ")).sort()).toEqual([...ENV_FORMATS].sort());
+    expect(await fishCompletes("aws-op env work --format po")).toEqual(["powershell"]);
+  });
+
+  /**
+   * What zsh's completion function offers for the words (CURRENT is the last one, PREFIX what is typed of it): the
+   * script's own _aws_op, run by zsh, with the completion system's builtins it calls (compadd, _describe) replaced by
+   * functions that print the candidates they are handed, one a line.
+   */
+  async function zshCompletes(words: string[]): Promise<string[]> {
+    const script = [
+      "compdef() { :; }",
+      'compadd() { [[ $1 == -a ]] && { print -rl -- "${(@P)2}"; return; }; [[ $1 == -- ]] && shift; print -rl -- "$@"; }',
+      '_describe() { local entry; for entry in "${(@P)4}"; do print -r -- "${entry%%:*}"; done; }',
+      "source <(aws-op completion zsh) || exit 1",
+      'words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}',
+      "_aws_op",
+    ].join("\n");
+    const result = await spawnAsync("zsh", ["-f", "-c", script, "zsh", ...words], env);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return result.stdout.split("\n").filter(Boolean);
+  }
+
+  it("zsh offers the shells after `completion `, the formats after `env work --format `, and profiles and flags as before", async () => {
+    expect(await zshCompletes(["aws-op", "completion", ""])).toEqual([...COMPLETION_SHELLS]);
+    expect(await zshCompletes(["aws-op", "completion", "zsh", ""])).toEqual([]);
+    expect(await zshCompletes(["aws-op", "env", "work", "--format", ""])).toEqual([...ENV_FORMATS]);
+    expect((await zshCompletes(["aws-op", "env", ""])).sort()).toEqual(allProfiles);
+    expect(await zshCompletes(["aws-op", "setup", "--vault", ""])).toEqual([]);
+    expect(await zshCompletes(["aws-op", "clear", "-"])).toEqual(["--all", "--help"]);
+    expect(sandbox.opCalls()).toEqual([]);
+  });
+
   it("zsh loads its script with compinit and registers the completion function", async () => {
     const result = await spawnAsync(
       "zsh",
@@ -214,6 +264,6 @@ describe.skipIf(!tools.available)("shell completion", () => {
     expect(listed.stdout.split("\n").filter(Boolean).sort()).toEqual(allProfiles);
     const unknown = await sandbox.run(["completion", "tcsh"]);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain("bash, zsh or fish");
+    expect(unknown.stderr).toContain("Allowed choices are bash, zsh, fish.");
   });
 });

@@ -138,6 +138,11 @@ describe("newCmdEnv", () => {
   refuses(newCmdEnv, [
     [["env", "work", "dev"], "too many arguments for 'env'"],
     [["env", "work", "--format"], "option '--format <format>' argument missing"],
+    // The option's choices, which the completion scripts complete too.
+    [
+      ["env", "work", "--format", "zsh"],
+      "option '--format <format>' argument 'zsh' is invalid. Allowed choices are sh, fish, powershell, cmd, dotenv, json.",
+    ],
   ]);
 });
 
@@ -309,7 +314,11 @@ describe("newCmdCompletion", () => {
   });
   refuses(newCmdCompletion, [
     [["completion"], "Which shell? Say bash, zsh or fish."],
-    [["completion", "tcsh"], 'Which shell? Say bash, zsh or fish (not "tcsh").'],
+    // The argument's choices, which the completion scripts complete too.
+    [
+      ["completion", "tcsh"],
+      "command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.",
+    ],
     [["completion", "bash", "zsh"], "too many arguments for 'completion'"],
   ]);
 });
