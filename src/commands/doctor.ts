@@ -62,7 +62,7 @@ import {
 } from "../onepassword/version.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { fileDiff } from "../ui/file-diff.js";
-import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
+import { escapeForTerminal, jsonForTerminal, quoted } from "../ui/terminal-text.js";
 import { missingInstallPart, repointedLine } from "../config/install-paths.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
@@ -477,7 +477,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
           },
         });
         const where = settings.item
-          ? `item "${settings.item}"${settings.vault ? ` in vault "${settings.vault}"` : ""}`
+          ? `item ${quoted(settings.item)}${settings.vault ? ` in vault ${quoted(settings.vault)}` : ""}`
           : `role ${settings.role?.roleArn ?? "?"} via profile "${settings.sourceProfile ?? "?"}"`;
         return { detail: where };
       }),
@@ -516,7 +516,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
           const fields = resolveAwsFields(item);
           keys = { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey };
           const found = Object.values(fields.labels).join(", ");
-          return { detail: `"${item.title}": ${found}` };
+          return { detail: `${quoted(item.title)}: ${found}` };
         }),
       );
     }

@@ -30,7 +30,7 @@ import { resolveAwsFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import { fileDiff } from "../ui/file-diff.js";
 import { formatTable } from "../ui/table.js";
-import { escapeForTerminal, jsonForTerminal } from "../ui/terminal-text.js";
+import { escapeForTerminal, jsonForTerminal, quoted } from "../ui/terminal-text.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, requireProfilesOrAll, runWith, type Factory, type RunF } from "./factory.js";
 import { askForAccount, askForVault } from "./pick-from-1password.js";
@@ -337,7 +337,7 @@ async function findExistingItemsFor(
   say: (text: string) => void,
 ): Promise<ExistingItems> {
   if (candidates.length === 0) return { byKeyId: new Map(), titles: new Map() };
-  say(`Looking for items in 1Password vault "${destination.vault}" that already hold these keys...`);
+  say(`Looking for items in 1Password vault ${quoted(destination.vault)} that already hold these keys...`);
   return findExistingItems(op, destination);
 }
 
@@ -347,7 +347,7 @@ function refusal(candidate: Candidate, reuse: KnownItem): ImportOutcome {
     profile: candidate.profile,
     status: "failed",
     item: reuse.title,
-    detail: `item "${reuse.title}" holds the same access key ID (${maskKeyId(candidate.accessKeyId)}) with a different secret; fix the item or the file by hand`,
+    detail: `item ${quoted(reuse.title)} holds the same access key ID (${maskKeyId(candidate.accessKeyId)}) with a different secret; fix the item or the file by hand`,
   };
 }
 
@@ -378,8 +378,8 @@ function planProfile(
     status: "planned",
     item: itemRef,
     detail: reuse
-      ? `would reuse item "${reuse.title}" (same key ${maskKeyId(candidate.accessKeyId)})`
-      : `would create item "${title}" for key ${maskKeyId(candidate.accessKeyId)}`,
+      ? `would reuse item ${quoted(reuse.title)} (same key ${maskKeyId(candidate.accessKeyId)})`
+      : `would create item ${quoted(title)} for key ${maskKeyId(candidate.accessKeyId)}`,
   };
 }
 
@@ -422,7 +422,7 @@ async function verifyItem(job: ImportJob, candidate: Candidate, item: KnownItem)
   const stored = resolveAwsFields(await readItem(job.op, { item: item.id, ...job.destination }));
   if (stored.accessKeyId !== candidate.accessKeyId || stored.secretAccessKey !== candidate.secretAccessKey) {
     throw new UserError(
-      `The keys read back from item "${item.title}" differ from ${job.files.credentials.path}; the files were not changed.`,
+      `The keys read back from item ${quoted(item.title)} differ from ${job.files.credentials.path}; the files were not changed.`,
       { hint: `Check the item in 1Password (ID ${item.id}), delete it if it is wrong, and run the import again.` },
     );
   }

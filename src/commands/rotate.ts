@@ -39,7 +39,7 @@ import { FIELD_LABELS, itemDifferences, normalizeLabel, resolveAwsFields, type O
 import { formatTable } from "../ui/table.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, requireProfilesOrAll, runWith, type Factory, type RunF } from "./factory.js";
-import { escapeForTerminal } from "../ui/terminal-text.js";
+import { escapeForTerminal, quoted } from "../ui/terminal-text.js";
 
 export interface RotateOptions {
   profile: string;
@@ -127,7 +127,7 @@ export function rotatedItem(item: OpItem, oldKeys: CallerKeys, newKeys: CallerKe
     }
   }
   if (replacedId === 0 || replacedSecret === 0) {
-    throw new UserError(`Could not find the access key fields to replace in 1Password item "${item.title}".`);
+    throw new UserError(`Could not find the access key fields to replace in 1Password item ${quoted(item.title)}.`);
   }
   return copy;
 }
@@ -183,7 +183,7 @@ export async function run(options: RotateOptions, ctx: Context): Promise<RotateO
   clearCachedSessions(r);
   await deleteOldKey(r, newKeys);
   ctx.stdout(
-    `${escapeForTerminal(`Rotated the access key of IAM user ${r.userName} in 1Password item "${item.title}": ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).`)}\n`,
+    `${escapeForTerminal(`Rotated the access key of IAM user ${r.userName} in 1Password item ${quoted(item.title)}: ${maskKeyId(oldKeys.accessKeyId)} (deleted) -> ${maskKeyId(newKeys.accessKeyId)} (active).`)}\n`,
   );
   return "rotated";
 }
@@ -252,9 +252,12 @@ async function findUser(target: RotationTarget, item: OpItem, oldKeys: CallerKey
   const identity = await ctx.sts.getCallerIdentity(oldKeys, target.stsCall);
   const userName = userNameFromArn(identity.arn);
   if (!userName) {
-    throw new UserError(`The key in 1Password item "${item.title}" does not belong to an IAM user (${identity.arn}).`, {
-      hint: "rotate replaces IAM user access keys; root keys and temporary credentials cannot be rotated this way.",
-    });
+    throw new UserError(
+      `The key in 1Password item ${quoted(item.title)} does not belong to an IAM user (${identity.arn}).`,
+      {
+        hint: "rotate replaces IAM user access keys; root keys and temporary credentials cannot be rotated this way.",
+      },
+    );
   }
   const existingKeys = await ctx.iam.listAccessKeys(oldKeys, { ...target.iamCall, userName });
   const journalRoot = sessionCacheFor(ctx).root;
@@ -318,7 +321,7 @@ async function finishInterruptedRotation(r: Rotation, journalOldKeyId: string): 
   }
   recordJournal(r, undefined);
   r.ctx.stdout(
-    `${escapeForTerminal(`Finished an interrupted rotation of IAM user ${r.userName} in 1Password item "${r.item.title}": ${maskKeyId(journalOldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).`)}\n`,
+    `${escapeForTerminal(`Finished an interrupted rotation of IAM user ${r.userName} in 1Password item ${quoted(r.item.title)}: ${maskKeyId(journalOldKeyId)} (deleted) -> ${maskKeyId(oldKeys.accessKeyId)} (active).`)}\n`,
   );
   return "finished";
 }
@@ -381,7 +384,7 @@ async function showPlan(r: Rotation, orphans: IamAccessKey[]): Promise<RotateOut
   const cleanup = orphans.map(
     (k) => `delete ${maskKeyId(k.accessKeyId)}, which an interrupted rotation created but never stored, then `,
   );
-  const plan = `Rotate the access key of IAM user ${r.userName} (${r.identity.account}) kept in 1Password item "${r.item.title}": ${cleanup.join("")}create a new key, store it in the item, verify it, then delete ${maskKeyId(r.oldKeys.accessKeyId)}.`;
+  const plan = `Rotate the access key of IAM user ${r.userName} (${r.identity.account}) kept in 1Password item ${quoted(r.item.title)}: ${cleanup.join("")}create a new key, store it in the item, verify it, then delete ${maskKeyId(r.oldKeys.accessKeyId)}.`;
   if (options.dryRun) {
     say(plan);
     say("Dry run: nothing was changed.");
@@ -479,7 +482,7 @@ async function readBackAndCompare(r: Rotation, written: OpItem, newKeys: CallerK
       userName,
     );
   }
-  r.say(`Stored ${maskKeyId(newKeys.accessKeyId)} in 1Password item "${r.item.title}".`);
+  r.say(`Stored ${maskKeyId(newKeys.accessKeyId)} in 1Password item ${quoted(r.item.title)}.`);
   return readBack;
 }
 
@@ -523,7 +526,7 @@ async function deleteOldKey(r: Rotation, newKeys: CallerKeys): Promise<void> {
   const { oldKeys } = r;
   if (!(await deleteKey(r, newKeys, oldKeys.accessKeyId))) {
     throw new UserError(
-      `Rotated: 1Password item "${r.item.title}" now holds ${maskKeyId(newKeys.accessKeyId)}, but the old key ${maskKeyId(oldKeys.accessKeyId)} could not be deleted and is still active.`,
+      `Rotated: 1Password item ${quoted(r.item.title)} now holds ${maskKeyId(newKeys.accessKeyId)}, but the old key ${maskKeyId(oldKeys.accessKeyId)} could not be deleted and is still active.`,
       {
         hint: `Run "aws-op rotate ${r.options.profile}" again to finish, or by hand: aws-op exec ${r.options.profile} -- aws iam delete-access-key --user-name ${r.userName} --access-key-id <the key ending in ${oldKeys.accessKeyId.slice(-4)}> (see aws iam list-access-keys).`,
       },

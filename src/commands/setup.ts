@@ -33,7 +33,7 @@ import { resolveAwsFields, type AwsItemFields } from "../onepassword/item.js";
 import { colourDiff, colours, isColourWanted } from "../ui/colour.js";
 import type { Prompter } from "../ui/prompts.js";
 import { fileDiff } from "../ui/file-diff.js";
-import { escapeForTerminal } from "../ui/terminal-text.js";
+import { escapeForTerminal, quoted } from "../ui/terminal-text.js";
 import type { Command } from "commander";
 import { addOpOptions, commandOptions, runWith, type Factory, type RunF } from "./factory.js";
 import { askForAccount, askForVault, portableOr } from "./pick-from-1password.js";
@@ -141,7 +141,7 @@ async function askForItem(op: OpContext, prompter: Prompter, chosen: Chosen, ctx
   result.vault ??= await askForVault(op, prompter, locator);
   const items = await listItems(op, { ...locator, vault: result.vault });
   if (items.length === 0) {
-    throw new UserError(`1Password vault "${result.vault}" has no items.`, {
+    throw new UserError(`1Password vault ${quoted(result.vault)} has no items.`, {
       hint: 'Add your AWS key as an item, or move it there with "aws-op import".',
     });
   }
@@ -301,10 +301,12 @@ async function check(plan: Plan, settings: ProfileSettings, options: SetupOption
   const c = colours(isColourWanted(ctx.env, ctx.isTTY.stderr));
   const say = sayer(ctx);
   if (!plan.usesSource && settings.item) {
-    say(`Reading 1Password item "${settings.item}"${settings.vault ? ` in vault "${settings.vault}"` : ""}...`);
+    say(
+      `Reading 1Password item ${quoted(settings.item)}${settings.vault ? ` in vault ${quoted(settings.vault)}` : ""}...`,
+    );
     const opItem = await readItem(opContextFor(ctx, settings), itemLocatorFor(settings));
     const fields = resolveAwsFields(opItem);
-    say(`Found in "${opItem.title}":`);
+    say(`Found in ${quoted(opItem.title)}:`);
     for (const l of describeFields(fields)) say(l);
     if (!options.offline) {
       say("Checking the keys with AWS STS GetCallerIdentity...");

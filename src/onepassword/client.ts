@@ -23,6 +23,7 @@ import {
   type VersionNeed,
 } from "./version.js";
 import type { OpResult, OpRunner } from "./run-op.js";
+import { quoted } from "../ui/terminal-text.js";
 
 export interface OpContext {
   run: OpRunner;
@@ -59,7 +60,7 @@ export async function readItem(op: OpContext, locator: ItemLocator): Promise<OpI
   // 1Password service accounts cannot search across vaults: op refuses `item get` without --vault for them.
   if (op.env.OP_SERVICE_ACCOUNT_TOKEN && !locator.vault) {
     throw new UserError(
-      `1Password service accounts must name the vault of item "${locator.item}" (OP_SERVICE_ACCOUNT_TOKEN is set).`,
+      `1Password service accounts must name the vault of item ${quoted(locator.item)} (OP_SERVICE_ACCOUNT_TOKEN is set).`,
       { hint: "Set op_vault in the profile (or pass --vault) to the vault the service account can read." },
     );
   }
@@ -67,14 +68,17 @@ export async function readItem(op: OpContext, locator: ItemLocator): Promise<OpI
   if (isConnect(op.env)) {
     // A Connect server reads items vault by vault, and has no accounts: --account means nothing to it.
     if (!locator.vault) {
-      throw new UserError(`1Password Connect needs the vault of item "${locator.item}" (OP_CONNECT_HOST is set).`, {
-        hint: "Set op_vault in the profile (or pass --vault) to a vault the Connect server's token can read.",
-      });
+      throw new UserError(
+        `1Password Connect needs the vault of item ${quoted(locator.item)} (OP_CONNECT_HOST is set).`,
+        {
+          hint: "Set op_vault in the profile (or pass --vault) to a vault the Connect server's token can read.",
+        },
+      );
     }
     scoped = { item: locator.item, vault: locator.vault };
   }
   const result = await runOpChecked(op, itemGetArgs(scoped), {
-    action: `reading item "${locator.item}"`,
+    action: `reading item ${quoted(locator.item)}`,
     ...scoped,
   });
   return parseOpItem(result.stdout);
@@ -122,7 +126,7 @@ export async function createItem(
 ): Promise<OpItem> {
   requireNotConnect(op.env, "Creating a 1Password item", "op item create");
   return runWithTemplate(op, itemCreateArgs(locator), template, {
-    action: `creating item "${template.title}"`,
+    action: `creating item ${quoted(template.title)}`,
     item: template.title,
     ...locator,
   });
@@ -137,7 +141,7 @@ export async function createItem(
 export async function editItem(op: OpContext, locator: ItemLocator, item: OpItem): Promise<OpItem> {
   requireNotConnect(op.env, "Editing a 1Password item", "op item edit");
   return runWithTemplate(op, itemEditArgs(locator), item, {
-    action: `updating item "${locator.item}"`,
+    action: `updating item ${quoted(locator.item)}`,
     ...locator,
   });
 }

@@ -4,6 +4,7 @@
 // One-Time Password, MFA Serial).
 import { UserError } from "../errors.js";
 import { registerSecret } from "../redact.js";
+import { quoted } from "../ui/terminal-text.js";
 
 export interface OpField {
   id: string;
@@ -126,7 +127,7 @@ function sectionLabel(item: OpItem, field: OpField): string | undefined {
 
 function describeField(item: OpItem, field: OpField): string {
   const section = sectionLabel(item, field);
-  return section ? `"${section}.${field.label}"` : `"${field.label}"`;
+  return quoted(section ? `${section}.${field.label}` : field.label);
 }
 
 /** Fields of one role: the ones in a section labelled "AWS" win over the rest of the item. */
@@ -141,7 +142,7 @@ function pickOne(item: OpItem, role: AwsFieldRole, required: boolean): OpField |
   const fields = findRoleFields(item, role);
   if (fields.length > 1) {
     throw new UserError(
-      `1Password item "${item.title}" has ${fields.length} fields that could hold the ${describeRole(role)}: ${fields.map((f) => describeField(item, f)).join(", ")}.`,
+      `1Password item ${quoted(item.title)} has ${fields.length} fields that could hold the ${describeRole(role)}: ${fields.map((f) => describeField(item, f)).join(", ")}.`,
       { hint: 'Rename or remove all but one of them, or move the right one into a section labelled "AWS".' },
     );
   }
@@ -149,7 +150,7 @@ function pickOne(item: OpItem, role: AwsFieldRole, required: boolean): OpField |
   if (required && (field === undefined || !field.value)) {
     const looked = FIELD_LABELS[role].map((l) => `"${l}"`).join(", ");
     throw new UserError(
-      `1Password item "${item.title}" has no ${describeRole(role)}${field ? ` (field ${describeField(item, field)} is empty)` : ""}.`,
+      `1Password item ${quoted(item.title)} has no ${describeRole(role)}${field ? ` (field ${describeField(item, field)} is empty)` : ""}.`,
       {
         hint: `Add a field labelled ${looked} (case, spaces, "_" and "-" are ignored), preferably in a section labelled "AWS".`,
       },
@@ -178,7 +179,7 @@ function describeRole(role: AwsFieldRole): string {
  */
 function verifyNoNul(item: OpItem, what: string, value: string): void {
   if (!value.includes("\u0000")) return;
-  throw new UserError(`The ${what} in 1Password item "${item.title}" holds a NUL character.`, {
+  throw new UserError(`The ${what} in 1Password item ${quoted(item.title)} holds a NUL character.`, {
     hint: `Copy the ${what} again from AWS into the item, without extra characters.`,
   });
 }

@@ -3,6 +3,7 @@
 // sometimes with unprefixed hint lines before or after it. Most failures exit 1, but exit 4 was seen for some API
 // errors and 2 for a crash: any non-zero exit is a failure, classified by its text (facts: op-cli.md).
 import { UserError } from "../errors.js";
+import { quoted } from "../ui/terminal-text.js";
 
 const ERROR_LINE = /^\[ERROR\] (\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) (.+)$/m;
 
@@ -36,7 +37,7 @@ export interface OpExit {
 export function toOpError(stderr: string, context: OpErrorContext, exit?: OpExit): UserError {
   const message = readOpErrorMessage(stderr) ?? stderr.trim().split("\n")[0]?.trim() ?? "";
   const signin = context.account ? `op signin --account ${context.account}` : "op signin";
-  const vaultText = context.vault ? ` in vault "${context.vault}"` : "";
+  const vaultText = context.vault ? ` in vault ${quoted(context.vault)}` : "";
 
   if (/not currently signed in|account is not signed in|session expired|you are not signed in/i.test(message)) {
     return new UserError(`Not signed in to 1Password (while ${context.action}).`, {
@@ -84,7 +85,7 @@ export function toOpError(stderr: string, context: OpErrorContext, exit?: OpExit
   }
   if (/\(403\)|Forbidden/i.test(message)) {
     return new UserError(`1Password refused access (403 Forbidden) while ${context.action}.`, {
-      hint: `Check that this account${context.vault ? ` (or service account) can read vault "${context.vault}"` : " can read the vault"}; service accounts must name the vault with op_vault.`,
+      hint: `Check that this account${context.vault ? ` (or service account) can read vault ${quoted(context.vault)}` : " can read the vault"}; service accounts must name the vault with op_vault.`,
     });
   }
   if (/\(429\)|Too Many Requests|rate-limited/i.test(message)) {
@@ -98,12 +99,12 @@ export function toOpError(stderr: string, context: OpErrorContext, exit?: OpExit
     });
   }
   if (/isn't a vault/i.test(message)) {
-    return new UserError(`1Password vault "${context.vault ?? "?"}" was not found.`, {
+    return new UserError(`1Password vault ${quoted(context.vault ?? "?")} was not found.`, {
       hint: 'Check op_vault (or --vault): run "op vault list" to see the vault names and IDs.',
     });
   }
   if (/isn't an item/i.test(message)) {
-    return new UserError(`1Password item "${context.item ?? "?"}" was not found${vaultText}.`, {
+    return new UserError(`1Password item ${quoted(context.item ?? "?")} was not found${vaultText}.`, {
       hint: `Check op_item (or --item): run "op item list${context.vault ? ` --vault '${context.vault}'` : ""}" to see item titles and IDs.`,
     });
   }
@@ -111,7 +112,7 @@ export function toOpError(stderr: string, context: OpErrorContext, exit?: OpExit
     const ids = [...stderr.matchAll(/\* for the item "(.*)" in vault (.*): ([a-z0-9]+)\s*$/gm)].map(
       (m) => `${m[3] ?? ""} (vault ${m[2] ?? ""})`,
     );
-    return new UserError(`More than one 1Password item matches "${context.item ?? "?"}"${vaultText}.`, {
+    return new UserError(`More than one 1Password item matches ${quoted(context.item ?? "?")}${vaultText}.`, {
       hint: `Set op_item to the item's ID${ids.length > 0 ? `: ${ids.join(", ")}` : ""}, or set op_vault to the right vault.`,
     });
   }

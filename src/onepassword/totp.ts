@@ -3,6 +3,7 @@
 // Hand-written: a dozen lines over node:crypto, where a library would add a dependency to the cold path. node:crypto
 // is loaded when a code is computed (process.getBuiltinModule), not with aws-op: a warm `aws-op process` never needs it.
 import { UserError } from "../errors.js";
+import { quoted } from "../ui/terminal-text.js";
 
 export interface TotpParameters {
   secret: Buffer;
@@ -82,7 +83,7 @@ export function requireAwsTotpParameters(params: TotpParameters, item: string): 
   ].filter((w): w is string => w !== undefined);
   if (wrong.length === 0) return params;
   throw new UserError(
-    `The one-time password of 1Password item "${item}" uses ${wrong.join(", ")}; AWS virtual MFA devices use 30-second codes of 6 digits (SHA1).`,
+    `The one-time password of 1Password item ${quoted(item)} uses ${wrong.join(", ")}; AWS virtual MFA devices use 30-second codes of 6 digits (SHA1).`,
     {
       hint: "Put the secret (or QR code) AWS showed when the MFA device was assigned into the item's one-time password field, without period, digits or algorithm parameters.",
     },

@@ -20,6 +20,7 @@ import {
   type FetchBudget,
   type ServedCredentials,
 } from "./provider.js";
+import { quoted } from "../ui/terminal-text.js";
 
 /** What reading an item and asking for an MFA code need from the outside world. */
 export interface ItemKeysDeps {
@@ -162,7 +163,7 @@ export class ItemKeysProvider implements CredentialProvider {
         return { serialNumber, tokenCode: answer };
       }
       throw new UserError(
-        `MFA is configured (${serialNumber}) but 1Password item "${item}" has no one-time password field.`,
+        `MFA is configured (${serialNumber}) but 1Password item ${quoted(item)} has no one-time password field.`,
         {
           hint: "Add the MFA device's secret to the item as a One-Time Password field, or remove op_mfa_serial / the item's MFA serial.",
         },
@@ -199,7 +200,7 @@ export class ItemKeysProvider implements CredentialProvider {
         }
       }
     }
-    if (!tokenCode) throw new UserError(`Could not get an MFA code from 1Password item "${item}".`);
+    if (!tokenCode) throw new UserError(`Could not get an MFA code from 1Password item ${quoted(item)}.`);
     return { serialNumber, tokenCode };
   }
 }

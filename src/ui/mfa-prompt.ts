@@ -12,6 +12,7 @@ import { UserError } from "../errors.js";
 import { findExecutable } from "../executables.js";
 import { runHelper, type HelperResult } from "./helper-process.js";
 import { askMfaCodeOnTerminal, hasControllingTerminal, noTerminalError } from "./tty-prompt.js";
+import { quoted } from "./terminal-text.js";
 
 export interface MfaPromptEnvironment {
   env: NodeJS.ProcessEnv;
@@ -41,7 +42,7 @@ export function driverCommand(
   request: Pick<MfaCodeRequest, "serialNumber" | "item" | "timeoutMs">,
   env: NodeJS.ProcessEnv,
 ): string[] {
-  const question = `MFA code for ${request.serialNumber}\n(1Password item "${request.item}" has no one-time password)`;
+  const question = `MFA code for ${request.serialNumber}\n(1Password item ${quoted(request.item)} has no one-time password)`;
   const seconds = Math.max(1, Math.floor(request.timeoutMs / 1000));
   switch (driver) {
     case "zenity":

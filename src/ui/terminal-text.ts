@@ -28,6 +28,17 @@ export function escapeForTerminal(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
+/**
+ * A name aws-op did not choose (an item title, an item reference or a vault from the AWS files) as a message quotes
+ * it: once, in double quotes, with its quotes and backslashes escaped as JSON escapes them, so that one holding
+ * quotes stays unambiguous (`"AWS \"prod\" / eu"`, not `"AWS "prod" / eu"`). Control characters are left to
+ * escapeForTerminal, which every message goes through when shown (as `\x1b`, `\n`, like the rest of the text; a
+ * backslash of the name itself shows doubled, so the two cannot be confused).
+ */
+export function quoted(name: string): string {
+  return `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
 /** JSON.stringify escapes C0 controls; this escapes C1 controls and bidi overrides as well (still valid JSON). */
 export function jsonForTerminal(value: unknown): string {
   let out = "";

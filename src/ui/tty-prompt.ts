@@ -5,7 +5,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
 import { UserError } from "../errors.js";
-import { escapeForTerminal } from "./terminal-text.js";
+import { escapeForTerminal, quoted } from "./terminal-text.js";
 
 export interface TerminalPromptOptions {
   platform: NodeJS.Platform;
@@ -103,7 +103,7 @@ export async function askMfaCodeOnTerminal(
 ): Promise<string> {
   const answer = await readLineFromTerminal(
     // The serial and the item name come from the item and the config: their control characters are escaped.
-    `aws-op: MFA code for ${escapeForTerminal(serialNumber)} (1Password item "${escapeForTerminal(item)}" has no one-time password): `,
+    `aws-op: MFA code for ${escapeForTerminal(serialNumber)} (1Password item ${escapeForTerminal(quoted(item))} has no one-time password): `,
     options,
   );
   const code = answer.trim();

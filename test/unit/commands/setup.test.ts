@@ -261,6 +261,14 @@ describe("aws-op setup", () => {
     expect(firstControlCharacter(shown)).toBeUndefined();
   });
 
+  it('quotes an item title holding quotes once, its quotes escaped (regression: "AWS "prod" / eu")', async () => {
+    const item = scriptRecipeItem({ title: 'AWS "prod" / eu', accessKeyId: KEY, secretAccessKey: SECRET });
+    const t = makeContext({ store: makeStore({ vault: "Work", items: [item] }) });
+    await run({ profile: "work", vault: "Work", item: item.id, offline: true, dryRun: true }, t.ctx);
+    expect(t.err()).toContain('Found in "AWS \\"prod\\" / eu":\n');
+    expect(t.err()).not.toContain('"AWS "prod"');
+  });
+
   it("warns about long-term keys kept in ~/.aws/config too, and --dry-run masks them in the diff context (regression: unnoticed, though the JS SDK uses them instead of credential_process, and printed unmasked)", async () => {
     const t = makeContext({ store: store() });
     const configKeys = `[profile work]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n`;

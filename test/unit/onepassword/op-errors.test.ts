@@ -78,6 +78,15 @@ describe("op error texts", () => {
     expect(error.hint).toContain("bbbbbbbbbbbbbbbbbbbbbbbbbb");
   });
 
+  it('quotes a title holding quotes once, JSON-style (regression: "AWS "prod" / eu")', () => {
+    const error = toOpError(`${at}"AWS "prod" / eu" isn't an item in the "Work" vault.`, {
+      action: "reading item",
+      item: 'AWS "prod" / eu',
+      vault: 'Team "A"',
+    });
+    expect(error.message).toBe('1Password item "AWS \\"prod\\" / eu" was not found in vault "Team \\"A\\"".');
+  });
+
   it("names op_account when the filter is the account aws-op passed", () => {
     const error = toOpError(`${at}error initializing client: found no accounts for filter "acme"`, {
       ...context,

@@ -120,7 +120,8 @@ describe("askMfaCode", () => {
     const script = argv.filter((_, i) => argv[i - 1] === "-e").join("\n");
     expect(script).not.toContain("do shell script");
     expect(script).toContain("giving up after 9");
-    expect(argv.at(-1)).toContain('a" & do shell script "x');
+    // The title's quotes shown escaped (it is quoted once, unambiguously), and still only in the argument.
+    expect(argv.at(-1)).toContain('item "a\\" & do shell script \\"x"');
   });
 
   it("op_mfa_process wins over the prompt, is split like a shell would split it, and runs without a shell", async () => {

@@ -1,6 +1,6 @@
 import { firstControlCharacter } from "../../helpers/terminal.js";
 import { describe, expect, it } from "vitest";
-import { escapeForTerminal, jsonForTerminal } from "../../../src/ui/terminal-text.js";
+import { escapeForTerminal, jsonForTerminal, quoted } from "../../../src/ui/terminal-text.js";
 
 describe("text from items and config shown on a terminal", () => {
   it.each([
@@ -27,5 +27,23 @@ describe("text from items and config shown on a terminal", () => {
     const json = jsonForTerminal(value);
     expect(firstControlCharacter(json)).toBeUndefined();
     expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+describe("quoted: a name aws-op did not choose, as a message quotes it", () => {
+  it.each([
+    ["AWS work", '"AWS work"'],
+    // Once, and unambiguous when the name holds quotes or backslashes (regression: "AWS "prod" / eu").
+    ['AWS "prod" / eu', '"AWS \\"prod\\" / eu"'],
+    ["C:\\keys", '"C:\\\\keys"'],
+    ['"', '"\\""'],
+  ])("%s -> %s", (name, shown) => {
+    expect(quoted(name)).toBe(shown);
+  });
+
+  it("still reaches the terminal through escapeForTerminal: no control character survives, a backslash of the name shows doubled", () => {
+    const shown = escapeForTerminal(`item ${quoted("AWS \u001b]0;x\u0007 \u009b2J \u202eprod\nnext \\x1b")}`);
+    expect(firstControlCharacter(shown)).toBeUndefined();
+    expect(shown).toBe('item "AWS \\x1b]0;x\\x07 \\x9b2J \\u202eprod\\nnext \\\\x1b"');
   });
 });
