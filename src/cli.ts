@@ -98,6 +98,16 @@ function formatErrorText(error: unknown, debug: boolean): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * A question that ended by Ctrl-C is a cancel wherever it was asked: prompts go through ui/prompts.ts, which says
+ * so itself; one that did not still ends as "Cancelled." with 130, never as "a bug in aws-op".
+ */
+function asCancel(error: unknown): unknown {
+  return error instanceof Error && error.name === "ExitPromptError"
+    ? new UserError("Cancelled.", { exitCode: 130, cause: error })
+    : error;
+}
+
 export { fastProcessOptions };
 
 let commander: typeof Commander | undefined;
@@ -231,8 +241,9 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
       // Help and version exit 0; usage errors were already printed by commander.
       return error.exitCode;
     }
-    ctx.stderr(formatError(error, debug));
-    return error instanceof UserError ? error.exitCode : 1;
+    const failure = asCancel(error);
+    ctx.stderr(formatError(failure, debug));
+    return failure instanceof UserError ? failure.exitCode : 1;
   }
 }
 
