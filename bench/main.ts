@@ -4,9 +4,11 @@
 // Rows that are compared are measured interleaved, so drifting machine load hits both alike.
 // aws-op's own cold cost is a cold run minus what it waits on that is not aws-op: the op test double (timed alone,
 // right after) and the STS server (moto behind the counting proxy, which times each answer).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, arch, totalmem } from "node:os";
 import { join } from "node:path";
+import { exeNodeDirectory } from "../scripts/exe-node.mjs";
 import { makeStore, makeVault, repoRoot, scriptRecipeItem } from "../test/fake-op/fixture.js";
 import { measureWarmEndpoint } from "./endpoint.js";
 import { measureNetwork } from "./network.js";
@@ -197,16 +199,33 @@ interface WarmResults {
   rssTool: string;
 }
 
-async function measureWarm({ sandbox, processArgs }: Setup): Promise<WarmResults> {
+/** What the warm rows compare: a program's `node -e 0` and aws-op's `process` on it, as argument arrays. */
+interface WarmCommands {
+  floor: [string, ...string[]];
+  warm: [string, ...string[]];
+}
+
+/** The npm package: dist/cli.js on the Node.js running the benchmark. */
+const npmWarmCommands = (processArgs: string[]): WarmCommands => ({
+  floor: [process.execPath, "-e", "0"],
+  warm: [process.execPath, cliPath, ...processArgs],
+});
+
+async function measureWarm(
+  { sandbox, processArgs }: Setup,
+  commands: WarmCommands = npmWarmCommands(processArgs),
+): Promise<WarmResults> {
+  const execute = (argv: readonly [string, ...string[]]) => sandbox.exec(argv[0], argv.slice(1));
   clearSessions(sandbox);
-  requireSuccess("priming the cache", await sandbox.run(processArgs));
+  // The miss writes the hit index (through the program measured: the executable's own full CLI for its rows).
+  requireSuccess("priming the cache", await execute(commands.warm));
   // The warm rows measure what users' AWS commands take: the cached path through the hit index, which the priming
   // run wrote (the sandbox's config is older than the margin, like a user's: cache/hit-index.ts indexes no recent file).
   const index = join(sandbox.cacheDir, "aws-op", "index");
   if (!existsSync(index) || readdirSync(index).length === 0) throw new Error(`the priming run wrote no ${index}`);
   const opBefore = sandbox.opCalls().length;
-  const floor = () => sandbox.exec(process.execPath, ["-e", "0"]);
-  const warm = () => sandbox.run(processArgs);
+  const floor = () => execute(commands.floor);
+  const warm = () => execute(commands.warm);
   for (let i = 0; i < COUNTS.warmup; i++) {
     await floor();
     requireSuccess("warm aws-op process", await warm());
@@ -228,12 +247,12 @@ async function measureWarm({ sandbox, processArgs }: Setup): Promise<WarmResults
   for (let i = 0; i < COUNTS.memory; i++) {
     const f = requireSuccess(
       "node -e 0 (memory)",
-      await sandbox.exec(wrapper.command, [...wrapper.args, process.execPath, "-e", "0"]),
+      await execute([wrapper.command, ...wrapper.args, ...commands.floor]),
     );
     floorRss.push(parseMaxRssKb(f.stderr));
     const w = requireSuccess(
       "warm aws-op process (memory)",
-      await sandbox.exec(wrapper.command, [...wrapper.args, process.execPath, cliPath, ...processArgs]),
+      await execute([wrapper.command, ...wrapper.args, ...commands.warm]),
     );
     warmRss.push(parseMaxRssKb(w.stderr));
   }
@@ -404,6 +423,42 @@ function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * Drops these files' pages from the page cache (posix_fadvise DONTNEED, through GNU dd: this file only, no root),
+ * so that the warm-up runs bring them back as executing them does. Peak RSS counts the clean file pages a process
+ * maps, and how many depends on how the pages came into the cache: after one sequential read of the binary (the
+ * build writing and hashing it, `sha256sum -c`, a copy) the kernel holds it in large folios and maps them 2 MB at a
+ * time (FilePmdMapped in smaps), which on this machine's Linux 6.18 took `node -e 0` itself from 42 to 75 MB. The
+ * executable has just been built and hashed and its Node.js has only been run: without this they would be
+ * compared in different states.
+ */
+function evictFromPageCache(files: string[]): void {
+  for (const file of files) {
+    const result = spawnSync("dd", [`if=${file}`, "iflag=nocache", "count=0", "status=none"], { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`dd iflag=nocache ${file}: ${result.stderr.trim()}`);
+  }
+}
+
+/**
+ * The single executable of the executable rows (--exe=PATH, default dist-exe/aws-op-linux-x64 from
+ * `npm run build:exe`) and the Node.js it embeds, the one build:exe fetched into .tmp/exe-node: its `node -e 0` is
+ * the floor, as each Node.js's own is for the npm package's rows. Absent: the rows are left out, with why.
+ */
+function executableToMeasure(
+  argv: string[],
+): { path: string; embeddedNode: string; nodeVersion: string } | { missing: string } {
+  const path =
+    argv.find((a) => a.startsWith("--exe="))?.slice("--exe=".length) ?? join(repoRoot, "dist-exe", "aws-op-linux-x64");
+  if (!existsSync(path))
+    return { missing: `No single executable at ${path} (npm run build:exe): its rows are left out.` };
+  const version = spawnSync(path, ["--version"], { encoding: "utf8", env: { PATH: "/nonexistent" } }).stdout;
+  const nodeVersion = /embedded Node\.js (v\d+\.\d+\.\d+)/.exec(version)?.[1];
+  if (!nodeVersion) return { missing: `${path} --version names no embedded Node.js: ${version.trim()}` };
+  const embeddedNode = join(exeNodeDirectory(process.arch, nodeVersion.slice(1), repoRoot), "bin", "node");
+  if (!existsSync(embeddedNode)) return { missing: `No ${embeddedNode} (npm run build:exe fetches it).` };
+  return { path, embeddedNode, nodeVersion };
+}
+
 export async function runBenchmark(argv: string[]): Promise<number> {
   const write = !argv.includes("--no-write");
   // bench/run.mjs runs this once per Node.js and names the file for each run's results.
@@ -465,6 +520,19 @@ export async function runBenchmark(argv: string[]): Promise<number> {
           rtt,
         )
       : undefined;
+    const found = wants("executable") ? executableToMeasure(argv) : undefined;
+    if (found && "missing" in found) console.error(found.missing);
+    const executable = found && "path" in found ? found : undefined;
+    if (executable) {
+      progress(`single executable ${executable.path} vs node -e 0 of its Node.js`);
+      evictFromPageCache([executable.path, executable.embeddedNode]);
+    }
+    const exeWarm = executable
+      ? await measureWarm(setup, {
+          floor: [executable.embeddedNode, "-e", "0"],
+          warm: [executable.path, ...setup.processArgs],
+        })
+      : undefined;
     if (wants("endpoint")) progress("exec --server endpoint, warm requests");
     const endpoint = wants("endpoint") ? await measureWarmEndpoint(setup.sandbox, "bench") : undefined;
     const loadAfter = loadavg();
@@ -477,6 +545,27 @@ export async function runBenchmark(argv: string[]): Promise<number> {
       rows.push(statRow("node -e 0 (floor), peak RSS", warm.floorRssKb, mb, "1.00×"));
       rows.push(
         statRow("aws-op process, warm cache, peak RSS", warm.warmRssKb, mb, versus(warm.warmRssKb, warm.floorRssKb)),
+      );
+    }
+    if (exeWarm && executable) {
+      const node = `node -e 0 of the executable's Node.js ${executable.nodeVersion}`;
+      rows.push(statRow(`${node} (floor), wall`, exeWarm.floorWall, ms, "1.00×"));
+      rows.push(
+        statRow(
+          "single executable process, warm cache, wall",
+          exeWarm.warmWall,
+          ms,
+          versus(exeWarm.warmWall, exeWarm.floorWall),
+        ),
+      );
+      rows.push(statRow(`${node} (floor), peak RSS`, exeWarm.floorRssKb, mb, "1.00×"));
+      rows.push(
+        statRow(
+          "single executable process, warm cache, peak RSS",
+          exeWarm.warmRssKb,
+          mb,
+          versus(exeWarm.warmRssKb, exeWarm.floorRssKb),
+        ),
       );
     }
     const ownCost = "  aws-op's own cost (cold minus op double and STS server)";
@@ -579,6 +668,25 @@ export async function runBenchmark(argv: string[]): Promise<number> {
         name: "warm path: no op call",
         ok: warm.warmOpCalls === 0,
         detail: `${warm.warmOpCalls} op calls`,
+      });
+    }
+    if (exeWarm) {
+      const wallRatio = ratio(exeWarm.warmWall.median, exeWarm.floorWall.median);
+      const rssRatio = ratio(exeWarm.warmRssKb.median, exeWarm.floorRssKb.median);
+      checks.push({
+        name: `single executable, warm wall ≤ ${TARGETS.warmWallRatio.toFixed(2)}× node -e 0 of its Node.js`,
+        ok: wallRatio <= TARGETS.warmWallRatio,
+        detail: `${wallRatio.toFixed(2)}×`,
+      });
+      checks.push({
+        name: `single executable, warm peak RSS ≤ ${TARGETS.warmMemoryRatio.toFixed(2)}× node -e 0 of its Node.js`,
+        ok: rssRatio <= TARGETS.warmMemoryRatio,
+        detail: `${rssRatio.toFixed(2)}×`,
+      });
+      checks.push({
+        name: "single executable, warm path: no op call",
+        ok: exeWarm.warmOpCalls === 0,
+        detail: `${exeWarm.warmOpCalls} op calls`,
       });
     }
     if (cold && warm) {
@@ -710,6 +818,19 @@ export async function runBenchmark(argv: string[]): Promise<number> {
                 coldStsCalls: cold.stsCallsPerRun,
               }
             : {}),
+          ...(exeWarm && executable
+            ? {
+                executable: {
+                  path: executable.path,
+                  embeddedNode: executable.nodeVersion,
+                  floorWallMs: exeWarm.floorWall,
+                  warmWallMs: exeWarm.warmWall,
+                  floorPeakRssKb: exeWarm.floorRssKb,
+                  warmPeakRssKb: exeWarm.warmRssKb,
+                  warmOpCalls: exeWarm.warmOpCalls,
+                },
+              }
+            : {}),
           ...(viaAwsOp && viaRecipe ? { sequentialViaAwsOp: viaAwsOp, sequentialViaRecipe: viaRecipe } : {}),
           ...(concurrent ? { concurrent } : {}),
           ...(endpoint ? { endpointWarmRequestMs: endpoint.warmRequestMs, endpointOpCalls: endpoint.opCalls } : {}),
@@ -730,6 +851,12 @@ export async function runBenchmark(argv: string[]): Promise<number> {
                 ...(coldRealistic
                   ? { coldRealisticOpOwnToFloor: ratio(coldRealistic.ownWall.median, warm.floorWall.median) }
                   : {}),
+              }
+            : {}),
+          ...(exeWarm
+            ? {
+                executableWarmWallToFloor: ratio(exeWarm.warmWall.median, exeWarm.floorWall.median),
+                executableWarmPeakRssToFloor: ratio(exeWarm.warmRssKb.median, exeWarm.floorRssKb.median),
               }
             : {}),
           ...(viaAwsOp && viaRecipe ? { recipeToAwsOpSequential: ratio(viaRecipe.totalMs, viaAwsOp.totalMs) } : {}),

@@ -2,8 +2,9 @@
 // proxy, sandbox HOME) with esbuild and runs it once per Node.js: every Node that .ci/run installed under
 // .tmp/node-MAJOR (else the Node running this), or the ones named with --node=24 / --node=/path/to/node (repeatable).
 // Each run measures aws-op against `node -e 0` of its own Node.js; the warm, cold and network rows run on every Node, the AWS CLI
-// rows (sequential, concurrent: their time is the AWS CLI's and op's) and the exec --server endpoint on the last one
-// only. Prints one table per Node,
+// rows (sequential, concurrent: their time is the AWS CLI's and op's), the exec --server endpoint and the single
+// executable's rows (dist-exe/aws-op-linux-x64 or --exe=PATH, against `node -e 0` of the Node.js it embeds: whatever
+// Node.js runs the benchmark) on the last one only. Prints one table per Node,
 // then the summary across them; writes bench/results/<time>.json with every sample.
 // The bundle lives under node_modules/.cache (so packages resolve and no linter sees it); the fake-op fixture finds
 // the repository from import.meta.url, so that is pinned to its source file.

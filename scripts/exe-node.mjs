@@ -38,9 +38,12 @@ export function run(command, args, options = {}) {
   return result.stdout;
 }
 
-/** Where exeNodePackage keeps node-linux-ARCH@VERSION: its bin/node is the Node.js in that executable. */
-export function exeNodeDirectory(arch, version = EXE_NODE_VERSION) {
-  return join(root, ".tmp", "exe-node", `node-linux-${arch}-${version}`, "package");
+/**
+ * Where exeNodePackage keeps node-linux-ARCH@VERSION: its bin/node is the Node.js in that executable. `checkout`:
+ * the repository's root, for a caller bundled away from this file (bench/run.mjs pins import.meta.url elsewhere).
+ */
+export function exeNodeDirectory(arch, version = EXE_NODE_VERSION, checkout = root) {
+  return join(checkout, ".tmp", "exe-node", `node-linux-${arch}-${version}`, "package");
 }
 
 /**
