@@ -90,18 +90,19 @@ export interface OpenedBrowser {
 }
 
 /**
- * Opens `url` with the first command that starts; the UserError names the way out when none does. An opener that
- * then exits non-zero or by a signal did not open the page (xdg-open exits 3 when it finds no browser and 4 when
- * the one it ran failed; a BROWSER command can fail the same way): the next command is tried, and when none is
- * left `allFailed` says so, so that login need not wait the whole time for a page that no browser will open. An
- * opener that exits 0 or keeps running (a browser itself) is taken as opening it.
+ * Starts the first of `commands` that is there; undefined when none is. An opener that then exits non-zero or by a
+ * signal did not open the page (xdg-open exits 3 when it finds no browser and 4 when the one it ran failed; a
+ * BROWSER command or a browser can fail the same way): the next command is tried, and when none is left
+ * `allFailed` says so, so that login need not wait the whole time for a page that no browser will open. An opener
+ * that exits 0 or keeps running (a browser itself, or one that handed the URL to its running instance) is taken as
+ * opening it.
  */
-export async function openBrowser(
-  url: string,
-  options: { env: NodeJS.ProcessEnv; platform: NodeJS.Platform; start?: CommandStarter },
-): Promise<OpenedBrowser> {
-  const commands = browserCommands(url, options.env, options.platform);
-  const start = options.start ?? startDetached;
+export async function startFirst(
+  commands: BrowserCommand[],
+  env: NodeJS.ProcessEnv,
+  start: CommandStarter = startDetached,
+  hint: string = NO_BROWSER_HINT,
+): Promise<OpenedBrowser | undefined> {
   const outcomes: string[] = [];
   let reportAllFailed: (error: UserError) => void = () => undefined;
   const allFailed = new Promise<UserError>((resolve) => (reportAllFailed = resolve));
@@ -113,22 +114,32 @@ export async function openBrowser(
         outcomes.push(`${command.command} ${signal ? `was ended by ${signal}` : `exited with status ${code}`}`);
         startFrom(i + 1).then(
           (next) => {
-            if (!next) reportAllFailed(noBrowserOpened(outcomes));
+            if (!next) reportAllFailed(noBrowserOpened(outcomes, hint));
           },
-          () => reportAllFailed(noBrowserOpened(outcomes)),
+          () => reportAllFailed(noBrowserOpened(outcomes, hint)),
         );
       };
-      if (await start(command, options.env, onExit)) return command;
+      if (await start(command, env, onExit)) return command;
       outcomes.push(`${command.command} was not found`);
     }
     return undefined;
   };
   const started = await startFrom(0);
-  if (started) return { command: started, allFailed };
+  return started ? { command: started, allFailed } : undefined;
+}
+
+/** Opens `url` with the first command that starts ($BROWSER, else the system's opener); see startFirst. */
+export async function openBrowser(
+  url: string,
+  options: { env: NodeJS.ProcessEnv; platform: NodeJS.Platform; start?: CommandStarter },
+): Promise<OpenedBrowser> {
+  const commands = browserCommands(url, options.env, options.platform);
+  const opened = await startFirst(commands, options.env, options.start);
+  if (opened) return opened;
   const tried = commands.map((c) => c.command).join(", ") || "none";
   throw new UserError(`Could not start a browser (tried: ${tried}).`, { hint: NO_BROWSER_HINT });
 }
 
-function noBrowserOpened(outcomes: string[]): UserError {
-  return new UserError(`No browser could open the sign-in page: ${outcomes.join("; ")}.`, { hint: NO_BROWSER_HINT });
+function noBrowserOpened(outcomes: string[], hint: string): UserError {
+  return new UserError(`No browser could open the sign-in page: ${outcomes.join("; ")}.`, { hint });
 }

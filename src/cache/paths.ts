@@ -52,3 +52,20 @@ function defaultCacheDirectory(env: NodeJS.ProcessEnv, home: string, platform: N
   }
   return under(homePath(home), ".cache", "aws-op");
 }
+
+/**
+ * Where aws-op keeps data that is not a cache (the browser profiles of `login --isolate`: sign-in state, which a
+ * cache cleaner must not drop): $XDG_DATA_HOME/aws-op, else the platform's usual data folder (~/.local/share on
+ * Linux, ~/Library/Application Support on macOS, %LOCALAPPDATA%\aws-op\Data on Windows, next to its Cache). A
+ * relative XDG_DATA_HOME or LOCALAPPDATA is ignored, as for the cache, and so is a home directory that is not
+ * absolute (refused). XDG_DATA_HOME counts on every platform, as XDG_CACHE_HOME does for the cache.
+ */
+export function dataDirectory(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform): string {
+  if (env.XDG_DATA_HOME && isAbsolutePath(env.XDG_DATA_HOME)) return join(env.XDG_DATA_HOME, "aws-op");
+  if (platform === "darwin") return homePath(home, "Library", "Application Support", "aws-op");
+  if (platform === "win32") {
+    const local = env.LOCALAPPDATA && isAbsolutePath(env.LOCALAPPDATA) ? env.LOCALAPPDATA : undefined;
+    return local ? join(local, "aws-op", "Data") : homePath(home, "AppData", "Local", "aws-op", "Data");
+  }
+  return homePath(home, ".local", "share", "aws-op");
+}

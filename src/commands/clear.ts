@@ -1,17 +1,25 @@
 // `aws-op clear [PROFILE | --all]`: delete cached sessions (and assumed-role credentials); --all also the MFA state
-// and the hit index (an entry whose session is gone is simply not served).
+// and the hit index (an entry whose session is gone is simply not served). `aws-op clear PROFILE --browser` instead
+// removes the profile's browser profiles of `login --isolate` (its console sign-ins), only those aws-op made.
+import { UserError } from "../errors.js";
 import { sessionCacheFor, readFilesFor, type Context } from "../context.js";
 import { readProfileValues, resolveProfileSettings, unknownProfileError, type AwsFiles } from "../config/profile.js";
 import { clearSessionsFor, type ItemIdentity } from "../cache/session-cache.js";
 import { itemIdentityOf } from "../providers/chain.js";
 import { clearHitIndex } from "../cache/hit-index.js";
 import { clearMfaState } from "../cache/mfa-state.js";
+import { dataDirectory } from "../cache/paths.js";
+import { removeIsolatedProfiles } from "../browser/isolated-profiles.js";
 import type { Command } from "commander";
 import { requireProfilesOrAll, runWith, type Factory, type RunF } from "./factory.js";
 import { escapeForTerminal } from "../ui/terminal-text.js";
 
-/** One profile's sessions, or (--all) every session: never both, never all by default (see newCmdClear). */
-export type ClearOptions = { profile: string; all?: never } | { all: true; profile?: never };
+/**
+ * One profile's sessions, or (--all) every session: never both, never all by default (see newCmdClear); with
+ * browser, the profile's browser profiles of login --isolate instead of its sessions.
+ */
+export type ClearOptions =
+  { profile: string; all?: never; browser?: true } | { all: true; profile?: never; browser?: never };
 
 export function newCmdClear(
   f: Factory,
@@ -24,14 +32,27 @@ export function newCmdClear(
     .description("delete cached sessions for a profile, or all of them")
     .argument("[profile]", "the profile whose cached sessions to delete")
     .option("--all", "delete every cached session")
-    .addHelpText("after", "\nExamples:\n  aws-op clear work\n  aws-op clear --all")
-    .action(async (profile: string | undefined, { all }: { all?: boolean }) => {
+    .option("--browser", "instead, remove the profile's browser profiles of login --isolate (its console sign-ins)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  aws-op clear work\n  aws-op clear --all\n  aws-op clear work --browser   (sign out of the console profiles login --isolate made)",
+    )
+    .action(async (profile: string | undefined, { all, browser }: { all?: boolean; browser?: boolean }) => {
+      if (browser && (all || profile === undefined)) {
+        throw new UserError("--browser removes one profile's browser profiles: name the profile (not --all).", {
+          hint: "aws-op clear work --browser",
+        });
+      }
       requireProfilesOrAll(
         "clear",
         { named: profile !== undefined, all },
         "aws-op clear work   |   aws-op clear --all",
       );
-      await runWith(f, runF, profile !== undefined ? { profile } : { all: true });
+      await runWith(
+        f,
+        runF,
+        profile !== undefined ? { profile, ...(browser ? { browser: true as const } : {}) } : { all: true },
+      );
     });
 }
 
@@ -46,6 +67,7 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
     ctx.stderr(`Removed ${count} cached session${count === 1 ? "" : "s"}.\n`);
     return count;
   }
+  if (options.browser) return clearBrowserProfiles(options.profile, ctx);
   let item: ItemIdentity | undefined;
   let files: AwsFiles | undefined;
   try {
@@ -64,4 +86,17 @@ export async function run(options: ClearOptions, ctx: Context): Promise<number> 
     `Removed ${count} cached session${count === 1 ? "" : "s"} for profile "${escapeForTerminal(options.profile)}".\n`,
   );
   return count;
+}
+
+/** `clear PROFILE --browser`: returns the number of browser profiles removed; refusals are a UserError after it. */
+function clearBrowserProfiles(profile: string, ctx: Context): number {
+  const { removed, refused } = removeIsolatedProfiles(dataDirectory(ctx.env, ctx.home, ctx.platform), profile);
+  for (const path of removed) ctx.stderr(`Removed the browser profile ${path}.\n`);
+  if (refused.length > 0) {
+    throw new UserError(`Left ${refused.map((r) => `${r.path} (${r.reason})`).join("; ")}.`, {
+      hint: "aws-op removes only browser profiles it made, and none a running browser has open.",
+    });
+  }
+  if (removed.length === 0) ctx.stderr(`No browser profile of aws-op's for profile "${escapeForTerminal(profile)}".\n`);
+  return removed.length;
 }

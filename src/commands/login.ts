@@ -4,6 +4,9 @@
 // federation endpoint turns them into a sign-in token (aws/federation.ts). The sign-in URL is a bearer credential:
 // with --stdout it is the only thing printed; otherwise the browser gets a one-time loopback URL that redirects to
 // it once (browser/), so it is on no command line and in no log.
+// --browser NAME starts that browser (browser/browsers.ts) instead of $BROWSER or the system's opener; --isolate (or
+// op_login_isolate = true) starts it in a browser profile of the AWS profile's own (browser/isolated-profiles.ts),
+// so several accounts' consoles stay signed in side by side.
 // Which profile: the one named, else $AWS_PROFILE (or $AWS_DEFAULT_PROFILE), else [default] when it is an aws-op
 // profile (as AWS tools do), else one picked from a list in a terminal (ui/profile-picker.ts).
 import {
@@ -16,9 +19,19 @@ import {
   toFederationCredentials,
 } from "../aws/federation.js";
 import { formatDuration, parseDurationSeconds, SESSION_MAX_SECONDS, SESSION_MIN_SECONDS } from "../aws/duration.js";
-import { openBrowser } from "../browser/open-browser.js";
+import {
+  browserFromEnvironment,
+  browserLaunchCommands,
+  knownBrowsersText,
+  parseBrowser,
+  requireIsolatable,
+  type Browser,
+} from "../browser/browsers.js";
+import { ensureIsolatedProfile } from "../browser/isolated-profiles.js";
+import { openBrowser, startFirst, type OpenedBrowser } from "../browser/open-browser.js";
 import { startOneTimeRedirect } from "../browser/one-time-redirect.js";
-import { isAwsOpProfile, readProfileValues, type AwsFiles } from "../config/profile.js";
+import { dataDirectory } from "../cache/paths.js";
+import { isAwsOpProfile, loginIsolateSetting, readProfileValues, type AwsFiles } from "../config/profile.js";
 import {
   credentialChainFor,
   federationEndpointFor,
@@ -40,6 +53,10 @@ export interface LoginOptions {
   destination?: string;
   duration?: string;
   stdout?: boolean;
+  /** A known browser's name or an executable's path (browser/browsers.ts). */
+  browser?: string;
+  /** A browser profile of the AWS profile's own; absent: op_login_isolate, else no. */
+  isolate?: boolean;
   opTimeout?: string;
   opCli?: string;
 }
@@ -62,15 +79,29 @@ export function newCmdLogin(
       .option("--path <path>", "a console page to open, e.g. /s3/home")
       .option("--destination <url>", "a complete https URL to open instead of a console page")
       .option("--duration <duration>", "console session length: 15m to 12h for a role, 15m to 36h for a user")
-      .option("--stdout", "print the sign-in URL instead of opening a browser (it signs in whoever opens it)"),
+      .option("--stdout", "print the sign-in URL instead of opening a browser (it signs in whoever opens it)")
+      .option(
+        "--browser <name>",
+        "chromium, chrome, brave, edge, vivaldi, firefox, safari (macOS) or a browser's path (default: $BROWSER, else the system's)",
+      )
+      .option(
+        "--isolate",
+        "open the console in a browser profile of this AWS profile's own, so several stay signed in (op_login_isolate)",
+      ),
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  aws-op login work\n  aws-op login admin --path /s3/home --duration 2h\n  aws-op login work --stdout | xclip -selection clipboard",
+      "\nExamples:\n  aws-op login work\n  aws-op login admin --path /s3/home --duration 2h\n  aws-op login work --browser firefox --isolate     (its own Firefox profile: stays signed in next to others)\n  aws-op login prod --browser chrome --isolate\n  aws-op login work --stdout | xclip -selection clipboard",
     )
-    .action(async (profile: string | undefined, flags: Partial<LoginOptions>) =>
-      runWith(f, runF, commandOptions<LoginOptions>(flags, { profile })),
-    );
+    .action(async (profile: string | undefined, flags: Partial<LoginOptions>) => {
+      if (flags.stdout && (flags.browser !== undefined || flags.isolate)) {
+        throw new UserError(
+          `--stdout prints the sign-in URL and starts no browser: ${flags.browser !== undefined ? "--browser" : "--isolate"} does not go with it.`,
+          { hint: "Leave out --stdout to open the console, or --browser and --isolate to print the URL." },
+        );
+      }
+      await runWith(f, runF, commandOptions<LoginOptions>(flags, { profile }));
+    });
 }
 
 /** How long the one-time loopback address waits for the browser (AWS_OP_LOGIN_TIMEOUT, seconds). */
@@ -114,6 +145,48 @@ async function loginProfile(options: LoginOptions, ctx: Context, files: AwsFiles
   return pickProfile(files, ctx, { command: "login", usage: "aws-op login PROFILE" });
 }
 
+/** The browser to start and whether in a profile of its own; checked before 1Password is asked anything. */
+function browserPlan(
+  options: LoginOptions,
+  ctx: Context,
+  profileValues: Record<string, string>,
+): { browser: Browser | undefined; isolate: boolean } {
+  const named = options.browser === undefined ? undefined : parseBrowser(options.browser, ctx.platform);
+  const fromProfile = options.isolate === undefined ? loginIsolateSetting(profileValues) : undefined;
+  const isolate = options.isolate ?? fromProfile ?? false;
+  if (!isolate) return { browser: named, isolate };
+  const browser = named ?? browserFromEnvironment(ctx.env.BROWSER, ctx.platform);
+  if (!browser) {
+    throw new UserError(
+      `${fromProfile ? "op_login_isolate = true" : "--isolate"} needs to know the browser, to give it a profile of its own.`,
+      { hint: `Pass --browser NAME (${knownBrowsersText()}), or set BROWSER to one of those names.` },
+    );
+  }
+  requireIsolatable(browser);
+  return { browser, isolate };
+}
+
+/** Starts the named browser (in its own profile directory when given); the UserError names the way out. */
+async function startBrowser(
+  browser: Browser,
+  url: string,
+  ctx: Context,
+  profileDirectory: string | undefined,
+): Promise<OpenedBrowser> {
+  const commands = browserLaunchCommands(
+    browser,
+    url,
+    { env: ctx.env, home: ctx.home, platform: ctx.platform },
+    profileDirectory,
+  );
+  const hint = `Install it, or pass the path of its executable (--browser /path/to/browser), or one of: ${knownBrowsersText()}; or run "aws-op login --stdout" and open the URL yourself.`;
+  const opened = await startFirst(commands, ctx.env, undefined, hint);
+  if (opened) return opened;
+  throw new UserError(`Could not find ${browser.label} (looked for ${commands.map((c) => c.command).join(", ")}).`, {
+    hint,
+  });
+}
+
 /** Returns the text for stdout: the sign-in URL under --stdout, else nothing. */
 export async function run(options: LoginOptions, ctx: Context): Promise<string> {
   const profile = await loginProfile(options, ctx, readFilesFor(ctx));
@@ -121,6 +194,14 @@ export async function run(options: LoginOptions, ctx: Context): Promise<string> 
   const region = settings.region;
   // Everything that can be checked without 1Password is checked first.
   const destination = consoleDestination(region, { path: options.path, destination: options.destination });
+  const plan = options.stdout
+    ? { browser: undefined, isolate: false }
+    : browserPlan(options, ctx, readProfileValues(files, settings.profile ?? "") ?? {});
+  // The profile's own browser directory, made (private) now: a refusal (a planted directory) comes before op runs.
+  const isolated =
+    plan.isolate && plan.browser && settings.profile !== undefined
+      ? ensureIsolatedProfile(dataDirectory(ctx.env, ctx.home, ctx.platform), plan.browser, settings.profile)
+      : undefined;
   const endpoint = federationEndpointFor(ctx, settings);
   const waitMs = options.stdout ? 0 : browserWaitMs(ctx.env);
   const asked = options.duration === undefined ? undefined : parseDurationSeconds(options.duration);
@@ -148,13 +229,18 @@ export async function run(options: LoginOptions, ctx: Context): Promise<string> 
   const redirect = await startOneTimeRedirect(url, { timeoutMs: waitMs });
   let opened;
   try {
-    opened = await openBrowser(redirect.url, { env: ctx.env, platform: ctx.platform });
+    opened = plan.browser
+      ? await startBrowser(plan.browser, redirect.url, ctx, isolated?.path)
+      : await openBrowser(redirect.url, { env: ctx.env, platform: ctx.platform });
   } catch (error) {
     redirect.close();
     throw error;
   }
+  const where = plan.browser
+    ? `${plan.browser.label}${isolated ? `, in the browser profile of "${settings.profile ?? ""}" (${isolated.path})` : ""}`
+    : "your browser";
   ctx.stderr(
-    `aws-op: opening the AWS console in your browser (${redirect.url}, once, within ${Math.round(waitMs / 1000)} s).\n`,
+    `aws-op: opening the AWS console in ${where} (${redirect.url}, once, within ${Math.round(waitMs / 1000)} s).\n`,
   );
   // Every opener failing (xdg-open exiting 3, a BROWSER that fails) ends the wait at once.
   const outcome = await Promise.race([redirect.done, opened.allFailed]);

@@ -374,11 +374,26 @@ export const OP_KEYS = [
   "op_role_transitive_tags",
   "op_source_identity",
   "op_source_profile",
+  "op_login_isolate",
 ] as const;
 
 /** The profiles aws-op serves: those with op_item or op_source_profile (list, the profile picker). */
 export function isAwsOpProfile(values: Record<string, string>): boolean {
   return nonEmpty(values.op_item) !== undefined || nonEmpty(values.op_source_profile) !== undefined;
+}
+
+/**
+ * op_login_isolate: "true" or "false" in any case, as botocore reads a boolean key. Only `login` reads it, so a typo
+ * here fails a login, never an AWS tool's `process`.
+ */
+export function loginIsolateSetting(values: Record<string, string>): boolean | undefined {
+  const text = nonEmpty(values.op_login_isolate);
+  if (text === undefined) return undefined;
+  if (/^true$/i.test(text)) return true;
+  if (/^false$/i.test(text)) return false;
+  throw new UserError(`op_login_isolate = "${text}" is neither true nor false.`, {
+    hint: "Write op_login_isolate = true (each login in a browser profile of its own) or false.",
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

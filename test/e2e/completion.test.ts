@@ -216,7 +216,7 @@ describe.skipIf(!tools.available)("shell completion", () => {
     expect(await zshCompletes(["aws-op", "env", "work", "--format", ""])).toEqual([...ENV_FORMATS]);
     expect((await zshCompletes(["aws-op", "env", ""])).sort()).toEqual(allProfiles);
     expect(await zshCompletes(["aws-op", "setup", "--vault", ""])).toEqual([]);
-    expect(await zshCompletes(["aws-op", "clear", "-"])).toEqual(["--all", "--help"]);
+    expect(await zshCompletes(["aws-op", "clear", "-"])).toEqual(["--all", "--browser", "--help"]);
     expect(sandbox.opCalls()).toEqual([]);
   });
 

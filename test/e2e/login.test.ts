@@ -4,13 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeStore, scriptRecipeItem } from "../fake-op/fixture.js";
 import { createCanaryHarness, DEFAULT_SHIMS, type CanaryHarness } from "../helpers/canary.js";
-import { createFakeBrowser, type FakeBrowser } from "../helpers/fake-browser.js";
+import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { createFakeBrowser, type BrowserVisit, type FakeBrowser } from "../helpers/fake-browser.js";
 import { startFakeFederation, type FakeFederation } from "../helpers/fake-federation.js";
 import { createIamUserWithKey, freePort, requireTools, startMoto, type Moto } from "../helpers/moto.js";
 import { awsConfig } from "../helpers/alice-world.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server"]);
+/** Stand-ins on PATH named as the real browsers' commands (the first aws-op looks for on Linux). */
+const STAND_INS = ["chromium", "google-chrome", "brave-browser", "microsoft-edge", "firefox"];
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
 const PASS_THROUGH = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
@@ -25,11 +29,16 @@ describe.skipIf(!tools.available)("aws-op login end to end", () => {
   beforeAll(async () => {
     moto = await startMoto();
     federation = await startFakeFederation();
-    browser = createFakeBrowser();
+    browser = createFakeBrowser({ names: STAND_INS });
     alice = await createIamUserWithKey(moto.url, "alice");
     const bob = await createIamUserWithKey(moto.url, "bob");
     canaries = createCanaryHarness({
-      shims: [...DEFAULT_SHIMS, { name: "fake-browser", target: browser.path, recordEnv: true }],
+      shims: [
+        ...DEFAULT_SHIMS,
+        { name: "fake-browser", target: browser.path, recordEnv: true },
+        // The stand-ins named as real browsers: their argv and environment are scanned for secrets too.
+        ...STAND_INS.map((name) => ({ name, target: browser.named[name]!, recordEnv: true })),
+      ],
     });
     canaries.longTermSecrets.add(alice.secretAccessKey).add(bob.secretAccessKey);
     sandbox = createSandbox(
@@ -266,6 +275,135 @@ describe.skipIf(!tools.available)("aws-op login end to end", () => {
     expect(none.stdout).toBe("");
     expect(none.stderr).toContain("aws-op login needs a profile; the aws-op profiles are: work, admin, mfa.");
     expect(sandbox.opCalls().length).toBe(opCalls);
+  });
+
+  describe("--browser and --isolate, with stand-ins on PATH named as the real browsers", () => {
+    const dataDir = () => join(sandbox.home, ".local", "share", "aws-op");
+
+    async function login(args: string[], env: Record<string, string> = {}): Promise<BrowserVisit> {
+      const seen = (await browser.visits()).length;
+      const result = await sandbox.run(["login", ...args], {
+        // PATH starts with the canary harness's shims, which log and run the stand-ins.
+        env: { AWS_OP_LOGIN_TIMEOUT: "30", ...env },
+      });
+      expect(result.stderr).toMatch(/opening the AWS console in /);
+      expect(result.status).toBe(0);
+      const visits = await browser.visits(seen + 1);
+      expect(visits).toHaveLength(seen + 1);
+      const visit = visits.at(-1)!;
+      // Only the one-time loopback address, last, and it answered once: a redirect, then nobody.
+      const loopback = visit.argv.at(-1)!;
+      expect(loopback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}$/);
+      expect(visit.first.status).toBe(302);
+      expect(parseSigninUrl(visit.first.location!).searchParams.get("SigninToken")).toBe(federation.tokens.at(-1));
+      expect(visit.second.error).toBe("ECONNREFUSED");
+      for (const token of federation.tokens) expect(visit.argv.join(" ")).not.toContain(token);
+      return visit;
+    }
+
+    function userDataDir(visit: BrowserVisit): string {
+      const flags = visit.argv.filter((a) => a.startsWith("--user-data-dir="));
+      expect(flags).toHaveLength(1);
+      return flags[0]!.slice("--user-data-dir=".length);
+    }
+
+    it.each([
+      ["chromium", "chromium"],
+      ["chrome", "google-chrome"],
+      ["brave", "brave-browser"],
+      ["edge", "microsoft-edge"],
+    ])(
+      "--browser %s --isolate: two AWS profiles get two --user-data-dir directories (0700, under the data directory), the same profile its own again",
+      async (name, command) => {
+        const work = await login(["work", "--browser", name, "--isolate"]);
+        const admin = await login(["admin", "--browser", name, "--isolate"]);
+        const again = await login(["work", "--browser", name, "--isolate"]);
+        for (const visit of [work, admin, again]) {
+          expect(visit.name).toBe(command);
+          expect(visit.argv.slice(1)).toEqual(["--no-first-run", "--no-default-browser-check", visit.argv.at(-1)]);
+        }
+        expect(userDataDir(work)).not.toBe(userDataDir(admin));
+        expect(userDataDir(again)).toBe(userDataDir(work));
+        for (const dir of [userDataDir(work), userDataDir(admin)]) {
+          expect(dir.startsWith(join(dataDir(), "browser-profiles", name) + "/")).toBe(true);
+          expect(statSync(dir).mode & 0o777).toBe(0o700);
+          expect(lstatSync(dir).isDirectory()).toBe(true);
+        }
+        for (const dir of [dataDir(), join(dataDir(), "browser-profiles")]) {
+          expect(statSync(dir).mode & 0o777).toBe(0o700);
+        }
+      },
+    );
+
+    it("--browser firefox --isolate: a Firefox profile of its own per AWS profile (-profile DIR), with quiet first-run preferences", async () => {
+      const work = await login(["work", "--browser", "firefox", "--isolate"]);
+      const admin = await login(["admin", "--browser", "firefox", "--isolate"]);
+      expect(work.name).toBe("firefox");
+      expect(work.argv[0]).toBe("-profile");
+      expect(work.argv).toHaveLength(3);
+      const [workDir, adminDir] = [work.argv[1]!, admin.argv[1]!];
+      expect(workDir).not.toBe(adminDir);
+      expect(workDir.startsWith(join(dataDir(), "browser-profiles", "firefox") + "/")).toBe(true);
+      expect(statSync(workDir).mode & 0o777).toBe(0o700);
+      expect(readFileSync(join(workDir, "user.js"), "utf8")).toContain("browser.shell.checkDefaultBrowser");
+      expect(work.argv.some((a) => a.startsWith("--user-data-dir"))).toBe(false);
+    });
+
+    it("without --isolate, no --user-data-dir (nor -profile): the browser gets only the one-time address", async () => {
+      for (const name of ["chromium", "firefox"]) {
+        const visit = await login(["admin", "--browser", name]);
+        expect(visit.argv).toHaveLength(1);
+      }
+    });
+
+    it("op_login_isolate = true in a profile isolates without the flag, in the browser BROWSER names", async () => {
+      sandbox.writeConfig(
+        readFileSync(sandbox.configPath, "utf8").replace(
+          "[profile admin]\n",
+          "[profile admin]\nop_login_isolate = true\n",
+        ),
+      );
+      try {
+        const visit = await login(["admin"], { BROWSER: "google-chrome" });
+        expect(visit.name).toBe("google-chrome");
+        expect(userDataDir(visit).startsWith(join(dataDir(), "browser-profiles", "chrome") + "/")).toBe(true);
+      } finally {
+        sandbox.writeConfig(readFileSync(sandbox.configPath, "utf8").replace("op_login_isolate = true\n", ""));
+      }
+    });
+
+    it("clear PROFILE --browser removes that profile's browser profiles, every browser's, and no other's", async () => {
+      const work = userDataDir(await login(["work", "--browser", "brave", "--isolate"]));
+      const admin = userDataDir(await login(["admin", "--browser", "brave", "--isolate"]));
+      const result = await sandbox.run(["clear", "work", "--browser"]);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(`Removed the browser profile ${work}.`);
+      expect(existsSync(work)).toBe(false);
+      expect(existsSync(admin)).toBe(true);
+      // Sessions stay: the next login asks 1Password nothing.
+      const opCalls = sandbox.opCalls().length;
+      expect(userDataDir(await login(["work", "--browser", "brave", "--isolate"]))).toBe(work);
+      expect(sandbox.opCalls().length).toBe(opCalls);
+    });
+
+    it("an unknown --browser is refused with the known ones named, before 1Password is asked and with no browser started", async () => {
+      const opCalls = sandbox.opCalls().length;
+      const seen = (await browser.visits()).length;
+      const result = await sandbox.run(["login", "work", "--browser", "netscape"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('Unknown browser "netscape".');
+      expect(result.stderr).toContain(
+        "--browser takes chromium, chrome, brave, edge, vivaldi, firefox, safari (macOS), or the path of a browser's executable.",
+      );
+      expect(sandbox.opCalls().length).toBe(opCalls);
+      expect((await browser.visits()).length).toBe(seen);
+    });
+
+    it("a browser that is not installed is named, with what was looked for", async () => {
+      const result = await sandbox.run(["login", "admin", "--browser", "vivaldi"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("Could not find Vivaldi (looked for vivaldi, vivaldi-stable).");
+    });
   });
 
   it("the secret scan: sign-in tokens only on stdout of login --stdout, session secrets only in the cache", () => {

@@ -2,6 +2,9 @@
 // does not have. It answers getSigninToken (form body or query string) with a fresh canary-like SigninToken, or
 // with a scripted failure; it records every request, and closes every socket on stop, so nothing outlives a suite.
 // Like AWS, it can refuse credentials it is told are not role or federation-token credentials (`refuse`).
+// The sign-in itself (Action=login with a SigninToken it handed out, what a browser opens) sets a cookie, one name
+// per sign-in (aws_op_console_1, _2, ...), and records the cookies the browser sent: a real browser's profile
+// directories show whose sign-in state they hold.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenOnLoopback } from "./loopback-server.js";
@@ -30,12 +33,21 @@ export type FederationReply =
   | { kind: "huge" }
   | { kind: "hang" };
 
+export interface ConsoleSignin {
+  /** The cookie this sign-in set. */
+  cookie: string;
+  /** The Cookie header the browser sent with it (the earlier sign-ins its profile holds). */
+  sent: string | undefined;
+}
+
 export interface FakeFederation {
   /** The base URL, as AWS_ENDPOINT_URL_SIGNIN takes it (aws-op appends /federation). */
   url: string;
   requests: FederationRequest[];
   /** Every SigninToken handed out, in order. */
   tokens: string[];
+  /** Every sign-in (Action=login with a token handed out), in order. */
+  signins: ConsoleSignin[];
   /** Session tokens to refuse with HTTP 400, as AWS refuses GetSessionToken credentials. */
   refuse: Set<string>;
   /** Replace the reply logic (default: a token, unless the session token is in `refuse`). */
@@ -66,6 +78,7 @@ export async function startFakeFederation(): Promise<FakeFederation> {
     url: "",
     requests: [],
     tokens: [],
+    signins: [],
     refuse: new Set(),
     reply: (request) =>
       request.session && fake.refuse.has(request.session.sessionToken)
@@ -90,6 +103,18 @@ export async function startFakeFederation(): Promise<FakeFederation> {
       credentialsInUrl: url.searchParams.has("Session"),
     };
     fake.requests.push(request);
+    const token = params.get("SigninToken");
+    if (request.action === "login" && req.method === "GET" && token !== null && fake.tokens.includes(token)) {
+      const cookie = `aws_op_console_${fake.signins.length + 1}`;
+      fake.signins.push({ cookie, sent: req.headers.cookie });
+      res
+        .writeHead(200, {
+          "content-type": "text/html",
+          "set-cookie": `${cookie}=signed-in; Max-Age=3600; Path=/; HttpOnly`,
+        })
+        .end("<html><body>Signed in to the stand-in console.</body></html>");
+      return;
+    }
     const reply = request.action === "getSigninToken" ? fake.reply(request) : { kind: "refuse" as const, status: 400 };
     switch (reply.kind) {
       case "token": {

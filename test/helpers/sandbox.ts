@@ -155,8 +155,9 @@ const DESKTOP_VARIABLES = new Set(["DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_B
 function baseEnvironment(): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith("AWS_") || key.startsWith("OP_") || key.startsWith("FAKE_OP_") || key === "XDG_CACHE_HOME")
-      continue;
+    // The cache and data directories are the sandbox HOME's (login --isolate keeps browser profiles under data).
+    if (key.startsWith("AWS_") || key.startsWith("OP_") || key.startsWith("FAKE_OP_")) continue;
+    if (key === "XDG_CACHE_HOME" || key === "XDG_DATA_HOME") continue;
     // No real dialog or desktop notification from a test: a test that wants one sets these itself.
     if (DESKTOP_VARIABLES.has(key)) continue;
     clean[key] = value;

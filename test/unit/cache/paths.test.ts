@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheDirectory } from "../../../src/cache/paths.js";
+import { cacheDirectory, dataDirectory } from "../../../src/cache/paths.js";
 import { UserError } from "../../../src/errors.js";
 
 describe("cacheDirectory", () => {
@@ -19,4 +19,24 @@ describe("cacheDirectory", () => {
       expect(() => cacheDirectory(env, home, "linux")).toThrow(named);
     },
   );
+});
+
+describe("dataDirectory", () => {
+  it.each<[NodeJS.ProcessEnv, NodeJS.Platform, string]>([
+    [{}, "linux", "/home/u/.local/share/aws-op"],
+    [{ XDG_DATA_HOME: "/data/u" }, "linux", "/data/u/aws-op"],
+    [{ XDG_DATA_HOME: "share" }, "linux", "/home/u/.local/share/aws-op"],
+    [{ XDG_CACHE_HOME: "/var/cache/u" }, "linux", "/home/u/.local/share/aws-op"],
+    [{}, "darwin", "/home/u/Library/Application Support/aws-op"],
+    [{ XDG_DATA_HOME: "/data/u" }, "darwin", "/data/u/aws-op"],
+    [{ LOCALAPPDATA: "C:/Users/u/AppData/Local" }, "win32", "C:/Users/u/AppData/Local/aws-op/Data"],
+    [{ LOCALAPPDATA: "AppData" }, "win32", "/home/u/AppData/Local/aws-op/Data"],
+  ])("%j on %s: %s (a relative XDG_DATA_HOME or LOCALAPPDATA is ignored)", (env, platform, expected) => {
+    expect(dataDirectory(env, "/home/u", platform)).toBe(expected);
+  });
+
+  it("never a relative location: without an absolute home directory it is refused", () => {
+    expect(() => dataDirectory({ XDG_DATA_HOME: "share" }, "", "linux")).toThrow(UserError);
+    expect(() => dataDirectory({}, "", "darwin")).toThrow("home directory");
+  });
 });

@@ -62,6 +62,7 @@ describe("newCmdClear", () => {
   it.each<[string[], object]>([
     [["clear", "work"], { profile: "work" }],
     [["clear", "--all"], { all: true }],
+    [["clear", "work", "--browser"], { profile: "work", browser: true }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdClear, argv)).toEqual(options);
   });
@@ -71,6 +72,13 @@ describe("newCmdClear", () => {
     [["clear", "work", "--all"], "Give a profile or --all, not both."],
     [["clear", "--all", "work"], "Give a profile or --all, not both."],
     [["clear", "work", "dev"], "too many arguments for 'clear'"],
+    // --browser removes one named profile's browser profiles, never every profile's.
+    [
+      ["clear", "--all", "--browser"],
+      "--browser removes one profile's browser profiles: name the profile (not --all).",
+    ],
+    [["clear", "--browser"], "--browser removes one profile's browser profiles: name the profile (not --all)."],
+    [["clear", "work", "--all", "--browser"], "--browser removes one profile's browser profiles"],
   ]);
 });
 
@@ -199,12 +207,22 @@ describe("newCmdLogin", () => {
         ...OP_OPTIONS,
       },
     ],
+    [["login", "work", "--browser", "firefox"], { profile: "work", browser: "firefox" }],
+    [
+      ["login", "work", "--browser", "/opt/google/chrome/chrome", "--isolate"],
+      { profile: "work", browser: "/opt/google/chrome/chrome", isolate: true },
+    ],
+    [["login", "--isolate"], { isolate: true }],
   ])("%j -> %j", async (argv, options) => {
     expect(await optionsOf(newCmdLogin, argv)).toEqual(options);
   });
   refuses(newCmdLogin, [
     [["login", "work", "dev"], "too many arguments for 'login'"],
     [["login", "work", "--region"], "option '--region <region>' argument missing"],
+    // --stdout starts no browser, so neither --browser nor --isolate goes with it.
+    [["login", "work", "--stdout", "--isolate"], "--stdout prints the sign-in URL and starts no browser: --isolate"],
+    [["login", "work", "--stdout", "--browser", "chrome"], "starts no browser: --browser does not go with it."],
+    [["login", "--isolate", "--browser", "edge", "--stdout"], "starts no browser: --browser does not go with it."],
   ]);
 });
 
