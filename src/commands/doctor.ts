@@ -499,7 +499,7 @@ export async function runChecks(options: DoctorOptions, ctx: Context): Promise<C
               .join("; ")
               .concat("; AWS tools use it instead of credential_process"),
             fix: inCredentials
-              ? `aws-op import ${shellWordForDisplay(profile)} --vault ${settings?.vault ? JSON.stringify(settings.vault) : "VAULT"}`
+              ? `aws-op import ${shellWordForDisplay(profile)} --vault ${settings?.vault ? shellWordForDisplay(settings.vault) : "VAULT"}`
               : `Remove aws_access_key_id and aws_secret_access_key from [${where[0]?.section ?? profile}] in ${f.config.path} (keep them in the 1Password item).`,
           };
         }

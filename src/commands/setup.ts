@@ -343,7 +343,7 @@ async function write(
     );
     say(
       where.path === files.credentials.path
-        ? `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${JSON.stringify(plan.chosen.vault ?? "VAULT")}`
+        ? `  Move them into 1Password: aws-op import ${shellWordForDisplay(profile)} --vault ${plan.chosen.vault === undefined ? "VAULT" : shellWordForDisplay(plan.chosen.vault)}`
         : `  Remove aws_access_key_id and aws_secret_access_key from [${where.section}] (keep them in the 1Password item).`,
     );
   }

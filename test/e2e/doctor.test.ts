@@ -55,11 +55,11 @@ describe.skipIf(!tools.available)("aws-op doctor end to end", () => {
       const report = JSON.parse(result.stdout) as { ok: boolean; checks: { id: string; ok: boolean; fix?: string }[] };
       expect(report.ok).toBe(false);
       expect(report.checks.filter((c) => !c.ok)).toEqual([
-        expect.objectContaining({ id: "no-static-keys", fix: 'aws-op import work --vault "Work"' }),
+        expect.objectContaining({ id: "no-static-keys", fix: "aws-op import work --vault Work" }),
       ]);
       expect(report.checks.some((c) => c.id === "sts")).toBe(false);
       const human = await sandbox.run(["doctor", "--offline"]);
-      expect(human.stdout).toContain('    fix: aws-op import work --vault "Work"');
+      expect(human.stdout).toContain("    fix: aws-op import work --vault Work\n");
       expect(human.stdout).toContain("1 check failed.");
     } finally {
       sandbox.writeCredentials("");

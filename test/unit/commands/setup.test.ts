@@ -1,4 +1,5 @@
 // aws-op setup against the fake op and a fake STS, in a temp HOME.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { firstControlCharacter } from "../../helpers/terminal.js";
@@ -112,7 +113,34 @@ describe("aws-op setup", () => {
     writeFileSync(t.credentialsPath, `[work]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
     await run({ profile: "work", vault: "Work", item: "AWS work", offline: true }, t.ctx);
     expect(t.err()).toContain("still holds static keys for [work]");
-    expect(t.err()).toContain('aws-op import work --vault "Work"');
+    expect(t.err()).toContain("aws-op import work --vault Work\n");
+  });
+
+  it("quotes the vault in the suggested import line for a POSIX shell: a $ or backtick in its name is not expanded", async () => {
+    const vault = 'Team $(touch PWNED) `id` "q"';
+    const t = makeContext({
+      store: makeStore({
+        vaults: [
+          makeVault(vault, [scriptRecipeItem({ title: "AWS work", accessKeyId: KEY, secretAccessKey: SECRET })]),
+        ],
+      }),
+    });
+    writeFileSync(t.credentialsPath, `[work]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`);
+    await run({ profile: "work", vault, item: "AWS work", offline: true }, t.ctx);
+    const line = t
+      .err()
+      .split("\n")
+      .find((l) => l.includes("aws-op import work --vault"));
+    expect(line).toBeDefined();
+    const suggested = line?.slice(line.indexOf("aws-op import")) ?? "";
+    // The words sh makes of the line shown, pasted as it is: with PATH leading nowhere, a command substitution the
+    // quoting let through finds no command and expands to nothing, so the words differ and nothing runs.
+    const words = spawnSync("/bin/sh", ["-c", `eval "set -- $1"; printf '%s\\n' "$@"`, "sh", suggested], {
+      encoding: "utf8",
+      cwd: t.home,
+      env: { PATH: "/nonexistent" },
+    });
+    expect(words.stdout.split("\n").slice(0, -1)).toEqual(["aws-op", "import", "work", "--vault", vault]);
   });
 
   it.each([
