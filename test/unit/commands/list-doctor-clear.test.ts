@@ -275,7 +275,7 @@ describe("aws-op doctor", () => {
     const out = t.out();
     expect(out).toContain('✗ 1Password CLI found: The 1Password CLI ("/nonexistent/op") was not found.');
     expect(out).toContain("✗ [work] no static keys shadowing it:");
-    expect(out).toContain('    fix: aws-op import work --vault "Work"');
+    expect(out).toContain("    fix: aws-op import work --vault Work\n");
     expect(out).toContain("✗ [work] credential_process runnable: /nonexistent/dist/cli.js does not exist");
     expect(out).toContain('    fix: Run "aws-op doctor --fix" to point it at this aws-op, or "aws-op setup work".');
     expect(out).toMatch(/✗ session cache private: .* is mode 755, not 700/);
