@@ -62,8 +62,9 @@ export interface StsApi {
   /**
    * Open `connections` connections to the endpoint now (while op runs), so that as many calls made at once each
    * cost one round trip. Returns what closes those still unused: call it once the calls are made or cannot be.
+   * With `after`, nothing starts before it resolves (op has been started: see FetchBudget.opGate).
    */
-  warm?(options: AwsEndpointOptions, connections: number): () => void;
+  warm?(options: AwsEndpointOptions, connections: number, after?: Promise<void>): () => void;
 }
 
 // Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s; the AWS
@@ -367,24 +368,31 @@ export function preloadStsSdk(): void {
 }
 
 /**
- * sdkSts.warm. It starts once op has been started (its spawn is a few microtasks away; loading node:https first
- * would hold it up), opens the connections, then primes the SDK; released before that, nothing is opened.
+ * sdkSts.warm. It starts once op has been started (`after`, else its spawn is a few microtasks away): loading
+ * node:https and the SDK first would hold op up by 20-60 ms of CPU. It opens the connections, then primes the SDK;
+ * released before that, nothing is opened.
  */
-function warmSts(options: AwsEndpointOptions, connections: number): () => void {
+function warmSts(options: AwsEndpointOptions, connections: number, after?: Promise<void>): () => void {
   let released = false;
   let close: (() => void) | undefined;
+  let start: NodeJS.Immediate | undefined;
   const url = options.endpoint ?? defaultEndpoint("STS", options.region);
-  const start = setImmediate(() => {
-    void (async () => {
-      const transport = await import("./transport.js");
-      if (released) return;
-      close = transport.warmConnections(url, options.network, connections);
-      await primeStsSdk(options);
-    })().catch(() => undefined);
-  });
+  const begin = () => {
+    if (released) return;
+    start = setImmediate(() => {
+      void (async () => {
+        const transport = await import("./transport.js");
+        if (released) return;
+        close = transport.warmConnections(url, options.network, connections);
+        await primeStsSdk(options);
+      })().catch(() => undefined);
+    });
+  };
+  if (after) void after.then(begin, () => undefined);
+  else begin();
   return () => {
     released = true;
-    clearImmediate(start);
+    if (start) clearImmediate(start);
     close?.();
   };
 }

@@ -4,7 +4,7 @@
 // tags, transitive tag keys and source identity: each changes what the role's credentials may do.
 import type { CacheDescriptor } from "../cache/session-cache.js";
 import { ItemKeysProvider, type MfaCode } from "./item-keys.js";
-import { stsCallOptions, stsDescriptor, warmSts, withAccountId } from "./provider.js";
+import { OpGate, stsCallOptions, stsDescriptor, warmSts, withAccountId } from "./provider.js";
 import type { CredentialProvider, FetchBudget, ServedCredentials, StsDeps, StsTarget } from "./provider.js";
 
 export interface AssumeRoleOptions extends StsTarget {
@@ -45,13 +45,17 @@ export class AssumeRoleProvider implements CredentialProvider {
     });
   }
 
-  async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
+  async retrieve(given: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
     // The connection for AssumeRole opens while the source's credentials are fetched (a session's calls reuse it,
-    // and AssumeRole then one of theirs: kept alive).
+    // and AssumeRole then one of theirs: kept alive). From the item's keys op is spawned a few microtasks away;
+    // from another provider (a session, a role) only once op has been started, or the source served without op.
+    const gate = this.source instanceof ItemKeysProvider ? given.opGate : (given.opGate ?? new OpGate());
+    const budget: FetchBudget = gate ? { ...given, opGate: gate } : given;
     const release = warmSts(this.deps, this.options, budget, 1);
     try {
       return await this.assume(budget);
     } finally {
+      gate?.open();
       release();
     }
   }
@@ -64,7 +68,7 @@ export class AssumeRoleProvider implements CredentialProvider {
       ({ keys, mfa } = await this.source.readKeysAndMfa(budget));
     } else {
       // A session was obtained with MFA, so aws:MultiFactorAuthPresent holds for the role without a new code.
-      const source = await this.source.retrieve(budget);
+      const source = await this.source.retrieve(budget).finally(() => budget.opGate?.open());
       keys = {
         accessKeyId: source.accessKeyId,
         secretAccessKey: source.secretAccessKey,

@@ -131,7 +131,10 @@ export class ItemKeysProvider implements CredentialProvider {
   async readKeysAndMfa(
     budget: FetchBudget = { startedAt: this.deps.now().getTime() },
   ): Promise<{ keys: CallerKeys; mfa: MfaCode | undefined; accountId: string | undefined }> {
-    const fields = await this.readFields();
+    // op is spawned within this call, before its first await: the warm-ups waiting for it may start.
+    const reading = this.readFields();
+    budget.opGate?.open();
+    const fields = await reading;
     return {
       keys: { accessKeyId: fields.accessKeyId, secretAccessKey: fields.secretAccessKey },
       mfa: await this.mfaFor(fields, budget),

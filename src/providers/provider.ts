@@ -27,6 +27,28 @@ export interface ServedCredentials extends AwsCredentials {
 /** When the fetch that is under way started: every call in it shares one budget (FETCH_BUDGET_MS). */
 export interface FetchBudget {
   startedAt: number;
+  /**
+   * Set by a provider whose source may ask op first (a role from a session): its warm-up (warmSts) waits for the
+   * gate, which opens once op has been started (ItemKeysProvider.readKeysAndMfa) or the source has its credentials
+   * without op. Loading the network code and the SDK before op is spawned held op up by 50-80 ms.
+   */
+  opGate?: OpGate;
+}
+
+/** Opens once: see FetchBudget.opGate. */
+export class OpGate {
+  readonly opened: Promise<void>;
+  private resolveOpened: () => void = () => undefined;
+
+  constructor() {
+    this.opened = new Promise<void>((resolve) => {
+      this.resolveOpened = resolve;
+    });
+  }
+
+  open(): void {
+    this.resolveOpened();
+  }
 }
 
 export interface CredentialProvider {
@@ -94,12 +116,14 @@ export function stsCallOptions(target: StsTarget, budget: FetchBudget, now: Date
 }
 
 /**
- * Open `connections` connections to the target's STS now, before op is asked for the keys (0.5-1.5 s), so that
+ * Open `connections` connections to the target's STS while op is asked for the keys (0.5-1.5 s), so that
  * the calls made once the keys arrive cost one round trip each. Returns what closes those left unused (the calls
  * were made, or op failed): call it in a finally.
  */
 export function warmSts(deps: StsDeps, target: StsTarget, budget: FetchBudget, connections: number): () => void {
-  return deps.sts.warm?.(stsCallOptions(target, budget, deps.now()), connections) ?? (() => undefined);
+  return (
+    deps.sts.warm?.(stsCallOptions(target, budget, deps.now()), connections, budget.opGate?.opened) ?? (() => undefined)
+  );
 }
 
 /** A 12-digit AWS account ID, from text such as an item field ("1234-5678-9012" too); undefined for anything else. */
