@@ -60,12 +60,16 @@ export interface StsApi {
     options: AwsEndpointOptions & { name: string; policy: string; durationSeconds: number },
   ): Promise<AwsCredentials & { federatedUserArn?: string }>;
   /**
-   * Open `connections` connections to the endpoint now (while op runs), so that as many calls made at once each
-   * cost one round trip. Returns what closes those still unused: call it once the calls are made or cannot be.
+   * Get ready now (while op runs) for `calls`, to be made at once later: open a connection each, so that each
+   * costs one round trip, and run them once through the SDK without sending anything (primeStsSdk). Returns what
+   * closes the connections still unused: call it once the calls are made or cannot be.
    * With `after`, nothing starts before it resolves (op has been started: see FetchBudget.opGate).
    */
-  warm?(options: AwsEndpointOptions, connections: number, after?: Promise<void>): () => void;
+  warm?(options: AwsEndpointOptions, calls: readonly StsOperation[], after?: Promise<void>): () => void;
 }
+
+/** The STS operations aws-op calls. */
+export type StsOperation = "GetSessionToken" | "GetCallerIdentity" | "AssumeRole" | "GetFederationToken";
 
 // Bounded network time: nothing may hang an AWS tool (the Go SDK kills a credential process after 60 s; the AWS
 // CLI waits forever). @smithy/node-http-handler 4.x only *warns* when requestTimeout passes unless
@@ -372,7 +376,7 @@ export function preloadStsSdk(): void {
  * node:https and the SDK first would hold op up by 20-60 ms of CPU. It opens the connections, then primes the SDK;
  * released before that, nothing is opened.
  */
-function warmSts(options: AwsEndpointOptions, connections: number, after?: Promise<void>): () => void {
+function warmSts(options: AwsEndpointOptions, calls: readonly StsOperation[], after?: Promise<void>): () => void {
   let released = false;
   let close: (() => void) | undefined;
   let start: NodeJS.Immediate | undefined;
@@ -383,8 +387,8 @@ function warmSts(options: AwsEndpointOptions, connections: number, after?: Promi
       void (async () => {
         const transport = await import("./transport.js");
         if (released) return;
-        close = transport.warmConnections(url, options.network, connections);
-        await primeStsSdk(options);
+        close = transport.warmConnections(url, options.network, calls.length);
+        await primeStsSdk(options, calls);
       })().catch(() => undefined);
     });
   };
@@ -397,28 +401,90 @@ function warmSts(options: AwsEndpointOptions, connections: number, after?: Promi
   };
 }
 
-/** What the primed call throws where a request would go out. */
-class PrimedOnly extends Error {
-  override readonly name = "PrimedOnly";
+/** Placeholders in the primed answers: no key, no account. */
+const PRIMED_CREDENTIALS =
+  "<Credentials><AccessKeyId>ASIAAWSOPPRIMEONLY00</AccessKeyId><SecretAccessKey>prime-only</SecretAccessKey>" +
+  "<SessionToken>prime-only</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>";
+const PRIMED_ARN = "arn:aws:sts::000000000000:assumed-role/prime-only/prime-only";
+
+/** The answer each primed call gets: a minimal, well-formed STS answer of its kind (query protocol, XML). */
+const PRIMED_RESULTS: Record<StsOperation, string> = {
+  GetSessionToken: PRIMED_CREDENTIALS,
+  GetCallerIdentity: `<Arn>${PRIMED_ARN}</Arn><UserId>AIDAPRIMEONLY</UserId><Account>000000000000</Account>`,
+  AssumeRole: `${PRIMED_CREDENTIALS}<AssumedRoleUser><AssumedRoleId>AROAPRIMEONLY:prime-only</AssumedRoleId><Arn>${PRIMED_ARN}</Arn></AssumedRoleUser>`,
+  GetFederationToken: `${PRIMED_CREDENTIALS}<FederatedUser><FederatedUserId>000000000000:prime-only</FederatedUserId><Arn>arn:aws:sts::000000000000:federated-user/prime-only</Arn></FederatedUser>`,
+};
+
+function primedAnswer(operation: StsOperation): string {
+  return (
+    `<${operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${operation}Result>` +
+    `${PRIMED_RESULTS[operation]}</${operation}Result><ResponseMetadata><RequestId>prime-only</RequestId>` +
+    `</ResponseMetadata></${operation}Response>`
+  );
+}
+
+/** Which operation a query-protocol request is (its body's Action). */
+function actionOf(request: unknown): string | undefined {
+  const body = (request as { body?: unknown } | undefined)?.body;
+  return typeof body === "string" ? /(?:^|&)Action=(\w+)/.exec(body)?.[1] : undefined;
+}
+
+/** Send `operation` once, with placeholder parameters, through the primed client. */
+function sendPrimed(sdk: StsSdk, client: InstanceType<StsSdk["STSClient"]>, operation: StsOperation): Promise<unknown> {
+  switch (operation) {
+    case "GetSessionToken":
+      return client.send(new sdk.GetSessionTokenCommand({ DurationSeconds: 900 }));
+    case "GetCallerIdentity":
+      return client.send(new sdk.GetCallerIdentityCommand({}));
+    case "AssumeRole":
+      return client.send(
+        new sdk.AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/prime-only", RoleSessionName: "prime" }),
+      );
+    case "GetFederationToken":
+      return client.send(new sdk.GetFederationTokenCommand({ Name: "prime-only" }));
+  }
 }
 
 /**
- * Run one GetCallerIdentity through an STS client whose request handler sends nothing (it throws PrimedOnly), with
- * placeholder keys: the SDK's first call loads and compiles its middleware, endpoint rules and signer and reads its
- * shared configuration (20-30 ms of CPU), which then happens while op runs instead of after it.
+ * Run each of `calls` once through an STS client whose request handler sends nothing: it answers with a canned
+ * answer of the operation, with placeholder keys and values. The SDK's first call of an operation loads and
+ * compiles its middleware, endpoint rules, signer, serializer, XML parser and deserializer and reads its shared
+ * configuration (20-30 ms of CPU), which then happens while op runs instead of after it (and after the answer).
+ * Returns the operations whose primed call came back as an answer; exported for its test.
  */
-async function primeStsSdk(options: AwsEndpointOptions): Promise<void> {
-  const sdk = await import("@aws-sdk/client-sts");
+export async function primeStsSdk(options: AwsEndpointOptions, calls: readonly StsOperation[]): Promise<string[]> {
+  const [sdk, { Readable }] = await Promise.all([import("@aws-sdk/client-sts"), import("node:stream")]);
   const client = new sdk.STSClient({
     ...sdkClientConfig({ accessKeyId: "AKIAAWSOPPRIMEONLY00", secretAccessKey: "prime-only" }, options),
     maxAttempts: 1,
-    requestHandler: { handle: () => Promise.reject(new PrimedOnly()) },
+    requestHandler: {
+      handle: (request: unknown) => {
+        const action = actionOf(request);
+        if (!action || !(action in PRIMED_RESULTS)) return Promise.reject(new PrimedOnly());
+        const body = Buffer.from(primedAnswer(action as StsOperation));
+        const headers = { "content-type": "text/xml", "content-length": String(body.length) };
+        return Promise.resolve({ response: { statusCode: 200, headers, body: Readable.from([body]) } });
+      },
+    },
   });
+  limitResponseSize(client);
+  const answered: string[] = [];
   try {
-    await client.send(new sdk.GetCallerIdentityCommand({}));
-  } catch {
-    // PrimedOnly, as intended.
+    for (const operation of new Set(calls)) {
+      try {
+        await sendPrimed(sdk, client, operation);
+        answered.push(operation);
+      } catch {
+        // Not primed further than where it failed; the real call compiles the rest.
+      }
+    }
   } finally {
     client.destroy();
   }
+  return answered;
+}
+
+/** What a primed call throws for a request it has no answer for. */
+class PrimedOnly extends Error {
+  override readonly name = "PrimedOnly";
 }

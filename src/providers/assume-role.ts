@@ -51,7 +51,7 @@ export class AssumeRoleProvider implements CredentialProvider {
     // from another provider (a session, a role) only once op has been started, or the source served without op.
     const gate = this.source instanceof ItemKeysProvider ? given.opGate : (given.opGate ?? new OpGate());
     const budget: FetchBudget = gate ? { ...given, opGate: gate } : given;
-    const release = warmSts(this.deps, this.options, budget, 1);
+    const release = warmSts(this.deps, this.options, budget, ["AssumeRole"]);
     try {
       return await this.assume(budget);
     } finally {

@@ -101,7 +101,7 @@ export class CachingProvider implements CredentialProvider {
     if (cache) {
       try {
         cache.prepare();
-        await cache.beforeFetch();
+        cache.beforeFetch();
         // The holder may wait for a 1Password approval, then call STS: one fetch budget. Waiting longer than that
         // would outlast the Go SDK's 60 s kill, so a waiter gives up with a message instead.
         const outcome = await acquireLock(cache.pathFor(key), {

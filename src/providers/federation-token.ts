@@ -45,7 +45,7 @@ export class FederationTokenProvider implements CredentialProvider {
   }
 
   async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
-    const release = warmSts(this.deps, this.options, budget, 1);
+    const release = warmSts(this.deps, this.options, budget, ["GetFederationToken"]);
     try {
       return await this.federate(budget);
     } finally {

@@ -14,7 +14,13 @@
 //    providers themselves: they ask buildChain (via credentialChainFor in context.ts) and call retrieve().
 import type { AwsCredentials } from "../aws/credential-output.js";
 import type { NetworkSettings } from "../aws/network.js";
-import { STS_CALL_TIMEOUT_MS, type AwsEndpointOptions, type CallerKeys, type StsApi } from "../aws/sts.js";
+import {
+  STS_CALL_TIMEOUT_MS,
+  type AwsEndpointOptions,
+  type CallerKeys,
+  type StsApi,
+  type StsOperation,
+} from "../aws/sts.js";
 import type { CacheDescriptor } from "../cache/session-cache.js";
 
 export interface ServedCredentials extends AwsCredentials {
@@ -116,14 +122,17 @@ export function stsCallOptions(target: StsTarget, budget: FetchBudget, now: Date
 }
 
 /**
- * Open `connections` connections to the target's STS while op is asked for the keys (0.5-1.5 s), so that
- * the calls made once the keys arrive cost one round trip each. Returns what closes those left unused (the calls
- * were made, or op failed): call it in a finally.
+ * Get ready for `calls` to the target's STS while op is asked for the keys (0.5-1.5 s): a connection each, and the
+ * SDK primed for them (sdkSts.warm), so that the calls made once the keys arrive cost one round trip each. Returns
+ * what closes the connections left unused (the calls were made, or op failed): call it in a finally.
  */
-export function warmSts(deps: StsDeps, target: StsTarget, budget: FetchBudget, connections: number): () => void {
-  return (
-    deps.sts.warm?.(stsCallOptions(target, budget, deps.now()), connections, budget.opGate?.opened) ?? (() => undefined)
-  );
+export function warmSts(
+  deps: StsDeps,
+  target: StsTarget,
+  budget: FetchBudget,
+  calls: readonly StsOperation[],
+): () => void {
+  return deps.sts.warm?.(stsCallOptions(target, budget, deps.now()), calls, budget.opGate?.opened) ?? (() => undefined);
 }
 
 /** A 12-digit AWS account ID, from text such as an item field ("1234-5678-9012" too); undefined for anything else. */

@@ -21,7 +21,7 @@ export class SessionTokenProvider implements CredentialProvider {
 
   async retrieve(budget: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
     // Two calls at once (unless the item says the account): a connection each.
-    const release = warmSts(this.deps, this.options, budget, 2);
+    const release = warmSts(this.deps, this.options, budget, ["GetSessionToken", "GetCallerIdentity"]);
     try {
       const { keys, mfa, accountId } = await this.item.readKeysAndMfa(budget);
       const [credentials, account] = await Promise.all([

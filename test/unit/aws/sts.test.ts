@@ -1,6 +1,6 @@
 // The real SDK-backed STS client against a scripted loopback STS.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sdkSts } from "../../../src/aws/sts.js";
+import { primeStsSdk, sdkSts } from "../../../src/aws/sts.js";
 import { startFakeSts, type FakeSts } from "../../e2e/hardening/fake-sts.js";
 
 describe("sdkSts", () => {
@@ -13,6 +13,15 @@ describe("sdkSts", () => {
   });
   beforeEach(() => {
     sts.reply = () => ({ kind: "credentials" });
+  });
+
+  it("primes every operation through to a parsed answer, sending nothing (the warm-up while op runs)", async () => {
+    // Each canned answer must get through the SDK's deserializer: one it could not parse would leave the XML parser
+    // and the operation's deserializer to compile after the real answer arrives.
+    const operations = ["GetSessionToken", "GetCallerIdentity", "AssumeRole", "GetFederationToken"] as const;
+    sts.requests.length = 0;
+    await expect(primeStsSdk({ region: "us-east-1", endpoint: sts.url }, operations)).resolves.toEqual(operations);
+    expect(sts.requests).toEqual([]);
   });
 
   it("refuses a GetCallerIdentity answer without an identity (regression: doctor showed an empty ARN as a pass)", async () => {

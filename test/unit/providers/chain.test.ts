@@ -725,11 +725,11 @@ describe("the cold path's round trips: connections opened while op runs, GetCall
       getCallerIdentity: timed("GetCallerIdentity", sts.getCallerIdentity),
       assumeRole: timed("AssumeRole", sts.assumeRole),
       // As sdkSts.warm schedules it: the warm-up starts at the next turn of the event loop, after `after` if given.
-      warm: (target, connections, after) => {
+      warm: (target, calls, after) => {
         let released = false;
         const begin = () =>
           setImmediate(() => {
-            if (!released) events.push(`warm ${connections} ${target.region}`);
+            if (!released) events.push(`warm ${calls.join("+")} ${target.region}`);
           });
         if (after) void after.then(begin);
         else begin();
@@ -742,14 +742,14 @@ describe("the cold path's round trips: connections opened while op runs, GetCall
     return { h, events };
   }
 
-  it("a session: 2 connections opened once op has started, both calls under way at once, released after", async () => {
+  it("a session: ready for its 2 calls once op has started, both calls under way at once, released after", async () => {
     const { h, events } = logged();
     await getCredentials(settings(), h.deps);
     expect(events).toEqual([
       "op",
       "GetSessionToken start",
       "GetCallerIdentity start",
-      "warm 2 eu-west-1",
+      "warm GetSessionToken+GetCallerIdentity eu-west-1",
       "GetSessionToken end",
       "GetCallerIdentity end",
       "release",
@@ -766,8 +766,8 @@ describe("the cold path's round trips: connections opened while op runs, GetCall
       "op",
       "GetSessionToken start",
       "GetCallerIdentity start",
-      "warm 1 eu-west-1",
-      "warm 2 eu-west-1",
+      "warm AssumeRole eu-west-1",
+      "warm GetSessionToken+GetCallerIdentity eu-west-1",
       "GetSessionToken end",
       "GetCallerIdentity end",
       "release",
@@ -798,7 +798,7 @@ describe("the cold path's round trips: connections opened while op runs, GetCall
     await getCredentials(settings({ profile: "base" }), h.deps);
     events.length = 0;
     await getCredentials(roleVia("admin", "base", "arn:aws:iam::123456789012:role/admin"), h.deps);
-    expect(events).toEqual(["AssumeRole start", "warm 1 eu-west-1", "AssumeRole end", "release"]);
+    expect(events).toEqual(["AssumeRole start", "warm AssumeRole eu-west-1", "AssumeRole end", "release"]);
   });
 
   it("a cached session opens nothing", async () => {
