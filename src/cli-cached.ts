@@ -7,7 +7,9 @@
 // nothing made here crosses over (no error, no object; the two bundles each have their own copy of the classes).
 // Never run from source: scripts/build.mjs turns `require("./cli.js")` below into `require("./main.js")`.
 import { formatCredentialProcessOutput } from "./aws/credential-output.js";
+import { enableCompileCacheBeforeMain } from "./cache/compile-cache.js";
 import { indexedSession } from "./cache/hit-index.js";
+import { cacheLocation } from "./cache/paths.js";
 import { credentialsOfEntry } from "./cache/session-cache.js";
 import { exitAfterStdout, processClock, processHome, processUserName, writeStdout } from "./cli-io.js";
 import { fastProcessOptions } from "./process-argv.js";
@@ -41,8 +43,22 @@ function wroteStdout(text: string): boolean {
   }
 }
 
+/**
+ * A `process` line the hit index could not serve: a session is most likely fetched, so the full CLI compiles
+ * through Node's compile cache (compile-cache.ts), which the fetch would turn on anyway a few ms later.
+ */
+function beforeFetchingMain(argv: readonly string[]): void {
+  if (!fastProcessOptions(argv)) return;
+  try {
+    enableCompileCacheBeforeMain(cacheLocation(process.env, processHome(), process.platform).path);
+  } catch {
+    // No usable cache root (AWS_OP_CACHE_DIR relative, say): the full CLI says so.
+  }
+}
+
 const output = cachedOutput(process.argv.slice(2));
 if (output === undefined) {
+  beforeFetchingMain(process.argv.slice(2));
   // Runs the full CLI on the same argv and environment (dist/main.js starts itself when loaded).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle loading its sibling
   require("./cli.js");

@@ -62,6 +62,22 @@ export function ensurePrivateDirectory(dir: string, report?: PrivacyReport, opti
   );
 }
 
+/**
+ * Whether `dir` exists as a real directory owned by us that no one else may use (mode 0700 or stricter); never
+ * throws, never creates or repairs anything (ensurePrivateDirectory does that, and reports it).
+ */
+export function isPrivateDirectory(dir: string): boolean {
+  try {
+    const stat = lstatSync(dir);
+    if (stat.isSymbolicLink() || !stat.isDirectory()) return false;
+    if (!isPosix) return true;
+    const uid = process.getuid?.();
+    return (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
 export interface PrivateReadOptions {
   /** false: a file open to others is not trusted (and left as it is) instead of being made private again. */
   repair?: boolean;

@@ -150,8 +150,8 @@ export class SessionCache {
    * A session is about to be fetched: from here on, modules (the lock library, the AWS SDK) compile through Node's
    * compile cache in this cache directory, when this cache was made with it. Call after prepare(); never throws.
    */
-  async beforeFetch(): Promise<void> {
-    if (this.useCompileCache) await enableCompileCacheIn(this.root, this.report);
+  beforeFetch(): void {
+    if (this.useCompileCache) enableCompileCacheIn(this.root, this.report);
   }
 
   /** The entry for `key`, or undefined when absent, unreadable, corrupt or untrusted (it is then replaced). */

@@ -336,6 +336,41 @@ describe("cache attacks through process", () => {
       expect(sandbox.opCalls()).toHaveLength(2);
     });
 
+    it("a miss loads the full CLI (dist/main.js) through it once the cache directory exists", async () => {
+      // Before: dist/cli.js loaded dist/main.js (230 kB) before anything enabled the cache, and every cold run
+      // compiled it from source (Node's own log of the compile cache names each module it reads or writes).
+      const sandbox = fresh();
+      const debug = { env: { NODE_DEBUG_NATIVE: "COMPILE_CACHE" } };
+      // Served (stderr holds Node's log, nothing of aws-op's: every line of it is the compile cache's).
+      const servedWithLog = (result: RunResult) => {
+        expect(result.status).toBe(0);
+        expect(result.stderr.split("\n").filter((line) => line && !line.startsWith("[compile cache] "))).toEqual([]);
+        expect(JSON.parse(result.stdout)).toHaveProperty("AccessKeyId");
+      };
+      const mainThroughCache = /\[compile cache\] reading cache from \S+ for CommonJS \S*\/main\.js\b/;
+      // The first run of all makes the cache directory (the full CLI does, checking it): dist/cli.js leaves it alone.
+      const first = await sandbox.run(["process", "--profile", "alpha"], debug);
+      servedWithLog(first);
+      expect(first.stderr).not.toMatch(mainThroughCache);
+      const second = await sandbox.run(["process", "--profile", "beta"], debug);
+      servedWithLog(second);
+      expect(second.stderr).toMatch(mainThroughCache);
+      const third = await sandbox.run(["process", "--profile", "gamma"], debug);
+      servedWithLog(third);
+      expect(third.stderr).toMatch(/V8 code cache for CommonJS \S*\/main\.js was accepted/);
+      expect(sandbox.opCalls()).toHaveLength(3);
+    });
+
+    it("in a cache directory open to others, dist/cli.js makes nothing: the full CLI refuses it, as before", async () => {
+      const shared = makeTempDir("aws-op-shared-");
+      chmodSync(shared, 0o755);
+      const sandbox = fresh({ AWS_OP_CACHE_DIR: shared });
+      const result = await sandbox.run(["process", "--profile", "alpha"]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/can be used by other users \(mode 0755\)/);
+      expect(readdirSync(shared)).toEqual([]);
+    });
+
     it("a compile-cache that is a symlink is not used: credentials are served and nothing is written where it points", async () => {
       const sandbox = fresh();
       const elsewhere = makeTempDir("aws-op-elsewhere-");
