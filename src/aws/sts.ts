@@ -392,7 +392,7 @@ function warmSts(options: AwsEndpointOptions, calls: readonly StsOperation[], af
       })().catch(() => undefined);
     });
   };
-  if (after) void after.then(begin, () => undefined);
+  if (after) void after.then(begin);
   else begin();
   return () => {
     released = true;

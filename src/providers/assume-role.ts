@@ -47,15 +47,14 @@ export class AssumeRoleProvider implements CredentialProvider {
 
   async retrieve(given: FetchBudget = { startedAt: this.deps.now().getTime() }): Promise<ServedCredentials> {
     // The connection for AssumeRole opens while the source's credentials are fetched (a session's calls reuse it,
-    // and AssumeRole then one of theirs: kept alive). From the item's keys op is spawned a few microtasks away;
-    // from another provider (a session, a role) only once op has been started, or the source served without op.
-    const gate = this.source instanceof ItemKeysProvider ? given.opGate : (given.opGate ?? new OpGate());
-    const budget: FetchBudget = gate ? { ...given, opGate: gate } : given;
+    // and AssumeRole then one of theirs: kept alive), once op has been started (ItemKeysProvider.readKeysAndMfa
+    // opens the gate), or the source has its credentials without op (assume() opens it). A gate that never opens
+    // (the source failed first) starts nothing; release() closes what did.
+    const budget: FetchBudget = given.opGate ? given : { ...given, opGate: new OpGate() };
     const release = warmSts(this.deps, this.options, budget, ["AssumeRole"]);
     try {
       return await this.assume(budget);
     } finally {
-      gate?.open();
       release();
     }
   }

@@ -34,9 +34,9 @@ export interface ServedCredentials extends AwsCredentials {
 export interface FetchBudget {
   startedAt: number;
   /**
-   * Set by a provider whose source may ask op first (a role from a session): its warm-up (warmSts) waits for the
-   * gate, which opens once op has been started (ItemKeysProvider.readKeysAndMfa) or the source has its credentials
-   * without op. Loading the network code and the SDK before op is spawned held op up by 50-80 ms.
+   * Set by a provider whose source may ask op first (a role): its warm-up (warmSts) waits for the gate, which
+   * opens once op has been started (ItemKeysProvider.readKeysAndMfa) or the source has its credentials without op.
+   * Loading the network code and the SDK before op is spawned held op up by 50-80 ms.
    */
   opGate?: OpGate;
 }

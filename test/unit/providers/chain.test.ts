@@ -777,6 +777,19 @@ describe("the cold path's round trips: connections opened while op runs, GetCall
     ]);
   });
 
+  it("a role from the item's own keys: AssumeRole's connection once op has started, then AssumeRole", async () => {
+    const { h, events } = logged();
+    const { accessKeyId } = await getCredentials(
+      settings({
+        sessionDuration: "off",
+        role: { roleArn: "arn:aws:iam::123456789012:role/admin", durationSeconds: 3600 },
+      }),
+      h.deps,
+    );
+    expect(accessKeyId).toMatch(/^ASIA/);
+    expect(events).toEqual(["op", "AssumeRole start", "warm AssumeRole eu-west-1", "AssumeRole end", "release"]);
+  });
+
   it("op fails: the connections are released at once and nothing is called", async () => {
     const { h, events } = logged();
     h.deps.runOp = async () => {
