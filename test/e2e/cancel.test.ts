@@ -5,12 +5,12 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { ListAccessKeysCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { spawn } from "@lydell/node-pty";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureFakeOpBuilt, makeStore, makeVault, scriptRecipeItem } from "../fake-op/fixture.js";
 import { awsConfig } from "../helpers/alice-world.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { createIamUserWithKey, motoIam, requireTools, startMoto, type Moto } from "../helpers/moto.js";
 import { cliPath, createSandbox, type Sandbox } from "../helpers/sandbox.js";
 import { Terminal } from "../helpers/terminal.js";
 
@@ -51,13 +51,7 @@ describe("Ctrl-C and Ctrl-D at a question", () => {
   }, 60_000);
 
   afterEach(() => {
-    // The terminal shows what stderr would: scanned for secrets like any other output.
-    if (terminal) sandbox.recordOutput("aws-op (in a pty)", ["cancel"], { stderr: terminal.raw });
-    try {
-      terminal?.pty.kill();
-    } catch {
-      // already gone
-    }
+    terminal?.endIn(sandbox, ["cancel"]);
     terminal = undefined;
   });
 
@@ -109,11 +103,7 @@ describe("Ctrl-C and Ctrl-D at a question", () => {
 
     beforeAll(async () => {
       moto = await startMoto();
-      iam = new IAMClient({
-        region: "us-east-1",
-        endpoint: moto.url,
-        credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-      });
+      iam = await motoIam(moto.url);
     }, 60_000);
 
     afterAll(async () => {

@@ -20,13 +20,8 @@ describe("interactive aws-op import in a terminal", () => {
   }, 60_000);
 
   afterEach(() => {
-    // The terminal shows what stderr would: it is scanned for secrets like any other output.
-    if (terminal) sandbox.recordOutput("aws-op (in a pty)", ["import"], { stderr: terminal.raw });
-    try {
-      terminal?.pty.kill();
-    } catch {
-      // already gone
-    }
+    terminal?.endIn(sandbox, ["import"]);
+    terminal = undefined;
   });
 
   function start(args: string[]): Terminal {

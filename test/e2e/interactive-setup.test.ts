@@ -16,13 +16,8 @@ describe("interactive aws-op setup in a terminal", () => {
   }, 60_000);
 
   afterEach(() => {
-    // The terminal shows what stderr would: it is scanned for secrets like any other output.
-    if (terminal) sandbox.recordOutput("aws-op (in a pty)", ["setup"], { stderr: terminal.raw });
-    try {
-      terminal?.pty.kill();
-    } catch {
-      // already gone
-    }
+    terminal?.endIn(sandbox, ["setup"]);
+    terminal = undefined;
   });
 
   function start(args: string[], env: Record<string, string> = {}): Terminal {

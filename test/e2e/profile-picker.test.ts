@@ -48,13 +48,7 @@ describe("the profile picker of exec", () => {
   }, 60_000);
 
   afterEach(() => {
-    // The terminal shows what stderr and the command's stdout would: scanned for secrets like any other output.
-    if (terminal) sandbox.recordOutput("aws-op (in a pty)", ["exec"], { stderr: terminal.raw });
-    try {
-      terminal?.pty.kill();
-    } catch {
-      // already gone
-    }
+    terminal?.endIn(sandbox, ["exec"]);
     terminal = undefined;
   });
 

@@ -1,6 +1,6 @@
 // `aws-op rotate` end to end against moto's IAM and the fake op's store. Moto accepts deleted keys, so which keys
 // exist is checked with ListAccessKeys, and what the item holds by reading the store.
-import { IAMClient, CreateAccessKeyCommand, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, ListAccessKeysCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   livedInItem,
@@ -13,7 +13,7 @@ import {
   writeStore,
   type StoreItem,
 } from "../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../helpers/moto.js";
+import { createIamUserWithKey, motoIam, requireTools, startMoto, type Moto } from "../helpers/moto.js";
 import { expectCallsInCallerSession } from "../helpers/processes.js";
 import { awsConfig, callerArn } from "../helpers/alice-world.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
@@ -26,11 +26,7 @@ describe.skipIf(!tools.available)("aws-op rotate end to end", () => {
 
   beforeAll(async () => {
     moto = await startMoto();
-    iam = new IAMClient({
-      region: "us-east-1",
-      endpoint: moto.url,
-      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-    });
+    iam = await motoIam(moto.url);
   }, 60_000);
 
   afterAll(async () => {

@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, request } from "node:http";
 import { createServer, connect } from "node:net";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import { makeStore, scriptRecipeItem, type AwsItemSpec, type StoreItem } from "../fake-op/fixture.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox.js";
 import { listenOnLoopback } from "./loopback-server.js";
@@ -176,17 +177,23 @@ export async function startMoto(): Promise<Moto> {
   };
 }
 
+/** An IAM client of moto's administrator (moto's fixed "testing" keys): for a test to set up and check IAM. */
+export async function motoIam(motoUrl: string): Promise<IAMClient> {
+  const { IAMClient } = await import("@aws-sdk/client-iam");
+  return new IAMClient({
+    region: "us-east-1",
+    endpoint: motoUrl,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  });
+}
+
 /** Create an IAM user with an access key in moto; returns the key (moto's GetCallerIdentity maps it to the user). */
 export async function createIamUserWithKey(
   motoUrl: string,
   userName: string,
 ): Promise<{ accessKeyId: string; secretAccessKey: string; arn: string }> {
-  const { IAMClient, CreateUserCommand, CreateAccessKeyCommand } = await import("@aws-sdk/client-iam");
-  const iam = new IAMClient({
-    region: "us-east-1",
-    endpoint: motoUrl,
-    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-  });
+  const { CreateUserCommand, CreateAccessKeyCommand } = await import("@aws-sdk/client-iam");
+  const iam = await motoIam(motoUrl);
   try {
     const user = await iam.send(new CreateUserCommand({ UserName: userName }));
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));

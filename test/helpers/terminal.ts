@@ -1,5 +1,6 @@
 // Terminals in tests: what one shows (a program in a pty, typed at like a person would) and what must never reach one.
 import type { IPty } from "@lydell/node-pty";
+import type { Sandbox } from "./sandbox.js";
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
@@ -32,6 +33,18 @@ export class Terminal {
   }
   exitCode(): Promise<number> {
     return this.exit;
+  }
+  /**
+   * The end of a test: what the terminal showed (what stderr, and a command's stdout, would) goes into the
+   * sandbox's transcript, scanned for secrets like any other output; the program is killed if it still runs.
+   */
+  endIn(sandbox: Pick<Sandbox, "recordOutput">, args: string[]): void {
+    sandbox.recordOutput("aws-op (in a pty)", args, { stderr: this.raw });
+    try {
+      this.pty.kill();
+    } catch {
+      // already gone
+    }
   }
 }
 

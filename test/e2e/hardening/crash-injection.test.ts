@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeStore, readStore, repoRoot, scriptRecipeItem } from "../../fake-op/fixture.js";
-import { createIamUserWithKey, requireTools, startMoto, type Moto } from "../../helpers/moto.js";
+import { createIamUserWithKey, motoIam, requireTools, startMoto, type Moto } from "../../helpers/moto.js";
 import { createSandbox, type RunResult, type Sandbox } from "../../helpers/sandbox.js";
 
 const tools = requireTools(["moto_server"]);
@@ -159,12 +159,8 @@ describe("crash at every step", () => {
     });
 
     async function listKeys(userName: string): Promise<string[]> {
-      const { IAMClient, ListAccessKeysCommand } = await import("@aws-sdk/client-iam");
-      const iam = new IAMClient({
-        region: "us-east-1",
-        endpoint: moto.url,
-        credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-      });
+      const { ListAccessKeysCommand } = await import("@aws-sdk/client-iam");
+      const iam = await motoIam(moto.url);
       try {
         const out = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
         return (out.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId ?? "");
