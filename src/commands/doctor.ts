@@ -8,7 +8,7 @@
 // `--fix` first points credential_process lines whose Node.js, cli.js or executable is gone (a Node.js upgrade
 // under nvm, fnm, Volta or Homebrew, aws-op moved) at this install: it shows the diff, changes only those lines,
 // writes atomically.
-import { accessSync, constants, existsSync, lstatSync, readdirSync } from "node:fs";
+import { accessSync, constants, existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
 import { isIamAccessDenied } from "../aws/iam.js";
 import type { CallerKeys } from "../aws/sts.js";
@@ -344,8 +344,36 @@ function checkNodeVersion(version: string): Check {
   };
 }
 
-/** The AWS files as found: both missing (a fresh home: nothing set up yet) fails, with what to run. */
+/** What a path that is not a regular file is, for a message; undefined for a device (/dev/null: empty by design). */
+function oddFileKind(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return "a directory";
+    if (stat.isFIFO()) return "a FIFO";
+    if (stat.isSocket()) return "a socket";
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The AWS files as found: both missing (a fresh home: nothing set up yet) fails, with what to run; so does a path
+ * that is a directory, a FIFO or a socket, which every AWS client reads as empty (as aws-op does). A device such as
+ * /dev/null (AWS_SHARED_CREDENTIALS_FILE=/dev/null keeps keys out of a credentials file) is read as empty on purpose.
+ */
 function describeAwsFiles(files: AwsFiles): { ok: boolean; detail: string; fix?: string } {
+  const odd = [files.config, files.credentials].flatMap((file) => {
+    const kind = file.notRegular ? oddFileKind(file.path) : undefined;
+    return kind ? [`${file.path} is ${kind}, not a file: AWS clients and aws-op read it as empty`] : [];
+  });
+  if (odd.length > 0) {
+    return {
+      ok: false,
+      detail: odd.join("; "),
+      fix: "Point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the file itself (or unset them for ~/.aws/config and ~/.aws/credentials), or move what is at that path away.",
+    };
+  }
   const missing = [files.config, files.credentials].filter((file) => file.text === undefined && !file.notRegular);
   if (missing.length === 2) {
     return {

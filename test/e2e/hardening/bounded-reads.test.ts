@@ -59,6 +59,29 @@ describe("bounded reads of the AWS files", () => {
     expect(result.status).toBe(1);
   }, 20_000);
 
+  it("doctor fails the AWS files check for a config path that is a FIFO or a directory, and names it", async () => {
+    // Before: a ✓ for "AWS config files readable" (the path was read as empty, as it should be, and not reported).
+    for (const path of [fifo(), makeTempDir("aws-op-config-dir-")]) {
+      const box = sandbox();
+      const result = await box.run(["doctor"], { env: { AWS_CONFIG_FILE: path }, timeoutMs: 15_000 });
+      expect(result.signal).toBeNull();
+      const line = result.stdout.split("\n").find((l) => l.includes("AWS config files readable")) ?? "";
+      expect(line).toMatch(/^✗/);
+      expect(result.stdout).toContain(
+        `${path} is ${path.includes("config-dir") ? "a directory" : "a FIFO"}, not a file`,
+      );
+      expect(result.stdout).toMatch(/Point AWS_CONFIG_FILE \/ AWS_SHARED_CREDENTIALS_FILE at the file itself/);
+      expect(result.status).not.toBe(0);
+    }
+  }, 30_000);
+
+  it("doctor takes AWS_SHARED_CREDENTIALS_FILE=/dev/null as meant: no credentials file, the check passes", async () => {
+    const box = sandbox();
+    const result = await box.run(["doctor"], { env: { AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }, timeoutMs: 15_000 });
+    const line = result.stdout.split("\n").find((l) => l.includes("AWS config files readable")) ?? "";
+    expect(line).toMatch(/^✓/);
+  }, 20_000);
+
   it("AWS_SHARED_CREDENTIALS_FILE=/dev/zero: skipped, memory bounded, no hang", async () => {
     const box = sandbox();
     const result = await box.run(["process", "--profile", "work"], {
