@@ -452,7 +452,10 @@ function sendPrimed(sdk: StsSdk, client: InstanceType<StsSdk["STSClient"]>, oper
  * configuration (20-30 ms of CPU), which then happens while op runs instead of after it (and after the answer).
  * Returns the operations whose primed call came back as an answer; exported for its test.
  */
-export async function primeStsSdk(options: AwsEndpointOptions, calls: readonly StsOperation[]): Promise<string[]> {
+export async function primeStsSdk(
+  options: AwsEndpointOptions,
+  calls: readonly StsOperation[],
+): Promise<StsOperation[]> {
   const [sdk, { Readable }] = await Promise.all([import("@aws-sdk/client-sts"), import("node:stream")]);
   const client = new sdk.STSClient({
     ...sdkClientConfig({ accessKeyId: "AKIAAWSOPPRIMEONLY00", secretAccessKey: "prime-only" }, options),
@@ -460,7 +463,7 @@ export async function primeStsSdk(options: AwsEndpointOptions, calls: readonly S
     requestHandler: {
       handle: (request: unknown) => {
         const action = actionOf(request);
-        if (!action || !(action in PRIMED_RESULTS)) return Promise.reject(new PrimedOnly());
+        if (!action || !Object.hasOwn(PRIMED_RESULTS, action)) return Promise.reject(new PrimedOnly());
         const body = Buffer.from(primedAnswer(action as StsOperation));
         const headers = { "content-type": "text/xml", "content-length": String(body.length) };
         return Promise.resolve({ response: { statusCode: 200, headers, body: Readable.from([body]) } });
@@ -468,7 +471,7 @@ export async function primeStsSdk(options: AwsEndpointOptions, calls: readonly S
     },
   });
   limitResponseSize(client);
-  const answered: string[] = [];
+  const answered: StsOperation[] = [];
   try {
     for (const operation of new Set(calls)) {
       try {
