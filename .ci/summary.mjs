@@ -1,10 +1,23 @@
 // The closing lines of .ci/run: for each Node.js pass and the single executables' (a line "VERSION SECONDS EXIT" in
 // the file named by argv[2], VERSION "executable" for the latter; its vitest JSON report in
 // .tmp/vitest-node-VERSION.json) the tests passed and failed, how many of them were
-// end-to-end tests (test/e2e/), and the time; then the totals as a plain "N passed, N failed, N skipped" line.
+// end-to-end tests (test/e2e/), and the time; then each failed test by name with the first line of its failure
+// (the closing lines may be all of a CI log that someone gets to read); then the totals as a plain
+// "N passed, N failed, N skipped" line.
 // A pass without a report (npm ci or the build failed before the tests) counts as a failure.
 import { existsSync, readFileSync } from "node:fs";
-import { sep } from "node:path";
+import { relative as relativePath, sep } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+
+const relative = (path) => relativePath(process.cwd(), path);
+// The first line of a failed test's first failure message, plain (vitest's colours removed), at most 300 characters.
+const firstLine = (test) => {
+  const line =
+    stripVTControlCharacters(test.failureMessages?.[0] ?? "")
+      .split("\n")[0]
+      ?.trim() ?? "";
+  return line ? `: ${line.slice(0, 300)}` : "";
+};
 
 const passes = readFileSync(process.argv[2], "utf8")
   .trim()
@@ -16,6 +29,7 @@ const passes = readFileSync(process.argv[2], "utf8")
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const e2e = [];
+const failures = [];
 let broken = false;
 for (const pass of passes) {
   const report = `.tmp/vitest-node-${pass.version}.json`;
@@ -35,9 +49,15 @@ for (const pass of passes) {
       count[kind] += 1;
       if (isE2e && kind === "passed") count.e2ePassed += 1;
       if (isE2e && kind === "failed") count.e2eFailed += 1;
+      if (kind === "failed") failures.push(`${name}: ${relative(file.name)} > ${test.fullName}${firstLine(test)}`);
     }
     // A file that failed to load has no assertion results but is a failure.
-    if (file.status === "failed" && file.assertionResults.length === 0) count.failed += 1;
+    if (file.status === "failed" && file.assertionResults.length === 0) {
+      count.failed += 1;
+      failures.push(
+        `${name}: ${relative(file.name)} did not load${file.message ? `: ${file.message.split("\n")[0]}` : ""}`,
+      );
+    }
   }
   totals.passed += count.passed;
   totals.failed += count.failed;
@@ -49,5 +69,6 @@ for (const pass of passes) {
   );
 }
 console.log(`End-to-end tests run: ${e2e.join(", ")}`);
+for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${totals.passed} passed, ${totals.failed + (broken ? 1 : 0)} failed, ${totals.skipped} skipped`);
 process.exitCode = broken ? 1 : 0;
