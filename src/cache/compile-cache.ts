@@ -15,6 +15,7 @@
 //   enabled it already (then that directory is used).
 // - It does not touch process.env: the children aws-op starts do not inherit it.
 import { mkdirSync } from "node:fs";
+import { underCacheRoot } from "./paths.js";
 import { ensurePrivateDirectory, isPrivateDirectory, type PrivacyReport } from "./private-files.js";
 
 /** The subdirectory of aws-op's cache directory that holds Node's compile cache. */
@@ -25,10 +26,6 @@ export type CompileCacheOutcome = "enabled" | "already-enabled" | "unavailable" 
 interface NodeModuleApi {
   enableCompileCache?: (dir: string) => { status: number; directory?: string };
   constants?: { compileCacheStatus?: { ENABLED: number; ALREADY_ENABLED: number } };
-}
-
-function compileCacheDirectory(cacheRoot: string): string {
-  return `${cacheRoot}${cacheRoot.endsWith("/") || cacheRoot.endsWith("\\") ? "" : "/"}${COMPILE_CACHE_DIRECTORY}`;
 }
 
 /** Node's module.enableCompileCache on `dir`, checked as the caller requires; never throws. */
@@ -49,7 +46,7 @@ function enableIn(dir: string): CompileCacheOutcome {
 
 /** Turn Node's compile cache on for the rest of this process, in `<cacheRoot>/compile-cache`; never throws. */
 export function enableCompileCacheIn(cacheRoot: string, report?: PrivacyReport): CompileCacheOutcome {
-  const dir = compileCacheDirectory(cacheRoot);
+  const dir = underCacheRoot(cacheRoot, COMPILE_CACHE_DIRECTORY);
   try {
     ensurePrivateDirectory(dir, report);
   } catch {
@@ -68,7 +65,7 @@ export function enableCompileCacheIn(cacheRoot: string, report?: PrivacyReport):
  */
 export function enableCompileCacheBeforeMain(cacheRoot: string): CompileCacheOutcome {
   if (!isPrivateDirectory(cacheRoot)) return "unavailable";
-  const dir = compileCacheDirectory(cacheRoot);
+  const dir = underCacheRoot(cacheRoot, COMPILE_CACHE_DIRECTORY);
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch {

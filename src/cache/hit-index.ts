@@ -30,7 +30,8 @@ import { fileStampOf } from "../config/bounded-read.js";
 import type { Context } from "../context.js";
 import { cacheLocation } from "./paths.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic } from "./private-files.js";
-import { isCacheEntry, isEntryFresh, sessionFilePath, underCacheRoot, type CacheEntry } from "./session-cache.js";
+import { underCacheRoot } from "./paths.js";
+import { isCacheEntry, isEntryFresh, sessionFilePath, type CacheEntry } from "./session-cache.js";
 import { sha256Hex } from "./sha256.js";
 
 export const HIT_INDEX_DIRECTORY = "index";

@@ -3,7 +3,7 @@
 // Never a relative location: that would put session files wherever an AWS tool runs (inside a working tree, where
 // `git add -A` picks them up). A relative XDG_CACHE_HOME or LOCALAPPDATA is ignored (the XDG base directory spec
 // says so), a relative AWS_OP_CACHE_DIR is refused, and so is a home directory that is not absolute.
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { homePath, isAbsolutePath } from "../config/home.js";
 import { UserError } from "../errors.js";
 
@@ -14,6 +14,15 @@ import { UserError } from "../errors.js";
  */
 function under(dir: string, ...names: string[]): string {
   return [dir.endsWith("/") ? dir.slice(0, -1) || "/" : dir, ...names].join("/").replace(/^\/\//, "/");
+}
+
+/**
+ * `ROOT/NAME` for a directory in the cache (sessions/, index/, compile-cache/). Not join(): normalising long paths
+ * is most of a warm run's path work, and it makes Node 24 and 26 optimise their path code with Maglev at a cost in
+ * memory (issue 14). The file system resolves the same directory.
+ */
+export function underCacheRoot(root: string, name: string): string {
+  return `${root}${root.endsWith(sep) ? "" : sep}${name}`;
 }
 
 export function cacheDirectory(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform): string {

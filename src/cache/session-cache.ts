@@ -5,6 +5,7 @@ import { sep } from "node:path";
 import type { AwsCredentials } from "../aws/credential-output.js";
 import { registerSecret } from "../redact.js";
 import { enableCompileCacheIn } from "./compile-cache.js";
+import { underCacheRoot } from "./paths.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic, type PrivacyReport } from "./private-files.js";
 import { sha256Hex } from "./sha256.js";
 
@@ -107,15 +108,6 @@ export function credentialsOfEntry(entry: CacheEntry): AwsCredentials {
     expiration: new Date(entry.credentials.Expiration),
     ...(entry.accountId ? { accountId: entry.accountId } : {}),
   };
-}
-
-/**
- * `ROOT/NAME` for a directory in the cache (sessions/, index/). Not join(): normalising long paths is most of a warm
- * run's path work, and it makes Node 24 and 26 optimise their path code with Maglev at a cost in memory (issue 14).
- * The file system resolves the same directory.
- */
-export function underCacheRoot(root: string, name: string): string {
-  return `${root}${root.endsWith(sep) ? "" : sep}${name}`;
 }
 
 /** The session file of a key (hex: no join either). A function, so the cached path needs no SessionCache. */
