@@ -28,9 +28,8 @@ import { sep } from "node:path";
 import type { FileStamp } from "../config/bounded-read.js";
 import { fileStampOf } from "../config/bounded-read.js";
 import type { Context } from "../context.js";
-import { cacheLocation } from "./paths.js";
+import { cacheLocation, underCacheRoot } from "./paths.js";
 import { ensurePrivateDirectory, readPrivateJson, writeFileAtomic } from "./private-files.js";
-import { underCacheRoot } from "./paths.js";
 import { isCacheEntry, isEntryFresh, sessionFilePath, type CacheEntry } from "./session-cache.js";
 import { sha256Hex } from "./sha256.js";
 
