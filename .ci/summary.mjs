@@ -10,10 +10,10 @@ import { relative as relativePath, sep } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 
 const relative = (path) => relativePath(process.cwd(), path);
-// The first line of a failed test's first failure message, plain (vitest's colours removed), at most 300 characters.
-const firstLine = (test) => {
+// The first line of a failure message, plain (vitest's colours removed), at most 300 characters, as ": LINE".
+const firstLine = (message) => {
   const line =
-    stripVTControlCharacters(test.failureMessages?.[0] ?? "")
+    stripVTControlCharacters(message ?? "")
       .split("\n")[0]
       ?.trim() ?? "";
   return line ? `: ${line.slice(0, 300)}` : "";
@@ -49,14 +49,13 @@ for (const pass of passes) {
       count[kind] += 1;
       if (isE2e && kind === "passed") count.e2ePassed += 1;
       if (isE2e && kind === "failed") count.e2eFailed += 1;
-      if (kind === "failed") failures.push(`${name}: ${relative(file.name)} > ${test.fullName}${firstLine(test)}`);
+      if (kind === "failed")
+        failures.push(`${name}: ${relative(file.name)} > ${test.fullName}${firstLine(test.failureMessages?.[0])}`);
     }
     // A file that failed to load has no assertion results but is a failure.
     if (file.status === "failed" && file.assertionResults.length === 0) {
       count.failed += 1;
-      failures.push(
-        `${name}: ${relative(file.name)} did not load${file.message ? `: ${file.message.split("\n")[0]}` : ""}`,
-      );
+      failures.push(`${name}: ${relative(file.name)} did not load${firstLine(file.message)}`);
     }
   }
   totals.passed += count.passed;
